@@ -1,0 +1,353 @@
+//! Platform use cases: provisioning and managing tenants and placements. Shared by the
+//! `/platform` API and the `coral tenant` commands.
+
+use serde::Deserialize;
+use serde_json::Value;
+use sqlx::types::Json;
+
+use crate::app::{auth, App};
+use crate::core::ids::{new_id, TenantId};
+use crate::core::names::{parse_country, parse_currency, parse_domain, parse_email, parse_locale, Handle};
+use crate::core::settings::TenantSettings;
+use crate::core::{Error, Result};
+use crate::db::api_keys::{self, NewKey};
+use crate::db::tenants::{self, TenantRow};
+use crate::db::{migrate, placements, staff, TenantTx, SHARED_PLACEMENT};
+use crate::tenancy::TenantStatus;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateTenant {
+    /// Lowercase DNS label; the tenant's subdomain under `CORAL_BASE_DOMAIN`.
+    pub handle: String,
+    pub name: String,
+    /// ISO 4217, default `usd`.
+    pub default_currency_code: Option<String>,
+    /// BCP 47, default `en-US`.
+    pub default_locale: Option<String>,
+    pub default_country_code: Option<String>,
+    /// Custom domains that resolve to this store.
+    #[serde(default)]
+    pub domains: Vec<String>,
+    pub settings: Option<TenantSettings>,
+    pub metadata: Option<Value>,
+    /// Whether storefronts may name the store with the `x-tenant-id` header.
+    pub allow_tenant_header: Option<bool>,
+    /// The placement (database) to put the tenant in; default the shared one.
+    pub placement_id: Option<String>,
+    /// The first staff user, a `tenant_admin`.
+    pub admin: Option<NewAdmin>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAdmin {
+    pub email: String,
+    pub password: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateTenant {
+    pub name: Option<String>,
+    pub default_currency_code: Option<String>,
+    pub default_locale: Option<String>,
+    pub default_country_code: Option<String>,
+    /// Replaces the custom domains.
+    pub domains: Option<Vec<String>>,
+    /// Replaces the settings.
+    pub settings: Option<TenantSettings>,
+    pub metadata: Option<Value>,
+    pub allow_tenant_header: Option<bool>,
+}
+
+/// What provisioning created.
+pub struct Provisioned {
+    pub tenant: TenantRow,
+    pub sales_channel_id: String,
+    pub publishable_key: NewKey,
+    pub admin_user_id: Option<String>,
+}
+
+fn check_name(name: &str) -> Result<String> {
+    let n = name.trim();
+    if n.is_empty() || n.len() > 200 {
+        return Err(Error::invalid("name must be 1 to 200 characters"));
+    }
+    Ok(n.to_owned())
+}
+
+fn parse_domains(domains: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = domains.iter().map(|d| parse_domain(d)).collect::<Result<_>>()?;
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+async fn check_codes(app: &App, currency: &str, country: Option<&str>) -> Result<()> {
+    let mut conn = app.platform.control().acquire().await?;
+    if !tenants::currency_exists(&mut conn, currency).await? {
+        return Err(Error::invalid(format!("Unknown currency '{currency}'")));
+    }
+    if let Some(c) = country {
+        if !tenants::country_exists(&mut conn, c).await? {
+            return Err(Error::invalid(format!("Unknown country '{c}'")));
+        }
+    }
+    Ok(())
+}
+
+/// Creates the tenant, its default sales channel, a publishable key for it and
+/// optionally its first staff user — all or nothing.
+pub async fn create_tenant(app: &App, input: CreateTenant) -> Result<Provisioned> {
+    let handle = Handle::parse(&input.handle)?;
+    let currency = parse_currency(input.default_currency_code.as_deref().unwrap_or("usd"))?;
+    let locale = parse_locale(input.default_locale.as_deref().unwrap_or("en-US"))?;
+    let country = input.default_country_code.as_deref().map(parse_country).transpose()?;
+    let settings = input.settings.unwrap_or_default().validate()?;
+    let domains = parse_domains(&input.domains)?;
+    let placement_id = input.placement_id.unwrap_or_else(|| SHARED_PLACEMENT.to_owned());
+    check_codes(app, &currency, country.as_deref()).await?;
+    let admin = match &input.admin {
+        Some(a) => {
+            let email = parse_email(&a.email)?;
+            auth::check_password_policy(&a.password)?;
+            Some((email, auth::hash_password(&a.password).await?))
+        }
+        None => None,
+    };
+    // Resolve the placement before writing anything: an unknown one is the caller's error.
+    let placement_pool = app
+        .platform
+        .placement(&placement_id)
+        .await
+        .map_err(|_| Error::invalid(format!("Unknown placement '{placement_id}'")))?;
+
+    let id = TenantId::generate();
+    let now = chrono::Utc::now();
+    let row = TenantRow {
+        id: id.as_str().to_owned(),
+        handle: handle.as_str().to_owned(),
+        name: check_name(&input.name)?,
+        status: TenantStatus::Active.as_str().to_owned(),
+        placement_id: placement_id.clone(),
+        default_currency_code: currency,
+        default_locale: locale,
+        default_country_code: country,
+        allow_tenant_header: input.allow_tenant_header.unwrap_or(false),
+        settings: Json(serde_json::to_value(&settings).map_err(anyhow::Error::from)?),
+        metadata: input.metadata.map(Json),
+        created_at: now,
+        updated_at: now,
+        deactivated_at: None,
+        domains,
+    };
+
+    let mut control = app.platform.control().begin().await?;
+    tenants::insert(&mut control, &row).await?;
+    tenants::replace_domains(&mut control, &row.id, &row.domains).await?;
+    tenants::notify_changed(&mut control, &row.id).await?;
+
+    // The tenant's own rows are written under RLS, as coral_app, in its placement.
+    let populate = |mut tx: TenantTx| async {
+        let sc = api_keys::insert_sales_channel(&mut tx, "Default Sales Channel", true).await?;
+        let key = api_keys::insert_publishable(&mut tx, "Default Publishable API Key", std::slice::from_ref(&sc)).await?;
+        let user = match &admin {
+            Some((email, hash)) => {
+                let new = staff::NewStaff {
+                    email,
+                    password_hash: hash,
+                    first_name: input.admin.as_ref().and_then(|a| a.first_name.as_deref()),
+                    last_name: input.admin.as_ref().and_then(|a| a.last_name.as_deref()),
+                    role: "tenant_admin",
+                };
+                Some(staff::insert(&mut tx, &new).await?)
+            }
+            None => None,
+        };
+        Ok::<_, Error>((tx, sc, key, user))
+    };
+    let (sc, key, user) = if placement_id == SHARED_PLACEMENT {
+        let (tx, sc, key, user) = populate(TenantTx::enter(control, id.clone()).await?).await?;
+        tx.commit().await?;
+        (sc, key, user)
+    } else {
+        // Two databases, two transactions: the placement's commits first, so a failure
+        // leaves at worst unreachable rows there, never a tenant without its rows.
+        let mut ptx = placement_pool.begin().await?;
+        tenants::insert_anchor(&mut ptx, &row).await?;
+        let (tx, sc, key, user) = populate(TenantTx::enter(ptx, id.clone()).await?).await?;
+        tx.commit().await?;
+        control.commit().await?;
+        (sc, key, user)
+    };
+    app.directory.reload(&row.id).await?;
+    tracing::info!(tenant_id = %row.id, handle = %row.handle, "tenant provisioned");
+    Ok(Provisioned { tenant: row, sales_channel_id: sc, publishable_key: key, admin_user_id: user })
+}
+
+/// By id or handle; 404 when unknown.
+pub async fn get_tenant(app: &App, id_or_handle: &str) -> Result<TenantRow> {
+    let mut conn = app.platform.control().acquire().await?;
+    tenants::find(&mut conn, id_or_handle)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Tenant with id: {id_or_handle} was not found")))
+}
+
+pub async fn list_tenants(
+    app: &App,
+    status: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<TenantRow>, i64)> {
+    if let Some(s) = status {
+        TenantStatus::parse(s)
+            .ok_or_else(|| Error::invalid(format!("Invalid status '{s}': use active, suspended or deactivated")))?;
+    }
+    tenants::list(app.platform.control(), status, limit, offset).await
+}
+
+/// Loads the tenant for update, lets `change` edit it, writes it back and announces it.
+async fn modify(app: &App, id_or_handle: &str, change: impl FnOnce(&mut TenantRow) -> Result<bool>) -> Result<TenantRow> {
+    let mut tx = app.platform.control().begin().await?;
+    let mut row = tenants::find(&mut tx, id_or_handle)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Tenant with id: {id_or_handle} was not found")))?;
+    sqlx::query("SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE").bind(&row.id).execute(&mut *tx).await?;
+    let domains_before = row.domains.clone();
+    if change(&mut row)? {
+        tenants::update(&mut tx, &row).await?;
+        if row.domains != domains_before {
+            tenants::replace_domains(&mut tx, &row.id, &row.domains).await?;
+        }
+        tenants::notify_changed(&mut tx, &row.id).await?;
+        tx.commit().await?;
+        app.directory.reload(&row.id).await?;
+    }
+    get_tenant(app, &row.id).await
+}
+
+pub async fn update_tenant(app: &App, id_or_handle: &str, input: UpdateTenant) -> Result<TenantRow> {
+    let name = input.name.as_deref().map(check_name).transpose()?;
+    let currency = input.default_currency_code.as_deref().map(parse_currency).transpose()?;
+    let locale = input.default_locale.as_deref().map(parse_locale).transpose()?;
+    let country = input.default_country_code.as_deref().map(parse_country).transpose()?;
+    let domains = input.domains.as_deref().map(parse_domains).transpose()?;
+    let settings = input.settings.map(TenantSettings::validate).transpose()?;
+    if let Some(c) = &currency {
+        check_codes(app, c, country.as_deref()).await?;
+    } else if let Some(c) = &country {
+        check_codes(app, "usd", Some(c)).await?;
+    }
+    modify(app, id_or_handle, |row| {
+        if let Some(v) = name {
+            row.name = v;
+        }
+        if let Some(v) = currency {
+            row.default_currency_code = v;
+        }
+        if let Some(v) = locale {
+            row.default_locale = v;
+        }
+        if let Some(v) = country {
+            row.default_country_code = Some(v);
+        }
+        if let Some(v) = domains {
+            row.domains = v;
+        }
+        if let Some(v) = settings {
+            row.settings = Json(serde_json::to_value(v).map_err(anyhow::Error::from)?);
+        }
+        if let Some(v) = input.metadata {
+            row.metadata = Some(Json(v));
+        }
+        if let Some(v) = input.allow_tenant_header {
+            row.allow_tenant_header = v;
+        }
+        Ok(true)
+    })
+    .await
+}
+
+/// Moves the tenant to `to`. Suspending a deactivated tenant is refused; resuming
+/// reactivates from either state. Setting the current state again changes nothing.
+pub async fn set_status(app: &App, id_or_handle: &str, to: TenantStatus) -> Result<TenantRow> {
+    modify(app, id_or_handle, |row| {
+        let from = TenantStatus::parse(&row.status).unwrap_or(TenantStatus::Deactivated);
+        if from == to {
+            return Ok(false);
+        }
+        if from == TenantStatus::Deactivated && to == TenantStatus::Suspended {
+            return Err(Error::Conflict("A deactivated store cannot be suspended; resume it first".into()));
+        }
+        row.status = to.as_str().to_owned();
+        row.deactivated_at = (to == TenantStatus::Deactivated).then(chrono::Utc::now);
+        Ok(true)
+    })
+    .await
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePlacement {
+    /// A unique name, e.g. `eu-dedicated-1`.
+    pub name: String,
+    /// `postgres://user:password@host:port/database`; the database must exist.
+    pub url: String,
+}
+
+pub struct Placement {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Registers a database as a placement after checking it can be reached and migrating it.
+pub async fn create_placement(app: &App, input: CreatePlacement) -> Result<Placement> {
+    let name = check_name(&input.name)?;
+    let opts: sqlx::postgres::PgConnectOptions =
+        input.url.parse().map_err(|_| Error::invalid("url is not a valid postgres:// URL"))?;
+    let pool = placements::pool_options(2)
+        .acquire_timeout(std::time::Duration::from_secs(5))
+        .connect_with(opts)
+        .await
+        .map_err(|_| Error::invalid("Cannot connect to the placement's database"))?;
+    let migrated = migrate::migrate(&pool).await;
+    pool.close().await;
+    migrated.map_err(|e| Error::Internal(e.context("migrating the new placement")))?;
+    let id = new_id("plc");
+    let created_at: chrono::DateTime<chrono::Utc> =
+        sqlx::query_scalar("INSERT INTO placements (id, name, url) VALUES ($1, $2, $3) RETURNING created_at")
+            .bind(&id)
+            .bind(&name)
+            .bind(&input.url)
+            .fetch_one(app.platform.control())
+            .await?;
+    Ok(Placement { id, name, url: input.url, created_at })
+}
+
+/// A URL with its password masked, for responses and logs.
+pub fn mask_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let cred = &url[s + 3..at];
+            match cred.split_once(':') {
+                Some((user, _)) => format!("{}{user}:****{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn urls_are_masked() {
+        assert_eq!(super::mask_url("postgres://u:secret@h:5432/db"), "postgres://u:****@h:5432/db");
+        assert_eq!(super::mask_url("postgres://u@h/db"), "postgres://u@h/db");
+    }
+}

@@ -1,0 +1,101 @@
+//! Staff (admin users): login, and turning a token back into an authenticated actor.
+
+use std::sync::Arc;
+
+use crate::app::auth::{self, Claims};
+use crate::app::App;
+use crate::core::ids::TenantId;
+use crate::core::names::parse_email;
+use crate::core::{Error, Result};
+use crate::db::staff::{self, StaffRow};
+use crate::tenancy::{Tenant, TenantCtx, TenantStatus};
+
+const BAD_LOGIN: &str = "Invalid email or password";
+
+/// Email + password → a token. The tenant comes from the user's record; when the same
+/// email is staff of several stores, `tenant_hint` (from the store signals) picks one.
+pub async fn login(app: &App, email: &str, password: &str, tenant_hint: Option<Arc<Tenant>>) -> Result<String> {
+    let email = parse_email(email).map_err(|_| Error::Unauthorized(BAD_LOGIN.into()))?;
+    let mut candidates: Vec<StaffRow> = Vec::new();
+    for (_, pool) in app.platform.all_placements().await? {
+        candidates.extend(staff::find_by_email(&pool, &email).await?);
+    }
+    if let Some(t) = &tenant_hint {
+        candidates.retain(|c| c.tenant_id == t.id.as_str());
+    }
+    let mut matched = Vec::new();
+    if candidates.is_empty() {
+        auth::verify_password(None, password).await;
+    }
+    for c in candidates {
+        if auth::verify_password(Some(&c.password_hash), password).await {
+            matched.push(c);
+        }
+    }
+    let user = match matched.len() {
+        0 => return Err(Error::Unauthorized(BAD_LOGIN.into())),
+        1 => matched.remove(0),
+        _ => {
+            return Err(Error::invalid(
+                "This email belongs to staff of several stores: send the store's x-tenant-id header to choose one",
+            ))
+        }
+    };
+    let tenant = app
+        .directory
+        .get(&TenantId::from_trusted(user.tenant_id.clone()))
+        .ok_or_else(|| Error::Unauthorized(BAD_LOGIN.into()))?;
+    check_tenant_open(&tenant)?;
+    issue_token(app, &user)
+}
+
+pub fn issue_token(app: &App, user: &StaffRow) -> Result<String> {
+    let now = chrono::Utc::now().timestamp();
+    app.tokens.issue(&Claims {
+        actor_id: user.id.clone(),
+        actor_type: "user".into(),
+        auth_identity_id: user.id.clone(),
+        app_metadata: serde_json::json!({ "user_id": user.id }),
+        tenant_id: user.tenant_id.clone(),
+        role: user.role.clone(),
+        tv: user.token_version,
+        iat: now,
+        exp: now + auth::TOKEN_TTL_SECS,
+    })
+}
+
+fn check_tenant_open(t: &Tenant) -> Result<()> {
+    match t.status {
+        TenantStatus::Active => Ok(()),
+        TenantStatus::Suspended => Err(Error::Forbidden("This store is suspended".into())),
+        TenantStatus::Deactivated => Err(Error::Unauthorized("Unauthorized".into())),
+    }
+}
+
+/// An authenticated staff member and their tenant's context.
+pub struct StaffActor {
+    pub ctx: TenantCtx,
+    pub user: StaffRow,
+}
+
+/// Bearer token → staff actor. The tenant comes from the token's claim only, and the
+/// user must still exist, be active and hold the token's version.
+pub async fn authenticate(app: &App, bearer: &str) -> Result<StaffActor> {
+    let unauthorized = || Error::Unauthorized("Unauthorized".into());
+    let claims = app.tokens.verify(bearer)?;
+    if claims.actor_type != "user" {
+        return Err(unauthorized());
+    }
+    let tid = TenantId::parse(&claims.tenant_id).ok_or_else(unauthorized)?;
+    let tenant = app.directory.get(&tid).ok_or_else(unauthorized)?;
+    check_tenant_open(&tenant)?;
+    let db = app.directory.tenant_db(&tenant).await?;
+    let mut tx = db.begin().await?;
+    let user = staff::get(&mut tx, &claims.actor_id).await?.ok_or_else(unauthorized)?;
+    tx.commit().await?;
+    if !user.is_active || user.token_version != claims.tv {
+        return Err(unauthorized());
+    }
+    let channels: Arc<[String]> = tenant.default_sales_channel_id.iter().cloned().collect();
+    Ok(StaffActor { ctx: TenantCtx { tenant, db, sales_channel_ids: channels }, user })
+}

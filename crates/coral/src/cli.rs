@@ -1,0 +1,233 @@
+//! The `coral` command line. Tenant commands call the same use cases as `/platform`.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use serde_json::{json, Value};
+
+use crate::app::platform::{self, CreateTenant, NewAdmin};
+use crate::app::App;
+use crate::config::{Config, Secrets};
+use crate::db::migrate;
+use crate::http::platform::tenants::tenant_json;
+use crate::server::{self, Storage};
+use crate::tenancy::TenantStatus;
+
+#[derive(Parser)]
+#[command(
+    name = "coral",
+    version,
+    about = "Coral: a multi-tenant commerce engine with a Medusa v2 compatible storefront API",
+    long_about = "Coral: a multi-tenant commerce engine with a Medusa v2 compatible storefront API.\n\n\
+        Without CORAL_DATABASE_URL, Coral runs its own PostgreSQL cluster under $CORAL_DATA_DIR/pg \
+        (it needs the PostgreSQL server binaries installed).\n\n\
+        Quick start:  coral serve --demo"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Args)]
+pub struct GlobalArgs {
+    /// Where Coral keeps local state: the managed Postgres cluster and generated secrets.
+    #[arg(long, env = "CORAL_DATA_DIR", default_value = "./.coral", global = true)]
+    pub data_dir: PathBuf,
+    /// Postgres URL of the shared placement. Unset: the managed local Postgres.
+    #[arg(long, env = "CORAL_DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+    /// Serve `{handle}.<domain>` hosts as that tenant's storefront, e.g. shops.example.com.
+    #[arg(long, env = "CORAL_BASE_DOMAIN", global = true)]
+    pub base_domain: Option<String>,
+    /// With exactly one tenant, store requests without any tenant signal go to it.
+    #[arg(long, env = "CORAL_SINGLE_TENANT", global = true)]
+    pub single_tenant: bool,
+    /// Connections in the shared placement's pool.
+    #[arg(long, env = "CORAL_DB_POOL_SIZE", default_value_t = 32, global = true)]
+    pub db_pool_size: u32,
+    /// Connections in each other placement's pool.
+    #[arg(long, env = "CORAL_PLACEMENT_POOL_SIZE", default_value_t = 8, global = true)]
+    pub placement_pool_size: u32,
+    /// Largest request body accepted, in bytes (larger: 413).
+    #[arg(long, env = "CORAL_BODY_LIMIT", default_value_t = 1 << 20, global = true)]
+    pub body_limit: usize,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the HTTP server (migrates the database first).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "CORAL_LISTEN", default_value = "127.0.0.1:9000")]
+        listen: SocketAddr,
+        /// Create the demo stores `acme` and `globex` if missing, and print their keys.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply schema migrations to every placement.
+    Migrate,
+    /// Manage tenants (stores), like the /platform API does.
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+}
+
+#[derive(Subcommand)]
+pub enum TenantCommand {
+    /// Provision a store: tenant, default sales channel, publishable key, optional first admin.
+    Create {
+        /// Lowercase DNS-safe handle, e.g. `acme`.
+        #[arg(long)]
+        handle: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// Default currency (ISO 4217), e.g. eur.
+        #[arg(long, default_value = "usd")]
+        currency: String,
+        /// Default locale, e.g. en-US.
+        #[arg(long, default_value = "en-US")]
+        locale: String,
+        /// Default country (ISO 3166 alpha-2).
+        #[arg(long)]
+        country: Option<String>,
+        /// A custom domain for the storefront (repeatable).
+        #[arg(long = "domain")]
+        domains: Vec<String>,
+        /// Let storefronts name this store with the x-tenant-id header.
+        #[arg(long)]
+        allow_tenant_header: bool,
+        /// Placement (database) id; default the shared one.
+        #[arg(long)]
+        placement: Option<String>,
+        /// Email of the first staff user (tenant_admin).
+        #[arg(long, requires = "admin_password")]
+        admin_email: Option<String>,
+        /// Password of the first staff user.
+        #[arg(long, requires = "admin_email", env = "CORAL_ADMIN_PASSWORD", hide_env_values = true)]
+        admin_password: Option<String>,
+    },
+    /// List stores.
+    List {
+        /// Only stores in this status: active, suspended, deactivated.
+        #[arg(long)]
+        status: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+        #[arg(long, default_value_t = 0)]
+        offset: i64,
+    },
+    /// Show one store, by id or handle.
+    Show { id: String },
+    /// Suspend a store: its storefront answers 403 until resumed.
+    Suspend { id: String },
+    /// Resume a suspended or deactivated store.
+    Resume { id: String },
+}
+
+impl GlobalArgs {
+    pub fn config(&self, listen: SocketAddr) -> anyhow::Result<Config> {
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        Ok(Config {
+            secrets: Secrets::load(
+                &self.data_dir,
+                env("CORAL_PLATFORM_TOKEN"),
+                env("CORAL_JWT_SECRET"),
+                env("CORAL_MASTER_KEY"),
+            )?,
+            data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone().filter(|u| !u.is_empty()),
+            listen,
+            base_domain: self.base_domain.clone().map(|d| d.trim_matches('.').to_ascii_lowercase()),
+            single_tenant: self.single_tenant,
+            db_pool_size: self.db_pool_size,
+            placement_pool_size: self.placement_pool_size,
+            body_limit: self.body_limit,
+        })
+    }
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let default_listen: SocketAddr = "127.0.0.1:9000".parse()?;
+    match cli.command {
+        Command::Serve { listen, demo } => server::serve(cli.global.config(listen)?, demo).await,
+        Command::Migrate => {
+            let cfg = cli.global.config(default_listen)?;
+            let storage = Storage::open(&cfg).await?;
+            let n = migrate::migrate_all(&storage.platform(), |p| println!("migrated placement {p}")).await;
+            storage.shutdown().await;
+            println!("{} placement(s) up to date", n?);
+            Ok(())
+        }
+        Command::Tenant(cmd) => {
+            let cfg = cli.global.config(default_listen)?;
+            let storage = Storage::open(&cfg).await?;
+            let result = async {
+                migrate::migrate_all(&storage.platform(), |_| {}).await?;
+                let app = App::build(cfg, storage.db.clone()).await?;
+                tenant(&app, cmd).await
+            }
+            .await;
+            storage.shutdown().await;
+            println!("{}", serde_json::to_string_pretty(&result?)?);
+            Ok(())
+        }
+    }
+}
+
+async fn tenant(app: &App, cmd: TenantCommand) -> anyhow::Result<Value> {
+    Ok(match cmd {
+        TenantCommand::Create {
+            handle,
+            name,
+            currency,
+            locale,
+            country,
+            domains,
+            allow_tenant_header,
+            placement,
+            admin_email,
+            admin_password,
+        } => {
+            let admin = admin_email
+                .zip(admin_password)
+                .map(|(email, password)| NewAdmin { email, password, first_name: None, last_name: None });
+            let p = platform::create_tenant(
+                app,
+                CreateTenant {
+                    handle,
+                    name,
+                    default_currency_code: Some(currency),
+                    default_locale: Some(locale),
+                    default_country_code: country,
+                    domains,
+                    settings: None,
+                    metadata: None,
+                    allow_tenant_header: Some(allow_tenant_header),
+                    placement_id: placement,
+                    admin,
+                },
+            )
+            .await?;
+            json!({
+                "tenant": tenant_json(&p.tenant),
+                "sales_channel_id": p.sales_channel_id,
+                "publishable_api_key": p.publishable_key.token,
+                "admin_user_id": p.admin_user_id,
+            })
+        }
+        TenantCommand::List { status, limit, offset } => {
+            let (rows, count) = platform::list_tenants(app, status.as_deref(), limit, offset).await?;
+            json!({ "tenants": rows.iter().map(tenant_json).collect::<Vec<_>>(), "count": count })
+        }
+        TenantCommand::Show { id } => json!({ "tenant": tenant_json(&platform::get_tenant(app, &id).await?) }),
+        TenantCommand::Suspend { id } => {
+            json!({ "tenant": tenant_json(&platform::set_status(app, &id, TenantStatus::Suspended).await?) })
+        }
+        TenantCommand::Resume { id } => {
+            json!({ "tenant": tenant_json(&platform::set_status(app, &id, TenantStatus::Active).await?) })
+        }
+    })
+}

@@ -1,0 +1,82 @@
+//! Runtime configuration: environment (through clap) plus secrets kept in the data dir.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use rand::RngCore;
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    /// `None`: the managed local Postgres under `data_dir/pg`.
+    pub database_url: Option<String>,
+    pub listen: SocketAddr,
+    pub base_domain: Option<String>,
+    pub single_tenant: bool,
+    pub db_pool_size: u32,
+    pub placement_pool_size: u32,
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+    pub secrets: Secrets,
+}
+
+/// Secrets: from the environment when set, else generated once into the data dir.
+#[derive(Clone)]
+pub struct Secrets {
+    pub platform_token: String,
+    pub jwt_secret: String,
+    pub master_key: String,
+    /// Whether the platform token was generated just now (then it is printed once).
+    pub platform_token_generated: bool,
+}
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secrets { .. }")
+    }
+}
+
+impl Secrets {
+    pub fn load(
+        data_dir: &Path,
+        platform_token: Option<String>,
+        jwt_secret: Option<String>,
+        master_key: Option<String>,
+    ) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(data_dir).with_context(|| format!("creating {}", data_dir.display()))?;
+        let (platform_token, platform_token_generated) = match platform_token {
+            Some(t) => (t, false),
+            None => secret_file(&data_dir.join("platform-token"))?,
+        };
+        let jwt_secret = match jwt_secret {
+            Some(s) => s,
+            None => secret_file(&data_dir.join("jwt-secret"))?.0,
+        };
+        let master_key = match master_key {
+            Some(s) => s,
+            None => secret_file(&data_dir.join("master-key"))?.0,
+        };
+        Ok(Self { platform_token, jwt_secret, master_key, platform_token_generated })
+    }
+}
+
+/// Reads a secret file, or creates it (mode 0600) with 32 random bytes in hex.
+fn secret_file(path: &Path) -> anyhow::Result<(String, bool)> {
+    if let Ok(s) = std::fs::read_to_string(path) {
+        return Ok((s.trim().to_owned(), false));
+    }
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    let secret = hex::encode(bytes);
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    writeln!(f, "{secret}")?;
+    Ok((secret, true))
+}

@@ -1,0 +1,74 @@
+//! The one error enum of Coral. Every layer returns it; `http::error` maps it to
+//! Medusa's `{type, message}` body in one place.
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// 400 `invalid_data`: the request is malformed or breaks a rule.
+    #[error("{0}")]
+    InvalidData(String),
+    /// 400 `not_allowed`: Medusa's answer for a missing or invalid publishable key.
+    #[error("{0}")]
+    NotAllowed(String),
+    /// 401 `unauthorized`.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403 `not_allowed`: authenticated, but this actor or store may not do it.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 404 `not_found`. Also the answer for another tenant's ids: never reveal they exist.
+    #[error("{0}")]
+    NotFound(String),
+    /// 409 `conflict`: the resource's state forbids the change.
+    #[error("{0}")]
+    Conflict(String),
+    /// 422 `duplicate_error`: a unique value is already taken.
+    #[error("{0}")]
+    Duplicate(String),
+    /// 413 `payload_too_large`.
+    #[error("Request body is too large")]
+    PayloadTooLarge,
+    /// 503 `unavailable`: a dependency (the database) cannot serve right now.
+    #[error("{0}")]
+    Unavailable(String),
+    /// 500: a bug or an unexpected failure. The detail goes to the log, never to the client.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl Error {
+    pub fn invalid(msg: impl Into<String>) -> Self {
+        Self::InvalidData(msg.into())
+    }
+
+    pub fn not_found(msg: impl Into<String>) -> Self {
+        Self::NotFound(msg.into())
+    }
+}
+
+/// Unique constraints whose violation is the client's fault, with the message to show.
+/// Constraint names are chosen in the migrations; a new unique constraint gets a line here.
+const UNIQUE_MESSAGES: &[(&str, &str)] = &[
+    ("tenants_handle_key", "A store with this handle already exists"),
+    ("tenant_domains_pkey", "This domain is already used by a store"),
+    ("staff_users_tenant_id_email_key", "A user with this email already exists"),
+    ("placements_name_key", "A placement with this name already exists"),
+];
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => Error::NotFound("Not found".into()),
+            sqlx::Error::PoolTimedOut => Error::Unavailable("The database is busy, try again".into()),
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                let name = db.constraint().unwrap_or_default();
+                match UNIQUE_MESSAGES.iter().find(|(c, _)| *c == name) {
+                    Some((_, msg)) => Error::Duplicate((*msg).into()),
+                    None => Error::Internal(anyhow::Error::new(e)),
+                }
+            }
+            _ => Error::Internal(anyhow::Error::new(e)),
+        }
+    }
+}

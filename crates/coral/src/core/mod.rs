@@ -1,0 +1,7 @@
+//! Pure building blocks with no I/O: ids, the error enum, validated newtypes.
+pub mod error;
+pub mod ids;
+pub mod names;
+pub mod settings;
+
+pub use error::{Error, Result};

@@ -1,0 +1,100 @@
+//! `TenantDb` (one tenant's data, under RLS) and `PlatformDb` (cross-tenant, for
+//! `/platform` and maintenance code only).
+
+use std::sync::Arc;
+
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+
+use crate::core::ids::TenantId;
+use crate::core::Result;
+use crate::db::Database;
+
+/// Access to one tenant's rows in its placement. Only the tenancy layer builds one,
+/// from a tenant it resolved; there is no other way to run a tenant query.
+#[derive(Clone)]
+pub struct TenantDb {
+    pool: PgPool,
+    tenant_id: TenantId,
+}
+
+impl TenantDb {
+    pub(crate) fn new(pool: PgPool, tenant_id: TenantId) -> Self {
+        Self { pool, tenant_id }
+    }
+
+    pub fn tenant_id(&self) -> &TenantId {
+        &self.tenant_id
+    }
+
+    /// Starts a transaction as `coral_app` scoped to this tenant. Both settings are
+    /// transaction-local, so a pooled connection carries nothing over to the next user.
+    pub async fn begin(&self) -> Result<TenantTx> {
+        let tx = self.pool.begin().await?;
+        TenantTx::enter(tx, self.tenant_id.clone()).await
+    }
+}
+
+/// An open tenant-scoped transaction. Dropped without `commit`, it rolls back.
+pub struct TenantTx {
+    tx: Transaction<'static, Postgres>,
+    tenant_id: TenantId,
+}
+
+impl TenantTx {
+    /// Switches an open transaction into one tenant's scope for the rest of its life.
+    /// Provisioning uses this to write the tenant row (control plane) and the tenant's
+    /// first rows (under RLS) in one transaction.
+    pub(crate) async fn enter(mut tx: Transaction<'static, Postgres>, tenant_id: TenantId) -> Result<Self> {
+        sqlx::query("SELECT set_config('role', 'coral_app', true), set_config('coral.tenant_id', $1, true)")
+            .bind(tenant_id.as_str())
+            .execute(&mut *tx)
+            .await?;
+        Ok(Self { tx, tenant_id })
+    }
+
+    pub fn tenant_id(&self) -> &TenantId {
+        &self.tenant_id
+    }
+
+    /// The connection, for repository functions. Everything run on it is under RLS.
+    pub fn conn(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Cross-tenant access as the schema owner. Handed only to `/platform` handlers,
+/// the tenant directory and maintenance commands.
+#[derive(Clone)]
+pub struct PlatformDb {
+    db: Arc<Database>,
+}
+
+impl PlatformDb {
+    pub(crate) fn new(db: Arc<Database>) -> Self {
+        Self { db }
+    }
+
+    /// The shared placement, which also holds the control plane (tenants, placements).
+    pub fn control(&self) -> &PgPool {
+        self.db.primary()
+    }
+
+    /// The pool of a placement, opened lazily.
+    pub async fn placement(&self, placement_id: &str) -> Result<PgPool> {
+        self.db.pool(placement_id).await
+    }
+
+    /// Every placement's pool, the shared one first.
+    pub async fn all_placements(&self) -> Result<Vec<(String, PgPool)>> {
+        self.db.all_pools().await
+    }
+
+    pub fn database(&self) -> &Arc<Database> {
+        &self.db
+    }
+}

@@ -1,0 +1,20 @@
+//! The database layer: placements and their pools, the `TenantDb` / `PlatformDb`
+//! handles, migrations, and the repositories (all SQL lives here).
+//!
+//! Isolation by construction (DESIGN.md section 3): tenant data is reached only through
+//! a [`TenantDb`], built by the tenancy layer from a resolved tenant; each of its
+//! transactions runs as the `coral_app` role (no BYPASSRLS) with `coral.tenant_id` set,
+//! so row level security scopes every statement even if a `WHERE` is forgotten.
+
+pub mod api_keys;
+pub mod managed_pg;
+pub mod migrate;
+pub mod placements;
+pub mod regions;
+pub mod staff;
+pub mod tenants;
+
+mod handles;
+
+pub use handles::{PlatformDb, TenantDb, TenantTx};
+pub use placements::{Database, SHARED_PLACEMENT};

@@ -1,0 +1,3 @@
+//! `/admin/*`: a tenant's staff. The tenant is always the token's.
+
+pub mod users;

@@ -1,0 +1,35 @@
+//! `/auth/user/emailpass`: staff login, Medusa-compatible (`{ token }`).
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::app::staff;
+use crate::core::Result;
+use crate::http::extract::{signals, AppState, JsonBody};
+use crate::tenancy::resolve::resolve;
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EmailPass {
+    pub email: String,
+    pub password: String,
+}
+
+/// Staff login. The tenant is the user's; when the email is staff of several stores,
+/// the store signals (`x-tenant-id`, publishable key, host) choose one.
+#[utoipa::path(post, path = "/auth/user/emailpass", tag = "auth", request_body = EmailPass,
+    responses((status = 200, description = "{ token }"), (status = 401, description = "invalid email or password")))]
+pub async fn user_login(State(app): State<AppState>, headers: HeaderMap, JsonBody(body): JsonBody<EmailPass>) -> Result<Json<Value>> {
+    let s = signals(&headers);
+    // Only explicit signals narrow the search; a bare Host (localhost) is not one.
+    let hint = if s.publishable_key.is_some() || s.tenant_header.is_some() {
+        Some(resolve(&app.directory, &app.resolution, s)?.tenant)
+    } else {
+        s.host.and_then(|h| app.directory.by_domain(h.split(':').next().unwrap_or(h)))
+    };
+    let token = staff::login(&app, &body.email, &body.password, hint).await?;
+    Ok(Json(json!({ "token": token })))
+}

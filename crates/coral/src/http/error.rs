@@ -1,0 +1,44 @@
+//! The one place `core::Error` becomes an HTTP response, in Medusa's `{type, message}` shape.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+
+use crate::core::Error;
+
+impl Error {
+    pub fn status_and_type(&self) -> (StatusCode, &'static str) {
+        match self {
+            Error::InvalidData(_) => (StatusCode::BAD_REQUEST, "invalid_data"),
+            Error::NotAllowed(_) => (StatusCode::BAD_REQUEST, "not_allowed"),
+            Error::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            Error::Forbidden(_) => (StatusCode::FORBIDDEN, "not_allowed"),
+            Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            Error::Duplicate(_) => (StatusCode::UNPROCESSABLE_ENTITY, "duplicate_error"),
+            Error::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            Error::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+            Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "unknown_error"),
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let (status, kind) = self.status_and_type();
+        let message = match &self {
+            // The detail is for the operator's log (inside the request's span, so it
+            // carries the request and tenant ids), never for the client.
+            Error::Internal(e) => {
+                tracing::error!(error = ?e, "internal error");
+                "An unknown error occurred.".to_owned()
+            }
+            Error::Unavailable(m) => {
+                tracing::warn!(reason = %m, "service unavailable");
+                m.clone()
+            }
+            other => other.to_string(),
+        };
+        (status, Json(serde_json::json!({ "type": kind, "message": message }))).into_response()
+    }
+}

@@ -1,0 +1,127 @@
+//! HTTP: one router registering every route (so "where is this endpoint?" has one
+//! answer), the middleware stack, and the OpenAPI document generated from the handlers.
+
+pub mod admin;
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod ops;
+pub mod platform;
+pub mod store;
+
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::Router;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::core::Error;
+use extract::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Coral", description = "Multi-tenant commerce engine; the /store API is Medusa v2 compatible."),
+    modifiers(&BearerAuth),
+    tags((name = "store", description = "Medusa v2 Store API; tenant from publishable key, domain or x-tenant-id"),
+         (name = "auth", description = "Medusa-compatible authentication"),
+         (name = "admin", description = "A tenant's staff; tenant from the token"),
+         (name = "platform", description = "The platform operator; bearer CORAL_PLATFORM_TOKEN"),
+         (name = "ops", description = "Health, readiness, this document"))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+        );
+    }
+}
+
+/// Every route, each documented in the OpenAPI document by construction.
+fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        // operations
+        .routes(routes!(ops::health))
+        .routes(routes!(ops::ready))
+        .routes(routes!(ops::openapi))
+        // store
+        .routes(routes!(store::regions::list))
+        .routes(routes!(store::regions::get))
+        .routes(routes!(store::tenant::get))
+        // auth
+        .routes(routes!(auth::user_login))
+        // admin
+        .routes(routes!(admin::users::me))
+        // platform
+        .routes(routes!(platform::tenants::create, platform::tenants::list))
+        .routes(routes!(platform::tenants::get, platform::tenants::update, platform::tenants::deactivate))
+        .routes(routes!(platform::tenants::suspend))
+        .routes(routes!(platform::tenants::resume))
+        .routes(routes!(platform::placements::create))
+}
+
+/// The OpenAPI document of every route.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().split_for_parts().1
+}
+
+/// Request ids are ULIDs, like Coral's other ids; a client's own `x-request-id` is kept.
+#[derive(Clone, Copy)]
+struct MakeRequestUlid;
+
+impl MakeRequestId for MakeRequestUlid {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        ulid::Ulid::new().to_string().parse().ok().map(RequestId::new)
+    }
+}
+
+/// Every log line inside a request carries its request id and, once resolved, tenant id.
+fn request_span(req: &Request) -> tracing::Span {
+    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+    tracing::info_span!(
+        "request",
+        method = %req.method(),
+        path = %req.uri().path(),
+        request_id = %request_id,
+        tenant_id = tracing::field::Empty,
+    )
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    Error::Internal(anyhow::anyhow!("handler panicked")).into_response()
+}
+
+pub fn router(app: AppState) -> Router {
+    let (router, api) = routes().split_for_parts();
+    let _ = ops::SPEC.set(api.to_json().unwrap_or_default());
+    let body_limit = app.config.body_limit;
+    router
+        .fallback(ops::unknown_route)
+        .method_not_allowed_fallback(ops::unknown_route)
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUlid))
+                .layer(
+                    TraceLayer::new_for_http()
+                        .make_span_with(request_span)
+                        .on_request(())
+                        .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                )
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(CatchPanicLayer::custom(panic_response)),
+        )
+        .with_state(app)
+}

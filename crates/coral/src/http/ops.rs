@@ -1,0 +1,46 @@
+//! Operations endpoints: liveness, readiness, the OpenAPI document, unknown routes.
+
+use std::sync::OnceLock;
+
+use axum::extract::State;
+use axum::http::{header, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::core::Error;
+use crate::http::extract::AppState;
+
+/// The OpenAPI document, rendered once when the router is built.
+pub(crate) static SPEC: OnceLock<String> = OnceLock::new();
+
+/// The process is up.
+#[utoipa::path(get, path = "/health", tag = "ops", responses((status = 200, description = "{ status: ok }")))]
+pub async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// The database answers.
+#[utoipa::path(get, path = "/ready", tag = "ops",
+    responses((status = 200, description = "{ status: ready }"), (status = 503, description = "database unreachable")))]
+pub async fn ready(State(app): State<AppState>) -> Response {
+    match sqlx::query("SELECT 1").execute(app.platform.control()).await {
+        Ok(_) => Json(json!({ "status": "ready" })).into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "not ready: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({ "status": "unavailable" }))).into_response()
+        }
+    }
+}
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "ops", responses((status = 200, description = "OpenAPI 3.1 document")))]
+pub async fn openapi() -> Response {
+    let spec = SPEC.get().map(String::as_str).unwrap_or("{}");
+    ([(header::CONTENT_TYPE, "application/json")], spec.to_owned()).into_response()
+}
+
+/// Any route Coral does not have: a JSON 404, for every method.
+pub async fn unknown_route(method: Method, uri: Uri) -> Error {
+    Error::not_found(format!("Cannot {method} {}", uri.path()))
+}

@@ -1,0 +1,4 @@
+//! `/platform/*`: the platform operator (bearer `CORAL_PLATFORM_TOKEN`), cross-tenant.
+
+pub mod placements;
+pub mod tenants;

@@ -1,0 +1,4 @@
+//! `/store/*`: the Medusa v2 Store API, scoped to the resolved tenant.
+
+pub mod regions;
+pub mod tenant;

@@ -1,0 +1,12 @@
+//! Coral: a multi-tenant headless commerce engine whose storefront API is wire-compatible
+//! with the Medusa v2 Store API. Layers, top to bottom (DESIGN.md section 2):
+//! `http` → `app` → `tenancy` → `db` → `core`; dependencies point down only.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod core;
+pub mod db;
+pub mod http;
+pub mod server;
+pub mod tenancy;

@@ -1,0 +1,135 @@
+//! Start-up and shutdown: open the database (managed or given), migrate, build the app,
+//! serve until SIGINT/SIGTERM, then stop cleanly.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Connection};
+
+use crate::app::{demo, App};
+use crate::config::Config;
+use crate::db::managed_pg::{self, ManagedPostgres, Tuning};
+use crate::db::{migrate, Database, PlatformDb};
+
+/// The database Coral runs on, and the managed cluster behind it if there is one
+/// (kept alive, and stopped when dropped).
+pub struct Storage {
+    pub db: Arc<Database>,
+    pub managed: Option<ManagedPostgres>,
+}
+
+impl Storage {
+    pub async fn open(cfg: &Config) -> anyhow::Result<Self> {
+        let (opts, managed) = match &cfg.database_url {
+            Some(url) => {
+                let opts: PgConnectOptions = url.parse().context("CORAL_DATABASE_URL is not a valid postgres:// URL")?;
+                (opts, None)
+            }
+            None => {
+                let dir = cfg.data_dir.clone();
+                let pg = tokio::task::spawn_blocking(move || ManagedPostgres::start(&dir, Tuning::default())).await??;
+                ensure_database(&pg, managed_pg::DATABASE).await?;
+                (pg.connect_options(managed_pg::DATABASE), Some(pg))
+            }
+        };
+        let opts = opts.log_statements(tracing::log::LevelFilter::Trace);
+        let db = Arc::new(Database::new(opts, cfg.db_pool_size, cfg.placement_pool_size));
+        Ok(Self { db, managed })
+    }
+
+    pub fn platform(&self) -> PlatformDb {
+        PlatformDb::new(self.db.clone())
+    }
+
+    /// Closes the pools, then stops the managed cluster if this process started it.
+    pub async fn shutdown(mut self) {
+        self.db.close().await;
+        if let Some(mut pg) = self.managed.take() {
+            let _ = tokio::task::spawn_blocking(move || pg.stop()).await;
+        }
+    }
+}
+
+/// Creates `name` on the managed cluster when it does not exist yet.
+/// Waits out the server's start-up phase (the socket accepts before queries do).
+pub async fn ensure_database(pg: &ManagedPostgres, name: &str) -> anyhow::Result<()> {
+    let deadline = Instant::now() + std::time::Duration::from_secs(30);
+    let mut conn = loop {
+        match sqlx::PgConnection::connect_with(&pg.connect_options("postgres")).await {
+            Ok(c) => break c,
+            Err(e) if Instant::now() < deadline && e.to_string().contains("starting up") => {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+            Err(e) => return Err(e).context("connecting to the managed PostgreSQL"),
+        }
+    };
+    let exists: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+        .bind(name)
+        .fetch_one(&mut conn)
+        .await?;
+    if !exists {
+        sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).await?;
+    }
+    conn.close().await?;
+    Ok(())
+}
+
+/// `coral serve`.
+pub async fn serve(cfg: Config, with_demo: bool) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let storage = Storage::open(&cfg).await?;
+    migrate::migrate_all(&storage.platform(), |_| {}).await.context("migrating")?;
+    let listen = cfg.listen;
+    let token_generated = cfg.secrets.platform_token_generated;
+    let app = App::build(cfg, storage.db.clone()).await?;
+    if token_generated {
+        println!(
+            "Platform token (generated, saved in {}): {}",
+            app.config.data_dir.join("platform-token").display(),
+            app.config.secrets.platform_token
+        );
+    }
+    if with_demo {
+        print_demo(&app, &demo::ensure(&app).await?);
+    }
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+    let router = crate::http::router(app.clone());
+    tracing::info!(%listen, ready_ms = started.elapsed().as_millis() as u64, tenants = app.directory.len(), "coral is ready");
+    println!("Coral listening on http://{listen} (ready in {} ms)", started.elapsed().as_millis());
+    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!("shutting down");
+    storage.shutdown().await;
+    Ok(())
+}
+
+fn print_demo(app: &App, tenants: &[demo::DemoTenant]) {
+    let port = app.config.listen.port();
+    println!("Demo stores:");
+    for t in tenants {
+        println!("  {} ({})", t.name, t.handle);
+        println!("    publishable key: {}", t.publishable_key);
+        println!("    try:  curl -H 'x-publishable-api-key: {}' http://localhost:{port}/store/regions", t.publishable_key);
+        println!("    or:   curl http://{}:{port}/store/tenant", t.domain);
+        println!("    staff login: {} / {}", t.admin_email, t.admin_password);
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
