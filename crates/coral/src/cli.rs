@@ -140,7 +140,10 @@ impl GlobalArgs {
             data_dir: self.data_dir.clone(),
             database_url: self.database_url.clone().filter(|u| !u.is_empty()),
             listen,
-            base_domain: self.base_domain.clone().map(|d| d.trim_matches('.').to_ascii_lowercase()),
+            base_domain: self
+                .base_domain
+                .clone()
+                .map(|d| d.trim_matches('.').to_ascii_lowercase()),
             single_tenant: self.single_tenant,
             db_pool_size: self.db_pool_size,
             placement_pool_size: self.placement_pool_size,
@@ -191,9 +194,12 @@ async fn tenant(app: &App, cmd: TenantCommand) -> anyhow::Result<Value> {
             admin_email,
             admin_password,
         } => {
-            let admin = admin_email
-                .zip(admin_password)
-                .map(|(email, password)| NewAdmin { email, password, first_name: None, last_name: None });
+            let admin = admin_email.zip(admin_password).map(|(email, password)| NewAdmin {
+                email,
+                password,
+                first_name: None,
+                last_name: None,
+            });
             let p = platform::create_tenant(
                 app,
                 CreateTenant {

@@ -57,7 +57,12 @@ impl Secrets {
             Some(s) => s,
             None => secret_file(&data_dir.join("master-key"))?.0,
         };
-        Ok(Self { platform_token, jwt_secret, master_key, platform_token_generated })
+        Ok(Self {
+            platform_token,
+            jwt_secret,
+            master_key,
+            platform_token_generated,
+        })
     }
 }
 

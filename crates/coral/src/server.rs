@@ -24,7 +24,9 @@ impl Storage {
     pub async fn open(cfg: &Config) -> anyhow::Result<Self> {
         let (opts, managed) = match &cfg.database_url {
             Some(url) => {
-                let opts: PgConnectOptions = url.parse().context("CORAL_DATABASE_URL is not a valid postgres:// URL")?;
+                let opts: PgConnectOptions = url
+                    .parse()
+                    .context("CORAL_DATABASE_URL is not a valid postgres:// URL")?;
                 (opts, None)
             }
             None => {
@@ -70,7 +72,9 @@ pub async fn ensure_database(pg: &ManagedPostgres, name: &str) -> anyhow::Result
         .fetch_one(&mut conn)
         .await?;
     if !exists {
-        sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).await?;
+        sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+            .execute(&mut conn)
+            .await?;
     }
     conn.close().await?;
     Ok(())
@@ -79,8 +83,11 @@ pub async fn ensure_database(pg: &ManagedPostgres, name: &str) -> anyhow::Result
 /// `coral serve`.
 pub async fn serve(cfg: Config, with_demo: bool) -> anyhow::Result<()> {
     let started = Instant::now();
+    let shutdown = shutdown_signal()?;
     let storage = Storage::open(&cfg).await?;
-    migrate::migrate_all(&storage.platform(), |_| {}).await.context("migrating")?;
+    migrate::migrate_all(&storage.platform(), |_| {})
+        .await
+        .context("migrating")?;
     let listen = cfg.listen;
     let token_generated = cfg.secrets.platform_token_generated;
     let app = App::build(cfg, storage.db.clone()).await?;
@@ -94,11 +101,16 @@ pub async fn serve(cfg: Config, with_demo: bool) -> anyhow::Result<()> {
     if with_demo {
         print_demo(&app, &demo::ensure(&app).await?);
     }
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("binding {listen}"))?;
     let router = crate::http::router(app.clone());
     tracing::info!(%listen, ready_ms = started.elapsed().as_millis() as u64, tenants = app.directory.len(), "coral is ready");
-    println!("Coral listening on http://{listen} (ready in {} ms)", started.elapsed().as_millis());
-    axum::serve(listener, router).with_graceful_shutdown(shutdown_signal()).await?;
+    println!(
+        "Coral listening on http://{listen} (ready in {} ms)",
+        started.elapsed().as_millis()
+    );
+    axum::serve(listener, router).with_graceful_shutdown(shutdown).await?;
     tracing::info!("shutting down");
     storage.shutdown().await;
     Ok(())
@@ -110,26 +122,25 @@ fn print_demo(app: &App, tenants: &[demo::DemoTenant]) {
     for t in tenants {
         println!("  {} ({})", t.name, t.handle);
         println!("    publishable key: {}", t.publishable_key);
-        println!("    try:  curl -H 'x-publishable-api-key: {}' http://localhost:{port}/store/regions", t.publishable_key);
+        println!(
+            "    try:  curl -H 'x-publishable-api-key: {}' http://localhost:{port}/store/regions",
+            t.publishable_key
+        );
         println!("    or:   curl http://{}:{port}/store/tenant", t.domain);
         println!("    staff login: {} / {}", t.admin_email, t.admin_password);
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// Resolves on SIGINT or SIGTERM. Registered before the server announces itself, so a
+/// signal sent right after "listening" is never lost to the default (kill) action.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = int.recv() => {},
         }
-    };
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
+    })
 }

@@ -42,7 +42,10 @@ pub async fn verify_password(hash: Option<&str>, password: &str) -> bool {
     tokio::task::spawn_blocking(move || {
         let dummy = DUMMY.get_or_init(|| {
             let salt = SaltString::generate(&mut OsRng);
-            Argon2::default().hash_password(b"coral-dummy", &salt).map(|h| h.to_string()).unwrap_or_default()
+            Argon2::default()
+                .hash_password(b"coral-dummy", &salt)
+                .map(|h| h.to_string())
+                .unwrap_or_default()
         });
         let (hash, real) = match &hash {
             Some(h) => (h.as_str(), true),
@@ -129,7 +132,10 @@ mod tests {
         let t = a.issue(&claims).unwrap();
         assert_eq!(a.verify(&t).unwrap().tenant_id, "ten_1");
         assert!(TokenKeys::new("secret-b").verify(&t).is_err());
-        let expired = Claims { exp: now - 120, ..claims };
+        let expired = Claims {
+            exp: now - 120,
+            ..claims
+        };
         assert!(a.verify(&a.issue(&expired).unwrap()).is_err());
     }
 }

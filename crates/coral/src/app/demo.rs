@@ -32,7 +32,10 @@ const SPECS: &[Spec] = &[
         currency: "eur",
         country: "fr",
         color: "#d9480f",
-        regions: &[("Europe", "eur", &["de", "es", "fr", "it", "nl"]), ("North America", "usd", &["ca", "us"])],
+        regions: &[
+            ("Europe", "eur", &["de", "es", "fr", "it", "nl"]),
+            ("North America", "usd", &["ca", "us"]),
+        ],
     },
     Spec {
         handle: "globex",
@@ -40,7 +43,10 @@ const SPECS: &[Spec] = &[
         currency: "gbp",
         country: "gb",
         color: "#1864ab",
-        regions: &[("United Kingdom", "gbp", &["gb"]), ("Nordics", "sek", &["dk", "no", "se"])],
+        regions: &[
+            ("United Kingdom", "gbp", &["gb"]),
+            ("Nordics", "sek", &["dk", "no", "se"]),
+        ],
     },
 ];
 
@@ -62,7 +68,10 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
                     default_country_code: Some(spec.country.into()),
                     domains: vec![domain.clone()],
                     settings: Some(TenantSettings {
-                        branding: Branding { primary_color: Some(spec.color.into()), ..Default::default() },
+                        branding: Branding {
+                            primary_color: Some(spec.color.into()),
+                            ..Default::default()
+                        },
                         locales: vec!["en-US".into()],
                         currencies: spec.regions.iter().map(|r| r.1.to_owned()).collect(),
                         public_features: [("reviews".to_owned(), false)].into(),

@@ -153,7 +153,8 @@ pub async fn create_tenant(app: &App, input: CreateTenant) -> Result<Provisioned
     // The tenant's own rows are written under RLS, as coral_app, in its placement.
     let populate = |mut tx: TenantTx| async {
         let sc = api_keys::insert_sales_channel(&mut tx, "Default Sales Channel", true).await?;
-        let key = api_keys::insert_publishable(&mut tx, "Default Publishable API Key", std::slice::from_ref(&sc)).await?;
+        let key =
+            api_keys::insert_publishable(&mut tx, "Default Publishable API Key", std::slice::from_ref(&sc)).await?;
         let user = match &admin {
             Some((email, hash)) => {
                 let new = staff::NewStaff {
@@ -185,7 +186,12 @@ pub async fn create_tenant(app: &App, input: CreateTenant) -> Result<Provisioned
     };
     app.directory.reload(&row.id).await?;
     tracing::info!(tenant_id = %row.id, handle = %row.handle, "tenant provisioned");
-    Ok(Provisioned { tenant: row, sales_channel_id: sc, publishable_key: key, admin_user_id: user })
+    Ok(Provisioned {
+        tenant: row,
+        sales_channel_id: sc,
+        publishable_key: key,
+        admin_user_id: user,
+    })
 }
 
 /// By id or handle; 404 when unknown.
@@ -196,12 +202,7 @@ pub async fn get_tenant(app: &App, id_or_handle: &str) -> Result<TenantRow> {
         .ok_or_else(|| Error::not_found(format!("Tenant with id: {id_or_handle} was not found")))
 }
 
-pub async fn list_tenants(
-    app: &App,
-    status: Option<&str>,
-    limit: i64,
-    offset: i64,
-) -> Result<(Vec<TenantRow>, i64)> {
+pub async fn list_tenants(app: &App, status: Option<&str>, limit: i64, offset: i64) -> Result<(Vec<TenantRow>, i64)> {
     if let Some(s) = status {
         TenantStatus::parse(s)
             .ok_or_else(|| Error::invalid(format!("Invalid status '{s}': use active, suspended or deactivated")))?;
@@ -210,12 +211,19 @@ pub async fn list_tenants(
 }
 
 /// Loads the tenant for update, lets `change` edit it, writes it back and announces it.
-async fn modify(app: &App, id_or_handle: &str, change: impl FnOnce(&mut TenantRow) -> Result<bool>) -> Result<TenantRow> {
+async fn modify(
+    app: &App,
+    id_or_handle: &str,
+    change: impl FnOnce(&mut TenantRow) -> Result<bool>,
+) -> Result<TenantRow> {
     let mut tx = app.platform.control().begin().await?;
     let mut row = tenants::find(&mut tx, id_or_handle)
         .await?
         .ok_or_else(|| Error::not_found(format!("Tenant with id: {id_or_handle} was not found")))?;
-    sqlx::query("SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE").bind(&row.id).execute(&mut *tx).await?;
+    sqlx::query("SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE")
+        .bind(&row.id)
+        .execute(&mut *tx)
+        .await?;
     let domains_before = row.domains.clone();
     if change(&mut row)? {
         tenants::update(&mut tx, &row).await?;
@@ -280,7 +288,9 @@ pub async fn set_status(app: &App, id_or_handle: &str, to: TenantStatus) -> Resu
             return Ok(false);
         }
         if from == TenantStatus::Deactivated && to == TenantStatus::Suspended {
-            return Err(Error::Conflict("A deactivated store cannot be suspended; resume it first".into()));
+            return Err(Error::Conflict(
+                "A deactivated store cannot be suspended; resume it first".into(),
+            ));
         }
         row.status = to.as_str().to_owned();
         row.deactivated_at = (to == TenantStatus::Deactivated).then(chrono::Utc::now);
@@ -308,8 +318,10 @@ pub struct Placement {
 /// Registers a database as a placement after checking it can be reached and migrating it.
 pub async fn create_placement(app: &App, input: CreatePlacement) -> Result<Placement> {
     let name = check_name(&input.name)?;
-    let opts: sqlx::postgres::PgConnectOptions =
-        input.url.parse().map_err(|_| Error::invalid("url is not a valid postgres:// URL"))?;
+    let opts: sqlx::postgres::PgConnectOptions = input
+        .url
+        .parse()
+        .map_err(|_| Error::invalid("url is not a valid postgres:// URL"))?;
     let pool = placements::pool_options(2)
         .acquire_timeout(std::time::Duration::from_secs(5))
         .connect_with(opts)
@@ -326,7 +338,12 @@ pub async fn create_placement(app: &App, input: CreatePlacement) -> Result<Place
             .bind(&input.url)
             .fetch_one(app.platform.control())
             .await?;
-    Ok(Placement { id, name, url: input.url, created_at })
+    Ok(Placement {
+        id,
+        name,
+        url: input.url,
+        created_at,
+    })
 }
 
 /// A URL with its password masked, for responses and logs.
@@ -347,7 +364,10 @@ pub fn mask_url(url: &str) -> String {
 mod tests {
     #[test]
     fn urls_are_masked() {
-        assert_eq!(super::mask_url("postgres://u:secret@h:5432/db"), "postgres://u:****@h:5432/db");
+        assert_eq!(
+            super::mask_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:****@h:5432/db"
+        );
         assert_eq!(super::mask_url("postgres://u@h/db"), "postgres://u@h/db");
     }
 }

@@ -97,5 +97,12 @@ pub async fn authenticate(app: &App, bearer: &str) -> Result<StaffActor> {
         return Err(unauthorized());
     }
     let channels: Arc<[String]> = tenant.default_sales_channel_id.iter().cloned().collect();
-    Ok(StaffActor { ctx: TenantCtx { tenant, db, sales_channel_ids: channels }, user })
+    Ok(StaffActor {
+        ctx: TenantCtx {
+            tenant,
+            db,
+            sales_channel_ids: channels,
+        },
+        user,
+    })
 }

@@ -52,7 +52,10 @@ impl Error {
 const UNIQUE_MESSAGES: &[(&str, &str)] = &[
     ("tenants_handle_key", "A store with this handle already exists"),
     ("tenant_domains_pkey", "This domain is already used by a store"),
-    ("staff_users_tenant_id_email_key", "A user with this email already exists"),
+    (
+        "staff_users_tenant_id_email_key",
+        "A user with this email already exists",
+    ),
     ("placements_name_key", "A placement with this name already exists"),
 ];
 

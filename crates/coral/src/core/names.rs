@@ -22,7 +22,10 @@ impl Handle {
         if s.len() < 2 || s.len() > 63 {
             return bad("wrong length");
         }
-        if !s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+        if !s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        {
             return bad("only lowercase letters, digits and '-' are allowed");
         }
         if s.starts_with('-') || s.ends_with('-') {
@@ -79,7 +82,8 @@ pub fn parse_country(s: &str) -> Result<String> {
 pub fn parse_locale(s: &str) -> Result<String> {
     let ok = !s.is_empty()
         && s.len() <= 35
-        && s.split('-').all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+        && s.split('-')
+            .all(|p| !p.is_empty() && p.len() <= 8 && p.bytes().all(|b| b.is_ascii_alphanumeric()));
     if ok {
         Ok(s.to_owned())
     } else {
@@ -111,7 +115,17 @@ mod tests {
         for ok in ["acme", "globex-2", "a1"] {
             assert!(Handle::parse(ok).is_ok(), "{ok}");
         }
-        for bad in ["Acme", "a", "-acme", "acme-", "ac_me", "ac.me", "www", "ten-x", &"a".repeat(64)] {
+        for bad in [
+            "Acme",
+            "a",
+            "-acme",
+            "acme-",
+            "ac_me",
+            "ac.me",
+            "www",
+            "ten-x",
+            &"a".repeat(64),
+        ] {
             assert!(Handle::parse(bad).is_err(), "{bad}");
         }
     }

@@ -34,11 +34,20 @@ impl TenantSettings {
     /// Normalises codes and checks every value's shape.
     pub fn validate(mut self) -> Result<Self> {
         self.locales = self.locales.iter().map(|l| parse_locale(l)).collect::<Result<_>>()?;
-        self.currencies = self.currencies.iter().map(|c| parse_currency(c)).collect::<Result<_>>()?;
-        for color in [&self.branding.primary_color, &self.branding.accent_color].into_iter().flatten() {
+        self.currencies = self
+            .currencies
+            .iter()
+            .map(|c| parse_currency(c))
+            .collect::<Result<_>>()?;
+        for color in [&self.branding.primary_color, &self.branding.accent_color]
+            .into_iter()
+            .flatten()
+        {
             let hex = color.strip_prefix('#').unwrap_or("");
             if !(hex.len() == 6 || hex.len() == 3) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(crate::core::Error::invalid(format!("Invalid colour '{color}': use #rrggbb")));
+                return Err(crate::core::Error::invalid(format!(
+                    "Invalid colour '{color}': use #rrggbb"
+                )));
             }
         }
         Ok(self)

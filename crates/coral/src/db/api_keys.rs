@@ -40,7 +40,10 @@ pub async fn insert_sales_channel(tx: &mut TenantTx, name: &str, is_default: boo
 }
 
 pub async fn insert_publishable(tx: &mut TenantTx, title: &str, sales_channel_ids: &[String]) -> Result<NewKey> {
-    let key = NewKey { id: new_id("apk"), token: generate_token() };
+    let key = NewKey {
+        id: new_id("apk"),
+        token: generate_token(),
+    };
     let tenant = tx.tenant_id().as_str().to_owned();
     sqlx::query("INSERT INTO api_keys (tenant_id, id, token, title) VALUES ($1, $2, $3, $4)")
         .bind(&tenant)
@@ -68,15 +71,19 @@ const ENTRIES: &str = "SELECT k.token, k.tenant_id, \
 
 /// Every active key of a placement (platform access, for the directory).
 pub async fn all_active(pool: &PgPool) -> Result<Vec<KeyEntry>> {
-    Ok(sqlx::query_as(&format!("{ENTRIES} GROUP BY k.tenant_id, k.id")).fetch_all(pool).await?)
+    Ok(sqlx::query_as(&format!("{ENTRIES} GROUP BY k.tenant_id, k.id"))
+        .fetch_all(pool)
+        .await?)
 }
 
 /// The active keys of one tenant (platform access, for the directory).
 pub async fn active_of_tenant(pool: &PgPool, tenant_id: &str) -> Result<Vec<KeyEntry>> {
-    Ok(sqlx::query_as(&format!("{ENTRIES} AND k.tenant_id = $1 GROUP BY k.tenant_id, k.id"))
-        .bind(tenant_id)
-        .fetch_all(pool)
-        .await?)
+    Ok(
+        sqlx::query_as(&format!("{ENTRIES} AND k.tenant_id = $1 GROUP BY k.tenant_id, k.id"))
+            .bind(tenant_id)
+            .fetch_all(pool)
+            .await?,
+    )
 }
 
 /// The tenant's default sales channel id (platform access, for the directory).

@@ -58,10 +58,16 @@ impl ManagedPostgres {
         let started = Instant::now();
         while !is_accepting(&sock) {
             if started.elapsed() > Duration::from_secs(30) {
-                bail!("PostgreSQL did not start within 30 s; see {}", root.join("postgres.log").display());
+                bail!(
+                    "PostgreSQL did not start within 30 s; see {}",
+                    root.join("postgres.log").display()
+                );
             }
             if !process_alive(pid) {
-                bail!("PostgreSQL exited during start-up; see {}", root.join("postgres.log").display());
+                bail!(
+                    "PostgreSQL exited during start-up; see {}",
+                    root.join("postgres.log").display()
+                );
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -78,7 +84,10 @@ impl ManagedPostgres {
 
     /// A `postgres://` URL for `database` on this cluster (used to register placements).
     pub fn url(&self, database: &str) -> String {
-        format!("postgres://{OWNER}@localhost/{database}?host={}", self.root.join("sock").display())
+        format!(
+            "postgres://{OWNER}@localhost/{database}?host={}",
+            self.root.join("sock").display()
+        )
     }
 
     /// Whether this process started the server (and so should stop it).
@@ -131,15 +140,12 @@ const MISSING: &str = "coral: PostgreSQL server binaries (initdb, postgres) not 
 fn find_install() -> anyhow::Result<Install> {
     let bin = find_bin_dir().ok_or_else(|| anyhow::anyhow!(MISSING))?;
     let run_as = if nix::unistd::geteuid().is_root() {
-        let user = nix::unistd::User::from_name("postgres")
-            .ok()
-            .flatten()
-            .ok_or_else(|| {
-                anyhow::anyhow!(
-                    "coral runs as root, and PostgreSQL refuses to: create a `postgres` user \
+        let user = nix::unistd::User::from_name("postgres").ok().flatten().ok_or_else(|| {
+            anyhow::anyhow!(
+                "coral runs as root, and PostgreSQL refuses to: create a `postgres` user \
                      (apt's postgresql package does) or run coral as an unprivileged user"
-                )
-            })?;
+            )
+        })?;
         Some((user.uid.as_raw(), user.gid.as_raw()))
     } else {
         None
@@ -158,7 +164,10 @@ fn find_bin_dir() -> Option<PathBuf> {
             if has_both(&dir) {
                 return Some(dir);
             }
-            if let Some(real) = std::fs::canonicalize(&initdb).ok().and_then(|p| p.parent().map(Path::to_path_buf)) {
+            if let Some(real) = std::fs::canonicalize(&initdb)
+                .ok()
+                .and_then(|p| p.parent().map(Path::to_path_buf))
+            {
                 if has_both(&real) {
                     return Some(real);
                 }
@@ -230,7 +239,15 @@ fn init_cluster(install: &Install, pgdata: &Path) -> anyhow::Result<()> {
     let out = command(install, "initdb", root)
         .args(["-D"])
         .arg(pgdata)
-        .args(["-U", OWNER, "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"])
+        .args([
+            "-U",
+            OWNER,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+            "--no-sync",
+        ])
         .output()
         .context("running initdb")?;
     if !out.status.success() {
@@ -250,18 +267,30 @@ fn spawn_postgres(install: &Install, pgdata: &Path, sock: &Path, tuning: Tuning)
     }
     let mut cmd = command(install, "postgres", root);
     cmd.arg("-D").arg(pgdata).arg("-k").arg(sock);
-    cmd.args(["-c", "listen_addresses=", "-c", "unix_socket_permissions=0700", "-c", "max_connections=200"]);
+    cmd.args([
+        "-c",
+        "listen_addresses=",
+        "-c",
+        "unix_socket_permissions=0700",
+        "-c",
+        "max_connections=200",
+    ]);
     if tuning.unsafe_fast {
-        cmd.args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
+        cmd.args([
+            "-c",
+            "fsync=off",
+            "-c",
+            "synchronous_commit=off",
+            "-c",
+            "full_page_writes=off",
+        ]);
     }
     cmd.stdin(Stdio::null()).stdout(log.try_clone()?).stderr(log);
     // If Coral dies without stopping it, the kernel stops the server (fast shutdown):
     // no orphaned postgres keeps the data dir locked.
     unsafe {
         use std::os::unix::process::CommandExt;
-        cmd.pre_exec(|| {
-            nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGINT).map_err(std::io::Error::from)
-        });
+        cmd.pre_exec(|| nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGINT).map_err(std::io::Error::from));
     }
     // The death signal fires when the *thread* that forked exits, so fork from a
     // thread that lives as long as the server does.

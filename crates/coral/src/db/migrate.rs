@@ -19,7 +19,9 @@ pub async fn migrate_all(platform: &PlatformDb, mut progress: impl FnMut(&str)) 
     progress(crate::db::SHARED_PLACEMENT);
     let pools = platform.all_placements().await?;
     for (id, pool) in pools.iter().skip(1) {
-        migrate(pool).await.map_err(|e| e.context(format!("migrating placement {id}")))?;
+        migrate(pool)
+            .await
+            .map_err(|e| e.context(format!("migrating placement {id}")))?;
         progress(id);
     }
     Ok(pools.len())

@@ -103,13 +103,11 @@ pub async fn insert(tx: &mut TenantTx, name: &str, currency_code: &str, countrie
         .bind(currency_code)
         .execute(tx.conn())
         .await?;
-    sqlx::query(
-        "INSERT INTO region_countries (tenant_id, country_code, region_id) SELECT $1, unnest($2::text[]), $3",
-    )
-    .bind(&tenant)
-    .bind(countries)
-    .bind(&id)
-    .execute(tx.conn())
-    .await?;
+    sqlx::query("INSERT INTO region_countries (tenant_id, country_code, region_id) SELECT $1, unnest($2::text[]), $3")
+        .bind(&tenant)
+        .bind(countries)
+        .bind(&id)
+        .execute(tx.conn())
+        .await?;
     Ok(id)
 }

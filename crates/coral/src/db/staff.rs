@@ -52,18 +52,22 @@ pub async fn insert(tx: &mut TenantTx, s: &NewStaff<'_>) -> Result<String> {
 }
 
 pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<StaffRow>> {
-    Ok(sqlx::query_as("SELECT * FROM staff_users WHERE tenant_id = $1 AND id = $2")
-        .bind(tx.tenant_id().as_str().to_owned())
-        .bind(id)
-        .fetch_optional(tx.conn())
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT * FROM staff_users WHERE tenant_id = $1 AND id = $2")
+            .bind(tx.tenant_id().as_str().to_owned())
+            .bind(id)
+            .fetch_optional(tx.conn())
+            .await?,
+    )
 }
 
 /// Active staff with this email in any tenant of a placement (platform access, for login,
 /// where the tenant comes from the user's record).
 pub async fn find_by_email(pool: &PgPool, email: &str) -> Result<Vec<StaffRow>> {
-    Ok(sqlx::query_as("SELECT * FROM staff_users WHERE email = $1 AND is_active")
-        .bind(email)
-        .fetch_all(pool)
-        .await?)
+    Ok(
+        sqlx::query_as("SELECT * FROM staff_users WHERE email = $1 AND is_active")
+            .bind(email)
+            .fetch_all(pool)
+            .await?,
+    )
 }

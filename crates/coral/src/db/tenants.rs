@@ -149,15 +149,19 @@ pub async fn notify_changed(conn: &mut PgConnection, tenant_id: &str) -> Result<
 }
 
 pub async fn currency_exists(conn: &mut PgConnection, code: &str) -> Result<bool> {
-    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM currencies WHERE code = $1)")
-        .bind(code)
-        .fetch_one(conn)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM currencies WHERE code = $1)")
+            .bind(code)
+            .fetch_one(conn)
+            .await?,
+    )
 }
 
 pub async fn country_exists(conn: &mut PgConnection, code: &str) -> Result<bool> {
-    Ok(sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM countries WHERE iso_2 = $1)")
-        .bind(code)
-        .fetch_one(conn)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM countries WHERE iso_2 = $1)")
+            .bind(code)
+            .fetch_one(conn)
+            .await?,
+    )
 }

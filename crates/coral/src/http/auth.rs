@@ -22,13 +22,18 @@ pub struct EmailPass {
 /// the store signals (`x-tenant-id`, publishable key, host) choose one.
 #[utoipa::path(post, path = "/auth/user/emailpass", tag = "auth", request_body = EmailPass,
     responses((status = 200, description = "{ token }"), (status = 401, description = "invalid email or password")))]
-pub async fn user_login(State(app): State<AppState>, headers: HeaderMap, JsonBody(body): JsonBody<EmailPass>) -> Result<Json<Value>> {
+pub async fn user_login(
+    State(app): State<AppState>,
+    headers: HeaderMap,
+    JsonBody(body): JsonBody<EmailPass>,
+) -> Result<Json<Value>> {
     let s = signals(&headers);
     // Only explicit signals narrow the search; a bare Host (localhost) is not one.
     let hint = if s.publishable_key.is_some() || s.tenant_header.is_some() {
         Some(resolve(&app.directory, &app.resolution, s)?.tenant)
     } else {
-        s.host.and_then(|h| app.directory.by_domain(h.split(':').next().unwrap_or(h)))
+        s.host
+            .and_then(|h| app.directory.by_domain(h.split(':').next().unwrap_or(h)))
     };
     let token = staff::login(&app, &body.email, &body.password, hint).await?;
     Ok(Json(json!({ "token": token })))

@@ -37,9 +37,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 }
 
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
-    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { bytes };
+    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        bytes
+    };
     let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
-        Error::invalid(if e.is_eof() { "Unexpected end of JSON input".to_owned() } else { format!("Invalid JSON: {e}") })
+        Error::invalid(if e.is_eof() {
+            "Unexpected end of JSON input".to_owned()
+        } else {
+            format!("Invalid JSON: {e}")
+        })
     })?;
     serde_path_to_error::deserialize(value).map_err(|e| Error::invalid(medusa_message(&e)))
 }
@@ -101,7 +109,10 @@ impl QueryPairs {
 
     /// `limit` (default `default_limit`, at most 1000) and `offset` (default 0).
     pub fn page(&self, default_limit: i64) -> Result<(i64, i64)> {
-        Ok((self.number("limit", default_limit, 1000)?, self.number("offset", 0, i64::MAX)?))
+        Ok((
+            self.number("limit", default_limit, 1000)?,
+            self.number("offset", 0, i64::MAX)?,
+        ))
     }
 }
 
@@ -137,7 +148,11 @@ impl FromRequestParts<AppState> for Store {
         let sales_channel_ids = resolved
             .key_channels
             .unwrap_or_else(|| resolved.tenant.default_sales_channel_id.iter().cloned().collect());
-        Ok(Store(TenantCtx { tenant: resolved.tenant, db, sales_channel_ids }))
+        Ok(Store(TenantCtx {
+            tenant: resolved.tenant,
+            db,
+            sales_channel_ids,
+        }))
     }
 }
 
@@ -190,7 +205,10 @@ mod tests {
 
     #[test]
     fn bodies_are_rejected_with_medusa_messages() {
-        assert_eq!(err(r#"{"region_id": 123}"#), "Invalid request: Expected type: 'string' for field 'region_id', got: '123'");
+        assert_eq!(
+            err(r#"{"region_id": 123}"#),
+            "Invalid request: Expected type: 'string' for field 'region_id', got: '123'"
+        );
         assert_eq!(err(r#"{"nope": true}"#), "Invalid request: Unrecognized fields: 'nope'");
         assert_eq!(err("{\"region_id\": \n"), "Unexpected end of JSON input");
         assert!(parse_json::<Body>(b"").is_ok());

@@ -43,7 +43,12 @@ impl Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).bearer_format("JWT").build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
         );
     }
 }
@@ -65,7 +70,11 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::users::me))
         // platform
         .routes(routes!(platform::tenants::create, platform::tenants::list))
-        .routes(routes!(platform::tenants::get, platform::tenants::update, platform::tenants::deactivate))
+        .routes(routes!(
+            platform::tenants::get,
+            platform::tenants::update,
+            platform::tenants::deactivate
+        ))
         .routes(routes!(platform::tenants::suspend))
         .routes(routes!(platform::tenants::resume))
         .routes(routes!(platform::placements::create))
@@ -88,7 +97,11 @@ impl MakeRequestId for MakeRequestUlid {
 
 /// Every log line inside a request carries its request id and, once resolved, tenant id.
 fn request_span(req: &Request) -> tracing::Span {
-    let request_id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let request_id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
     tracing::info_span!(
         "request",
         method = %req.method(),

@@ -51,7 +51,10 @@ impl Maps {
             self.by_domain.insert(d.clone(), t.id.clone());
         }
         for k in keys {
-            let info = KeyInfo { tenant_id: t.id.clone(), sales_channel_ids: k.sales_channel_ids.into() };
+            let info = KeyInfo {
+                tenant_id: t.id.clone(),
+                sales_channel_ids: k.sales_channel_ids.into(),
+            };
             self.by_key.insert(k.token, Arc::new(info));
         }
         self.tenants.insert(t.id.clone(), Arc::new(t));
@@ -85,7 +88,10 @@ fn to_tenant(row: TenantRow, keys: &[api_keys::KeyEntry], default_channel: Optio
 impl Directory {
     /// Loads every tenant of every placement.
     pub async fn load(platform: PlatformDb) -> Result<Arc<Self>> {
-        let dir = Arc::new(Self { maps: RwLock::new(Maps::default()), platform });
+        let dir = Arc::new(Self {
+            maps: RwLock::new(Maps::default()),
+            platform,
+        });
         dir.reload_all().await?;
         Ok(dir)
     }
@@ -133,7 +139,11 @@ impl Directory {
         let dir = Arc::clone(self);
         tokio::spawn(async move {
             loop {
-                if let Err(e) = dir.listen().await {
+                let result = dir.listen().await;
+                if dir.platform.control().is_closed() {
+                    return; // shutting down
+                }
+                if let Err(e) = result {
                     tracing::warn!(error = %e, "tenant directory listener failed; retrying");
                 }
                 tokio::time::sleep(Duration::from_millis(500)).await;

@@ -75,7 +75,10 @@ pub fn resolve(dir: &Directory, cfg: &ResolutionConfig, s: Signals<'_>) -> Resul
         }
     }
     if let Some(h) = s.tenant_header.map(str::trim).filter(|h| !h.is_empty()) {
-        let t = dir.by_id_or_handle(h).filter(|t| t.allow_tenant_header).ok_or_else(invalid_key)?;
+        let t = dir
+            .by_id_or_handle(h)
+            .filter(|t| t.allow_tenant_header)
+            .ok_or_else(invalid_key)?;
         found.push(("x-tenant-id", t));
     }
 

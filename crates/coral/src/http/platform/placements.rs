@@ -14,7 +14,11 @@ use crate::http::extract::{AppState, JsonBody, Platform};
     responses((status = 201, description = "{ placement } (the URL's password masked)"),
               (status = 400, description = "bad or unreachable URL")),
     security(("bearer" = [])))]
-pub async fn create(State(app): State<AppState>, _: Platform, JsonBody(body): JsonBody<CreatePlacement>) -> Result<(StatusCode, Json<Value>)> {
+pub async fn create(
+    State(app): State<AppState>,
+    _: Platform,
+    JsonBody(body): JsonBody<CreatePlacement>,
+) -> Result<(StatusCode, Json<Value>)> {
     let p = platform::create_placement(&app, body).await?;
     Ok((
         StatusCode::CREATED,

@@ -29,10 +29,16 @@ pub fn tenant_json(t: &TenantRow) -> Value {
               (status = 400, description = "invalid input"), (status = 401, description = "bad platform token"),
               (status = 422, description = "handle or domain already taken")),
     security(("bearer" = [])))]
-pub async fn create(State(app): State<AppState>, _: Platform, JsonBody(body): JsonBody<CreateTenant>) -> Result<(StatusCode, Json<Value>)> {
+pub async fn create(
+    State(app): State<AppState>,
+    _: Platform,
+    JsonBody(body): JsonBody<CreateTenant>,
+) -> Result<(StatusCode, Json<Value>)> {
     let admin_email = body.admin.as_ref().map(|a| a.email.trim().to_ascii_lowercase());
     let p = platform::create_tenant(&app, body).await?;
-    let user = p.admin_user_id.map(|id| json!({ "id": id, "email": admin_email, "role": "tenant_admin" }));
+    let user = p
+        .admin_user_id
+        .map(|id| json!({ "id": id, "email": admin_email, "role": "tenant_admin" }));
     Ok((
         StatusCode::CREATED,
         Json(json!({
@@ -53,7 +59,9 @@ pub async fn list(State(app): State<AppState>, _: Platform, q: QueryPairs) -> Re
     let (limit, offset) = q.page(50)?;
     let (rows, count) = platform::list_tenants(&app, q.get("status"), limit, offset).await?;
     let tenants: Vec<Value> = rows.iter().map(tenant_json).collect();
-    Ok(Json(json!({ "tenants": tenants, "count": count, "offset": offset, "limit": limit })))
+    Ok(Json(
+        json!({ "tenants": tenants, "count": count, "offset": offset, "limit": limit }),
+    ))
 }
 
 #[utoipa::path(get, path = "/platform/tenants/{id}", tag = "platform",
@@ -61,7 +69,9 @@ pub async fn list(State(app): State<AppState>, _: Platform, q: QueryPairs) -> Re
     responses((status = 200, description = "{ tenant }"), (status = 404, description = "unknown tenant")),
     security(("bearer" = [])))]
 pub async fn get(State(app): State<AppState>, _: Platform, Path(id): Path<String>) -> Result<Json<Value>> {
-    Ok(Json(json!({ "tenant": tenant_json(&platform::get_tenant(&app, &id).await?) })))
+    Ok(Json(
+        json!({ "tenant": tenant_json(&platform::get_tenant(&app, &id).await?) }),
+    ))
 }
 
 #[utoipa::path(patch, path = "/platform/tenants/{id}", tag = "platform", request_body = UpdateTenant,
@@ -74,7 +84,9 @@ pub async fn update(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<UpdateTenant>,
 ) -> Result<Json<Value>> {
-    Ok(Json(json!({ "tenant": tenant_json(&platform::update_tenant(&app, &id, body).await?) })))
+    Ok(Json(
+        json!({ "tenant": tenant_json(&platform::update_tenant(&app, &id, body).await?) }),
+    ))
 }
 
 #[utoipa::path(post, path = "/platform/tenants/{id}/suspend", tag = "platform",

@@ -39,7 +39,9 @@ pub async fn list(Store(ctx): Store, q: QueryPairs) -> Result<Json<Value>> {
     let (limit, offset) = q.page(50)?;
     let (rows, count) = regions::list(&ctx, limit, offset).await?;
     let regions: Vec<Value> = rows.iter().map(region_json).collect();
-    Ok(Json(json!({ "regions": regions, "count": count, "offset": offset, "limit": limit })))
+    Ok(Json(
+        json!({ "regions": regions, "count": count, "offset": offset, "limit": limit }),
+    ))
 }
 
 /// One region of the store.

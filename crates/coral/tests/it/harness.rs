@@ -1,0 +1,260 @@
+//! The test harness: one managed PostgreSQL cluster per test binary (Coral's own
+//! managed-Postgres code), a migrated template database, and for each test a fresh
+//! database copied from it with Coral's real router served on a random port.
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use coral::app::App;
+use coral::config::{Config, Secrets};
+use coral::db::managed_pg::{ManagedPostgres, Tuning};
+use coral::server::{ensure_database, Storage};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use sqlx::{Connection, PgConnection};
+
+pub const PLATFORM_TOKEN: &str = "test-platform-token";
+const TEMPLATE: &str = "coral_template";
+
+pub struct Cluster {
+    pub pg: ManagedPostgres,
+}
+
+/// Starts the cluster once per test binary. It is stopped by the kernel when the test
+/// process exits (the managed server's parent-death signal), so nothing is left behind.
+pub fn cluster() -> &'static Cluster {
+    static CLUSTER: OnceLock<Cluster> = OnceLock::new();
+    CLUSTER.get_or_init(|| {
+        std::thread::spawn(|| {
+            let base = PathBuf::from("/tmp/coral-it");
+            remove_stale_dirs(&base);
+            let dir = base.join(std::process::id().to_string());
+            let pg = ManagedPostgres::start(&dir, Tuning { unsafe_fast: true }).expect("starting test postgres");
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                ensure_database(&pg, TEMPLATE).await.expect("template database");
+                let mut conn = PgConnection::connect_with(&pg.connect_options(TEMPLATE)).await.unwrap();
+                coral::db::migrate::MIGRATOR
+                    .run(&mut conn)
+                    .await
+                    .expect("migrating template");
+                conn.close().await.unwrap();
+            });
+            Cluster { pg }
+        })
+        .join()
+        .expect("cluster thread")
+    })
+}
+
+/// Data dirs of earlier test runs whose process is gone.
+fn remove_stale_dirs(base: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(base) else { return };
+    for e in entries.flatten() {
+        let alive = e
+            .file_name()
+            .to_str()
+            .and_then(|p| p.parse::<u32>().ok())
+            .is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
+        if !alive {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// A fresh database copied from the migrated template; returns its name.
+pub async fn fresh_database() -> String {
+    static CREATE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+    let c = cluster();
+    let name = format!("t_{}", ulid::Ulid::new().to_string().to_lowercase());
+    let _guard = CREATE.lock().await;
+    let mut conn = PgConnection::connect_with(&c.pg.connect_options("postgres"))
+        .await
+        .unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    conn.close().await.unwrap();
+    name
+}
+
+pub struct TestApp {
+    pub url: String,
+    pub client: reqwest::Client,
+    pub app: Arc<App>,
+    pub database: String,
+    _data_dir: tempfile::TempDir,
+}
+
+pub fn test_config(database: &str, data_dir: &std::path::Path) -> Config {
+    Config {
+        data_dir: data_dir.to_path_buf(),
+        database_url: Some(cluster().pg.url(database)),
+        listen: "127.0.0.1:0".parse().unwrap(),
+        base_domain: Some("shops.test".into()),
+        single_tenant: false,
+        db_pool_size: 8,
+        placement_pool_size: 4,
+        body_limit: 64 * 1024,
+        secrets: Secrets {
+            platform_token: PLATFORM_TOKEN.into(),
+            jwt_secret: format!("jwt-{database}"),
+            master_key: format!("mk-{database}"),
+            platform_token_generated: false,
+        },
+    }
+}
+
+/// A provisioned tenant as the tests use it.
+#[derive(Debug, Clone)]
+pub struct TestTenant {
+    pub id: String,
+    pub key: String,
+    pub admin_email: String,
+}
+
+pub const ADMIN_PASSWORD: &str = "s3cret-password";
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        Self::spawn_with(|_| {}).await
+    }
+
+    pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Self {
+        let database = fresh_database().await;
+        Self::spawn_on(&database, tweak).await
+    }
+
+    /// Another Coral instance on an existing database (a second process, in effect).
+    pub async fn spawn_on(database: &str, tweak: impl FnOnce(&mut Config)) -> Self {
+        let data_dir = tempfile::tempdir().unwrap();
+        let mut cfg = test_config(database, data_dir.path());
+        tweak(&mut cfg);
+        let storage = Storage::open(&cfg).await.unwrap();
+        let app = App::build(cfg, storage.db.clone()).await.unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let router = coral::http::router(app.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        Self {
+            url,
+            client: reqwest::Client::new(),
+            app,
+            database: database.to_owned(),
+            _data_dir: data_dir,
+        }
+    }
+
+    pub fn get(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client.get(format!("{}{path}", self.url))
+    }
+
+    pub fn post(&self, path: &str) -> reqwest::RequestBuilder {
+        self.client.post(format!("{}{path}", self.url))
+    }
+
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client.request(method, format!("{}{path}", self.url))
+    }
+
+    /// `GET path` as tenant `t`'s storefront (its publishable key).
+    pub async fn store_get(&self, t: &TestTenant, path: &str) -> (StatusCode, Value) {
+        send(self.get(path).header("x-publishable-api-key", &t.key)).await
+    }
+
+    pub async fn platform(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut req = self.request(method, path).bearer_auth(PLATFORM_TOKEN);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        send(req).await
+    }
+
+    /// Provisions a tenant with an admin and one region (`Europe`, EUR, fr/de).
+    pub async fn tenant(&self, handle: &str) -> TestTenant {
+        self.tenant_with(handle, json!({})).await
+    }
+
+    /// Provisions a tenant; `extra` fields are merged into the create body.
+    pub async fn tenant_with(&self, handle: &str, extra: Value) -> TestTenant {
+        let admin_email = format!("admin@{handle}.test");
+        let mut body = json!({
+            "handle": handle, "name": format!("Store {handle}"), "default_currency_code": "eur",
+            "admin": { "email": admin_email, "password": ADMIN_PASSWORD },
+        });
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        let (status, v) = self
+            .platform(reqwest::Method::POST, "/platform/tenants", Some(body))
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{v}");
+        let t = TestTenant {
+            id: v["tenant"]["id"].as_str().unwrap().to_owned(),
+            key: v["publishable_api_key"]["token"].as_str().unwrap().to_owned(),
+            admin_email,
+        };
+        self.add_region(&t, &format!("{handle} Europe"), "eur", &["fr", "de"])
+            .await;
+        t
+    }
+
+    /// Inserts a region through Coral's own repository, under the tenant's RLS scope.
+    pub async fn add_region(&self, t: &TestTenant, name: &str, currency: &str, countries: &[&str]) -> String {
+        let tenant = self.app.directory.by_id_or_handle(&t.id).unwrap();
+        let db = self.app.directory.tenant_db(&tenant).await.unwrap();
+        let mut tx = db.begin().await.unwrap();
+        let countries: Vec<String> = countries.iter().map(|c| c.to_string()).collect();
+        let id = coral::db::regions::insert(&mut tx, name, currency, &countries)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    /// Logs in as the tenant's admin and returns the bearer token.
+    pub async fn admin_token(&self, t: &TestTenant) -> String {
+        let (status, v) = send(
+            self.post("/auth/user/emailpass")
+                .json(&json!({ "email": t.admin_email, "password": ADMIN_PASSWORD })),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{v}");
+        v["token"].as_str().unwrap().to_owned()
+    }
+
+    /// A raw connection to this test's database as the schema owner (a superuser).
+    pub async fn owner_conn(&self) -> PgConnection {
+        PgConnection::connect_with(&cluster().pg.connect_options(&self.database))
+            .await
+            .unwrap()
+    }
+}
+
+/// Sends and returns status and JSON body (`Value::Null` when the body is not JSON).
+pub async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
+    let resp = req.send().await.expect("request failed");
+    let status = resp.status();
+    let text = resp.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// Polls `check` until it is true or `within` passes.
+pub async fn eventually<F, Fut>(within: std::time::Duration, mut check: F) -> bool
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + within;
+    loop {
+        if check().await {
+            return true;
+        }
+        if tokio::time::Instant::now() > deadline {
+            return false;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+}

@@ -1,0 +1,11 @@
+//! Integration tests: Coral's real router against a real PostgreSQL (see `harness`).
+
+mod harness;
+
+mod cli;
+mod http_basics;
+mod placements;
+mod resolution;
+mod schema;
+mod staff;
+mod tenants;

@@ -1,0 +1,247 @@
+//! The isolation core at the database level: every tenant table is keyed, linked and
+//! guarded by tenant, and raw SQL under one tenant's setting cannot touch another's rows.
+
+use sqlx::{Connection, PgConnection, Row};
+
+use crate::harness::TestApp;
+
+/// Global tables (control plane and reference data); every other table is a tenant table.
+const GLOBAL_TABLES: &[&str] = &[
+    "_sqlx_migrations",
+    "placements",
+    "tenants",
+    "tenant_domains",
+    "countries",
+    "currencies",
+];
+
+/// Every rule a tenant table breaks, as `table: problem` lines.
+async fn schema_problems(conn: &mut PgConnection) -> (Vec<String>, Vec<String>) {
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY 1",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    let tenant_tables: Vec<String> = tables
+        .into_iter()
+        .filter(|t| !GLOBAL_TABLES.contains(&t.as_str()))
+        .collect();
+    let mut problems = Vec::new();
+    for t in &tenant_tables {
+        let pk_first: Option<String> = sqlx::query_scalar(
+            "SELECT a.attname::text FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0] \
+             WHERE i.indrelid = $1::regclass AND i.indisprimary",
+        )
+        .bind(t)
+        .fetch_optional(&mut *conn)
+        .await
+        .unwrap();
+        if pk_first.as_deref() != Some("tenant_id") {
+            problems.push(format!("{t}: primary key does not lead with tenant_id ({pk_first:?})"));
+        }
+        let rls = sqlx::query("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = $1::regclass")
+            .bind(t)
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+        if !rls.get::<bool, _>(0) || !rls.get::<bool, _>(1) {
+            problems.push(format!("{t}: row level security not enabled and forced"));
+        }
+        let policies: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM pg_policy WHERE polrelid = $1::regclass \
+             AND pg_get_expr(polqual, polrelid) LIKE '%coral.tenant_id%' \
+             AND pg_get_expr(polwithcheck, polrelid) LIKE '%coral.tenant_id%'",
+        )
+        .bind(t)
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+        if policies == 0 {
+            problems.push(format!("{t}: no policy on coral.tenant_id"));
+        }
+        // Foreign keys to other tenant tables must pair tenant_id with tenant_id.
+        let fks = sqlx::query(
+            "SELECT con.conname::text, ref.relname::text, \
+               (SELECT array_agg(a.attname::text ORDER BY k.i) FROM unnest(con.conkey) WITH ORDINALITY k(n, i) \
+                  JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n), \
+               (SELECT array_agg(a.attname::text ORDER BY k.i) FROM unnest(con.confkey) WITH ORDINALITY k(n, i) \
+                  JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n) \
+             FROM pg_constraint con JOIN pg_class ref ON ref.oid = con.confrelid \
+             WHERE con.contype = 'f' AND con.conrelid = $1::regclass",
+        )
+        .bind(t)
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+        for fk in fks {
+            let (name, target): (String, String) = (fk.get(0), fk.get(1));
+            let (cols, ref_cols): (Vec<String>, Vec<String>) = (fk.get(2), fk.get(3));
+            if !tenant_tables.contains(&target) {
+                continue;
+            }
+            let paired = cols
+                .iter()
+                .zip(&ref_cols)
+                .any(|(c, r)| c == "tenant_id" && r == "tenant_id");
+            if !paired {
+                problems.push(format!(
+                    "{t}: foreign key {name} to {target} does not include tenant_id"
+                ));
+            }
+        }
+    }
+    (tenant_tables, problems)
+}
+
+#[tokio::test]
+async fn every_tenant_table_has_tenant_keys_and_forced_rls() {
+    let app = TestApp::spawn().await;
+    let mut conn = app.owner_conn().await;
+    let (tables, problems) = schema_problems(&mut conn).await;
+    for expected in [
+        "sales_channels",
+        "api_keys",
+        "api_key_sales_channels",
+        "staff_users",
+        "regions",
+        "region_countries",
+    ] {
+        assert!(
+            tables.iter().any(|t| t == expected),
+            "{expected} should be checked as a tenant table"
+        );
+    }
+    assert!(problems.is_empty(), "schema problems:\n{}", problems.join("\n"));
+}
+
+#[tokio::test]
+async fn the_schema_check_catches_a_table_that_breaks_the_rules() {
+    // Proves the check above can fail: a table without tenant keys, RLS or scoped FK.
+    let app = TestApp::spawn().await;
+    let mut conn = app.owner_conn().await;
+    sqlx::query(
+        "CREATE TABLE careless (id text PRIMARY KEY, tenant_id text, region_tenant text, region_id text, \
+                 FOREIGN KEY (region_tenant, region_id) REFERENCES regions (tenant_id, id))",
+    )
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    let (_, problems) = schema_problems(&mut conn).await;
+    let about: Vec<&String> = problems.iter().filter(|p| p.starts_with("careless:")).collect();
+    assert!(about.iter().any(|p| p.contains("primary key")), "{problems:?}");
+    assert!(about.iter().any(|p| p.contains("row level security")), "{problems:?}");
+    assert!(about.iter().any(|p| p.contains("no policy")), "{problems:?}");
+    assert!(about.iter().any(|p| p.contains("foreign key")), "{problems:?}");
+}
+
+#[tokio::test]
+async fn tenant_transactions_run_as_a_role_that_cannot_bypass_rls() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("acme").await;
+    let tenant = app.app.directory.by_id_or_handle(&t.id).unwrap();
+    let db = app.app.directory.tenant_db(&tenant).await.unwrap();
+    let mut tx = db.begin().await.unwrap();
+    let row = sqlx::query(
+        "SELECT current_user::text, r.rolsuper, r.rolbypassrls, current_setting('coral.tenant_id') \
+         FROM pg_roles r WHERE r.rolname = current_user",
+    )
+    .fetch_one(tx.conn())
+    .await
+    .unwrap();
+    assert_eq!(row.get::<String, _>(0), "coral_app");
+    assert!(!row.get::<bool, _>(1), "must not be superuser");
+    assert!(!row.get::<bool, _>(2), "must not bypass RLS");
+    assert_eq!(row.get::<String, _>(3), t.id);
+    // The control plane is out of reach of the app role altogether.
+    let err = sqlx::query("SELECT count(*) FROM tenants")
+        .fetch_one(tx.conn())
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("permission denied"), "{err}");
+}
+
+#[tokio::test]
+async fn raw_sql_under_tenant_a_cannot_read_or_write_tenant_b() {
+    let app = TestApp::spawn().await;
+    let a = app.tenant("alpha").await;
+    let b = app.tenant("beta").await;
+    let b_region = app.add_region(&b, "Beta Americas", "usd", &["us"]).await;
+
+    let mut conn = app.owner_conn().await;
+    let mut tx = conn.begin().await.unwrap();
+    sqlx::query("SELECT set_config('role', 'coral_app', true), set_config('coral.tenant_id', $1, true)")
+        .bind(&a.id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+
+    let visible: Vec<String> = sqlx::query_scalar("SELECT DISTINCT tenant_id FROM regions")
+        .fetch_all(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(visible, vec![a.id.clone()], "only tenant A's regions are visible");
+    let b_rows: i64 = sqlx::query_scalar("SELECT count(*) FROM regions WHERE tenant_id = $1")
+        .bind(&b.id)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(b_rows, 0);
+    let keys: i64 = sqlx::query_scalar("SELECT count(*) FROM api_keys WHERE token = $1")
+        .bind(&b.key)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(keys, 0, "B's key is invisible under A");
+
+    let updated = sqlx::query("UPDATE regions SET name = 'pwned' WHERE tenant_id = $1")
+        .bind(&b.id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(updated.rows_affected(), 0);
+    let deleted = sqlx::query("DELETE FROM staff_users WHERE tenant_id = $1")
+        .bind(&b.id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(deleted.rows_affected(), 0);
+
+    sqlx::query("SAVEPOINT s").execute(&mut *tx).await.unwrap();
+    let err = sqlx::query("INSERT INTO regions (tenant_id, id, name, currency_code) VALUES ($1, 'reg_x', 'x', 'eur')")
+        .bind(&b.id)
+        .execute(&mut *tx)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("row-level security"), "{err}");
+    sqlx::query("ROLLBACK TO SAVEPOINT s").execute(&mut *tx).await.unwrap();
+
+    // A row of A cannot point at a row of B: the composite foreign key has no such target.
+    let err = sqlx::query("INSERT INTO region_countries (tenant_id, country_code, region_id) VALUES ($1, 'it', $2)")
+        .bind(&a.id)
+        .bind(&b_region)
+        .execute(&mut *tx)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("foreign key"), "{err}");
+    tx.rollback().await.unwrap();
+
+    // Without a tenant setting, the app role sees nothing at all.
+    let mut tx = conn.begin().await.unwrap();
+    sqlx::query("SET LOCAL ROLE coral_app").execute(&mut *tx).await.unwrap();
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM regions")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+    tx.rollback().await.unwrap();
+
+    // And B's data is untouched.
+    let name: String = sqlx::query_scalar("SELECT name FROM regions WHERE id = $1")
+        .bind(&b_region)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(name, "Beta Americas");
+}
