@@ -159,7 +159,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => {
             let cfg = cli.global.config(default_listen)?;
             let storage = Storage::open(&cfg).await?;
-            let n = migrate::migrate_all(&storage.platform(), |p| println!("migrated placement {p}")).await;
+            // Each migration runs in its own transaction: an interrupted run leaves every
+            // placement at a whole migration, and the next run carries on from there.
+            let bar = indicatif::ProgressBar::new_spinner();
+            let n = migrate::migrate_all(&storage.platform(), |p| {
+                bar.inc(1);
+                bar.set_message(format!("migrated placement {p}"));
+            })
+            .await;
+            bar.finish_and_clear();
             storage.shutdown().await;
             println!("{} placement(s) up to date", n?);
             Ok(())

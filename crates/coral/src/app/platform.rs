@@ -6,7 +6,7 @@ use serde_json::Value;
 use sqlx::types::Json;
 
 use crate::app::{auth, App};
-use crate::core::ids::{new_id, TenantId};
+use crate::core::ids::TenantId;
 use crate::core::names::{parse_country, parse_currency, parse_domain, parse_email, parse_locale, Handle};
 use crate::core::settings::TenantSettings;
 use crate::core::{Error, Result};
@@ -308,15 +308,8 @@ pub struct CreatePlacement {
     pub url: String,
 }
 
-pub struct Placement {
-    pub id: String,
-    pub name: String,
-    pub url: String,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-}
-
 /// Registers a database as a placement after checking it can be reached and migrating it.
-pub async fn create_placement(app: &App, input: CreatePlacement) -> Result<Placement> {
+pub async fn create_placement(app: &App, input: CreatePlacement) -> Result<placements::Placement> {
     let name = check_name(&input.name)?;
     let opts: sqlx::postgres::PgConnectOptions = input
         .url
@@ -330,20 +323,7 @@ pub async fn create_placement(app: &App, input: CreatePlacement) -> Result<Place
     let migrated = migrate::migrate(&pool).await;
     pool.close().await;
     migrated.map_err(|e| Error::Internal(e.context("migrating the new placement")))?;
-    let id = new_id("plc");
-    let created_at: chrono::DateTime<chrono::Utc> =
-        sqlx::query_scalar("INSERT INTO placements (id, name, url) VALUES ($1, $2, $3) RETURNING created_at")
-            .bind(&id)
-            .bind(&name)
-            .bind(&input.url)
-            .fetch_one(app.platform.control())
-            .await?;
-    Ok(Placement {
-        id,
-        name,
-        url: input.url,
-        created_at,
-    })
+    placements::insert(app.platform.control(), &name, &input.url).await
 }
 
 /// A URL with its password masked, for responses and logs.

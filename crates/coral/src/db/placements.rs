@@ -10,6 +10,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 use tokio::sync::RwLock;
 
+use crate::core::ids::new_id;
 use crate::core::{Error, Result};
 
 pub const SHARED_PLACEMENT: &str = "shared";
@@ -82,4 +83,29 @@ impl Database {
         }
         self.primary.close().await;
     }
+}
+
+/// A registered placement (its URL may hold a password: mask it before showing it).
+pub struct Placement {
+    pub id: String,
+    pub name: String,
+    pub url: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+pub async fn insert(control: &PgPool, name: &str, url: &str) -> Result<Placement> {
+    let id = new_id("plc");
+    let created_at =
+        sqlx::query_scalar("INSERT INTO placements (id, name, url) VALUES ($1, $2, $3) RETURNING created_at")
+            .bind(&id)
+            .bind(name)
+            .bind(url)
+            .fetch_one(control)
+            .await?;
+    Ok(Placement {
+        id,
+        name: name.to_owned(),
+        url: url.to_owned(),
+        created_at,
+    })
 }

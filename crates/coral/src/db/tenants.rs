@@ -95,6 +95,15 @@ pub async fn find(conn: &mut PgConnection, id_or_handle: &str) -> Result<Option<
     Ok(row)
 }
 
+/// Like [`find`], locking the tenant row until the transaction ends (no lost updates).
+pub async fn find_for_update(conn: &mut PgConnection, id_or_handle: &str) -> Result<Option<TenantRow>> {
+    let row = sqlx::query_as(&format!("{SELECT} WHERE t.id = $1 OR t.handle = $1 FOR UPDATE OF t"))
+        .bind(id_or_handle)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row)
+}
+
 pub async fn list(pool: &PgPool, status: Option<&str>, limit: i64, offset: i64) -> Result<(Vec<TenantRow>, i64)> {
     let rows = sqlx::query_as(&format!(
         "{SELECT} WHERE ($1::text IS NULL OR t.status = $1) ORDER BY t.created_at, t.id LIMIT $2 OFFSET $3"

@@ -3,6 +3,7 @@
 mod harness;
 
 mod cli;
+mod compat;
 mod http_basics;
 mod placements;
 mod resolution;
