@@ -54,6 +54,9 @@ pub struct GlobalArgs {
     /// Largest request body accepted, in bytes (larger: 413).
     #[arg(long, env = "CORAL_BODY_LIMIT", default_value_t = 1 << 20, global = true)]
     pub body_limit: usize,
+    /// Memory budget for the per-tenant catalog snapshots, in MiB.
+    #[arg(long, env = "CORAL_CATALOG_CACHE_MB", default_value_t = 512, global = true)]
+    pub catalog_cache_mb: usize,
 }
 
 #[derive(Subcommand)]
@@ -148,6 +151,7 @@ impl GlobalArgs {
             db_pool_size: self.db_pool_size,
             placement_pool_size: self.placement_pool_size,
             body_limit: self.body_limit,
+            catalog_cache_bytes: self.catalog_cache_mb << 20,
         })
     }
 }

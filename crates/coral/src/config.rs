@@ -18,6 +18,8 @@ pub struct Config {
     pub placement_pool_size: u32,
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
+    /// Memory budget for per-tenant catalog snapshots; idle ones are evicted beyond it.
+    pub catalog_cache_bytes: usize,
     pub secrets: Secrets,
 }
 

@@ -1,6 +1,8 @@
 //! `coral serve --demo`: two demo stores, `acme` and `globex`, with what Coral can do so
 //! far, created if missing. Re-running completes a store a previous run left unfinished.
 
+use crate::app::catalog::admin::{self as catalog, IdRef, ImageIn, OptionIn, PriceIn, ProductIn, TagRef, VariantIn};
+use crate::app::catalog::taxonomy::{self, CategoryIn, CollectionIn};
 use crate::app::platform::{self, CreateTenant, NewAdmin};
 use crate::app::App;
 use crate::core::settings::{Branding, TenantSettings};
@@ -17,6 +19,8 @@ pub struct DemoTenant {
 }
 
 struct Spec {
+    /// (title, collection, category, base price in the first region's currency)
+    products: &'static [(&'static str, &'static str, &'static str, &'static str)],
     handle: &'static str,
     name: &'static str,
     currency: &'static str,
@@ -27,6 +31,14 @@ struct Spec {
 
 const SPECS: &[Spec] = &[
     Spec {
+        products: &[
+            ("Trail Runner Tee", "Essentials", "Shirts", "19.99"),
+            ("Merino Base Layer", "Winter", "Shirts", "49.00"),
+            ("Summit Hoodie", "Winter", "Hoodies", "64.50"),
+            ("Canvas Cap", "Essentials", "Accessories", "14.00"),
+            ("Alpine Sweater", "Winter", "Sweaters", "89.90"),
+            ("Everyday Socks", "Essentials", "Accessories", "9.50"),
+        ],
         handle: "acme",
         name: "Acme Outfitters",
         currency: "eur",
@@ -38,6 +50,12 @@ const SPECS: &[Spec] = &[
         ],
     },
     Spec {
+        products: &[
+            ("Globex Field Jacket", "Outerwear", "Jackets", "120.00"),
+            ("Globex Rain Shell", "Outerwear", "Jackets", "85.00"),
+            ("Globex Utility Shirt", "Basics", "Shirts", "32.00"),
+            ("Globex Wool Beanie", "Basics", "Accessories", "18.00"),
+        ],
         handle: "globex",
         name: "Globex Supply",
         currency: "gbp",
@@ -102,6 +120,14 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
             }
         }
         tx.commit().await?;
+        let ctx = crate::tenancy::TenantCtx {
+            sales_channel_ids: tenant.default_sales_channel_id.iter().cloned().collect(),
+            tenant: tenant.clone(),
+            db,
+        };
+        if catalog::list(&ctx, None, 1, 0).await?.1 == 0 {
+            seed_catalog(app, &ctx, spec).await?;
+        }
         out.push(DemoTenant {
             handle: spec.handle,
             name: spec.name,
@@ -112,4 +138,107 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
         });
     }
     Ok(out)
+}
+
+/// Collections, a category tree and products with S/M/L variants, priced in every region
+/// (the second region's currency at 1.1×) and stocked; all in one batch.
+async fn seed_catalog(app: &App, ctx: &crate::tenancy::TenantCtx, spec: &Spec) -> Result<()> {
+    use std::collections::HashMap;
+    let mut collections: HashMap<&str, String> = HashMap::new();
+    let mut categories: HashMap<&str, String> = HashMap::new();
+    let apparel = taxonomy::save_category(
+        app,
+        ctx,
+        None,
+        CategoryIn {
+            name: Some("Apparel".into()),
+            ..Default::default()
+        },
+    )
+    .await?;
+    for (_, collection, category, _) in spec.products {
+        if !collections.contains_key(collection) {
+            let c = taxonomy::save_collection(
+                app,
+                ctx,
+                None,
+                CollectionIn {
+                    title: Some((*collection).into()),
+                    ..Default::default()
+                },
+            )
+            .await?;
+            collections.insert(collection, c.id);
+        }
+        if !categories.contains_key(category) {
+            let input = CategoryIn {
+                name: Some((*category).into()),
+                parent_category_id: Some(apparel.id.clone()),
+                ..Default::default()
+            };
+            categories.insert(category, taxonomy::save_category(app, ctx, None, input).await?.id);
+        }
+    }
+    let regions = regions::list(&mut ctx.db.begin().await?, 10, 0).await?.0;
+    let products = spec
+        .products
+        .iter()
+        .enumerate()
+        .map(|(i, (title, collection, category, price))| {
+            let base: rust_decimal::Decimal = price.parse().unwrap_or_default();
+            let variants = ["S", "M", "L"]
+                .iter()
+                .enumerate()
+                .map(|(j, size)| VariantIn {
+                    title: Some((*size).into()),
+                    sku: Some(format!("{}-{:03}-{size}", spec.handle.to_uppercase(), i + 1)),
+                    options: Some([("Size".to_owned(), (*size).to_owned())].into()),
+                    prices: Some(
+                        regions
+                            .iter()
+                            .enumerate()
+                            .map(|(k, r)| PriceIn {
+                                currency_code: r.currency_code.clone(),
+                                amount: (base + rust_decimal::Decimal::from(j as i64 * 2))
+                                    * if k == 0 {
+                                        rust_decimal::Decimal::ONE
+                                    } else {
+                                        rust_decimal::Decimal::new(11, 1)
+                                    },
+                                region_id: None,
+                            })
+                            .collect(),
+                    ),
+                    inventory_quantity: Some(25 + 5 * j as i32),
+                    ..Default::default()
+                })
+                .collect();
+            let slug = crate::app::catalog::slugify(title);
+            ProductIn {
+                title: Some((*title).into()),
+                description: Some(format!("{title} from the {} demo store.", spec.name)),
+                status: Some("published".into()),
+                thumbnail: Some(format!("https://picsum.photos/seed/{slug}/600/600")),
+                images: Some(vec![ImageIn {
+                    url: format!("https://picsum.photos/seed/{slug}/600/600"),
+                }]),
+                collection_id: collections.get(collection).cloned(),
+                categories: Some(vec![IdRef {
+                    id: categories[category].clone(),
+                }]),
+                tags: Some(vec![TagRef {
+                    id: None,
+                    value: Some(collection.to_lowercase()),
+                }]),
+                options: Some(vec![OptionIn {
+                    title: "Size".into(),
+                    values: vec!["S".into(), "M".into(), "L".into()],
+                }]),
+                variants: Some(variants),
+                ..Default::default()
+            }
+        })
+        .collect();
+    catalog::batch_create(app, ctx, products).await?;
+    Ok(())
 }

@@ -2,6 +2,7 @@
 //! with a `TenantCtx` (or the platform context) and map its result.
 
 pub mod auth;
+pub mod catalog;
 pub mod demo;
 pub mod platform;
 pub mod regions;
@@ -21,6 +22,7 @@ pub struct App {
     pub directory: Arc<Directory>,
     pub resolution: ResolutionConfig,
     pub tokens: auth::TokenKeys,
+    pub catalogs: Arc<catalog::snapshot::Catalogs>,
 }
 
 impl App {
@@ -28,6 +30,19 @@ impl App {
     pub async fn build(config: Config, db: Arc<Database>) -> anyhow::Result<Arc<Self>> {
         let platform = PlatformDb::new(db);
         let directory = Directory::load(platform.clone()).await?;
+        let catalogs = Arc::new(catalog::snapshot::Catalogs::new(config.catalog_cache_bytes));
+        let hook = Arc::clone(&catalogs);
+        directory.subscribe(
+            crate::db::tenants::CATALOG_CHANNEL,
+            Box::new(move |tenant| match tenant {
+                Some(t) => {
+                    if let Some(id) = crate::core::ids::TenantId::parse(t) {
+                        hook.invalidate(Some(&id));
+                    }
+                }
+                None => hook.invalidate(None),
+            }),
+        );
         directory.spawn_listener();
         Ok(Arc::new(Self {
             resolution: ResolutionConfig {
@@ -38,6 +53,7 @@ impl App {
             config,
             platform,
             directory,
+            catalogs,
         }))
     }
 }

@@ -57,6 +57,29 @@ const UNIQUE_MESSAGES: &[(&str, &str)] = &[
         "A user with this email already exists",
     ),
     ("placements_name_key", "A placement with this name already exists"),
+    ("region_countries_pkey", "A country can belong to only one region"),
+    ("products_handle_key", "A product with this handle already exists"),
+    ("product_variants_sku_key", "A variant with this SKU already exists"),
+    (
+        "product_collections_handle_key",
+        "A collection with this handle already exists",
+    ),
+    (
+        "product_categories_handle_key",
+        "A category with this handle already exists",
+    ),
+    (
+        "product_options_title_key",
+        "A product cannot have two options with the same title",
+    ),
+    (
+        "product_option_values_value_key",
+        "An option cannot have the same value twice",
+    ),
+    (
+        "prices_variant_currency_region_key",
+        "A variant can have only one price per currency and region",
+    ),
 ];
 
 impl From<sqlx::Error> for Error {
@@ -70,6 +93,13 @@ impl From<sqlx::Error> for Error {
                     Some((_, msg)) => Error::Duplicate((*msg).into()),
                     None => Error::Internal(anyhow::Error::new(e)),
                 }
+            }
+            // References are checked by the use cases; these are the races they cannot see.
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
+                Error::InvalidData("A referenced resource does not exist".into())
+            }
+            sqlx::Error::Database(db) if db.is_check_violation() => {
+                Error::InvalidData("A value is out of its allowed range".into())
             }
             _ => Error::Internal(anyhow::Error::new(e)),
         }

@@ -7,6 +7,7 @@
 //! so row level security scopes every statement even if a `WHERE` is forgotten.
 
 pub mod api_keys;
+pub mod catalog;
 pub mod managed_pg;
 pub mod migrate;
 pub mod placements;

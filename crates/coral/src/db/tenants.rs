@@ -9,6 +9,8 @@ use crate::core::Result;
 
 /// The channel on which tenant changes are announced; the payload is the tenant id.
 pub const DIRECTORY_CHANNEL: &str = "coral_directory";
+/// Announces catalog writes of a tenant (payload: tenant id) so snapshots are dropped.
+pub const CATALOG_CHANNEL: &str = "coral_catalog";
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct TenantRow {
@@ -149,9 +151,14 @@ pub async fn update(conn: &mut PgConnection, t: &TenantRow) -> Result<()> {
 
 /// Announces a change of `tenant_id` to every Coral process (delivered on commit).
 pub async fn notify_changed(conn: &mut PgConnection, tenant_id: &str) -> Result<()> {
+    notify(conn, DIRECTORY_CHANNEL, tenant_id).await
+}
+
+/// Sends `payload` on `channel` to every listening Coral process.
+pub async fn notify(conn: &mut PgConnection, channel: &str, payload: &str) -> Result<()> {
     sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(DIRECTORY_CHANNEL)
-        .bind(tenant_id)
+        .bind(channel)
+        .bind(payload)
         .execute(conn)
         .await?;
     Ok(())

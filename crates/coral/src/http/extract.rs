@@ -92,6 +92,22 @@ impl QueryPairs {
         self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
+    /// Every value of an array parameter, in any of the forms clients send:
+    /// `key=a&key=b`, `key[]=a`, `key[0]=a&key[1]=b`.
+    pub fn list(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| {
+                k == key
+                    || k.strip_prefix(key)
+                        .and_then(|r| r.strip_prefix('['))
+                        .and_then(|r| r.strip_suffix(']'))
+                        .is_some_and(|i| i.bytes().all(|b| b.is_ascii_digit()))
+            })
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
     fn number(&self, key: &str, default: i64, max: i64) -> Result<i64> {
         match self.get(key) {
             None => Ok(default),

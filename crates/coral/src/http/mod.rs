@@ -3,8 +3,10 @@
 
 pub mod admin;
 pub mod auth;
+pub mod catalog_json;
 pub mod error;
 pub mod extract;
+pub mod fields;
 pub mod ops;
 pub mod platform;
 pub mod store;
@@ -64,10 +66,45 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(store::regions::list))
         .routes(routes!(store::regions::get))
         .routes(routes!(store::tenant::get))
+        .routes(routes!(store::products::list))
+        .routes(routes!(store::products::get))
+        .routes(routes!(store::catalog::collections))
+        .routes(routes!(store::catalog::collection))
+        .routes(routes!(store::catalog::categories))
+        .routes(routes!(store::catalog::category))
+        .routes(routes!(store::catalog::tags))
+        .routes(routes!(store::catalog::tag))
+        .routes(routes!(store::catalog::types))
+        .routes(routes!(store::catalog::product_type))
         // auth
         .routes(routes!(auth::user_login))
         // admin
         .routes(routes!(admin::users::me))
+        .routes(routes!(admin::products::create, admin::products::list))
+        .routes(routes!(admin::products::batch))
+        .routes(routes!(
+            admin::products::get,
+            admin::products::update,
+            admin::products::delete
+        ))
+        .routes(routes!(admin::products::update_variant))
+        .routes(routes!(
+            admin::taxonomy::collections,
+            admin::taxonomy::create_collection
+        ))
+        .routes(routes!(
+            admin::taxonomy::collection,
+            admin::taxonomy::update_collection,
+            admin::taxonomy::delete_collection
+        ))
+        .routes(routes!(admin::taxonomy::categories, admin::taxonomy::create_category))
+        .routes(routes!(
+            admin::taxonomy::category,
+            admin::taxonomy::update_category,
+            admin::taxonomy::delete_category
+        ))
+        .routes(routes!(admin::taxonomy::tags, admin::taxonomy::create_tag))
+        .routes(routes!(admin::taxonomy::types, admin::taxonomy::create_type))
         // platform
         .routes(routes!(platform::tenants::create, platform::tenants::list))
         .routes(routes!(

@@ -61,9 +61,15 @@ impl Maps {
     }
 }
 
+/// Called with a tenant id announced on a subscribed channel, or `None` after a lost
+/// listener connection (when anything may have changed).
+pub type ChangeHook = Box<dyn Fn(Option<&str>) + Send + Sync>;
+
 pub struct Directory {
     maps: RwLock<Maps>,
     platform: PlatformDb,
+    /// Other caches' change channels, served by the same listener connection.
+    subscribers: RwLock<Vec<(&'static str, ChangeHook)>>,
 }
 
 fn to_tenant(row: TenantRow, keys: &[api_keys::KeyEntry], default_channel: Option<String>) -> Tenant {
@@ -91,6 +97,7 @@ impl Directory {
         let dir = Arc::new(Self {
             maps: RwLock::new(Maps::default()),
             platform,
+            subscribers: RwLock::default(),
         });
         dir.reload_all().await?;
         Ok(dir)
@@ -154,14 +161,42 @@ impl Directory {
         })
     }
 
+    /// Registers `hook` for announcements on `channel`; call before `spawn_listener`.
+    pub fn subscribe(&self, channel: &'static str, hook: ChangeHook) {
+        self.subscribers
+            .write()
+            .expect("subscribers lock")
+            .push((channel, hook));
+    }
+
     async fn listen(&self) -> Result<()> {
         let mut listener = PgListener::connect_with(self.platform.control()).await?;
-        listener.listen(DIRECTORY_CHANNEL).await?;
+        let channels: Vec<&str> = self
+            .subscribers
+            .read()
+            .expect("subscribers lock")
+            .iter()
+            .map(|s| s.0)
+            .collect();
+        listener
+            .listen_all(std::iter::once(DIRECTORY_CHANNEL).chain(channels))
+            .await?;
         // Changes made between the initial load and LISTEN would otherwise be missed.
         self.reload_all().await?;
+        for (_, hook) in self.subscribers.read().expect("subscribers lock").iter() {
+            hook(None);
+        }
         while let Some(n) = listener.try_recv().await? {
-            if let Err(e) = self.reload(n.payload()).await {
-                tracing::warn!(tenant_id = n.payload(), error = %e, "tenant reload failed");
+            if n.channel() == DIRECTORY_CHANNEL {
+                if let Err(e) = self.reload(n.payload()).await {
+                    tracing::warn!(tenant_id = n.payload(), error = %e, "tenant reload failed");
+                }
+                continue;
+            }
+            for (channel, hook) in self.subscribers.read().expect("subscribers lock").iter() {
+                if *channel == n.channel() {
+                    hook(Some(n.payload()));
+                }
             }
         }
         Ok(())

@@ -100,6 +100,7 @@ pub fn test_config(database: &str, data_dir: &std::path::Path) -> Config {
         db_pool_size: 8,
         placement_pool_size: 4,
         body_limit: 64 * 1024,
+        catalog_cache_bytes: 64 << 20,
         secrets: Secrets {
             platform_token: PLATFORM_TOKEN.into(),
             jwt_secret: format!("jwt-{database}"),

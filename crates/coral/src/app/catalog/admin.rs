@@ -1,0 +1,558 @@
+//! Admin use cases for products, variants and prices. Each runs in one tenant
+//! transaction and drops the tenant's snapshot after commit.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::app::catalog::model::{assemble, Product};
+use crate::app::catalog::{changed, check_handle, slugify};
+use crate::app::App;
+use crate::core::ids::new_id;
+use crate::core::names::parse_currency;
+use crate::core::{Error, Result};
+use crate::db::catalog::write::{self, LinkTable, NewPrice, ProductFields, VariantFields};
+use crate::db::catalog::{read, taxonomy};
+use crate::db::TenantTx;
+use crate::tenancy::TenantCtx;
+
+/// Most products one batch call may create.
+pub const BATCH_LIMIT: usize = 100;
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdRef {
+    pub id: String,
+}
+
+/// A tag by id, or by value (created if the tenant has no such tag yet).
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TagRef {
+    pub id: Option<String>,
+    pub value: Option<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImageIn {
+    pub url: String,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OptionIn {
+    pub title: String,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriceIn {
+    pub currency_code: String,
+    #[schema(value_type = f64)]
+    pub amount: Decimal,
+    /// A region-specific price; wins over the currency-wide one in that region.
+    pub region_id: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VariantIn {
+    pub title: Option<String>,
+    pub sku: Option<String>,
+    pub barcode: Option<String>,
+    pub ean: Option<String>,
+    pub upc: Option<String>,
+    pub allow_backorder: Option<bool>,
+    pub manage_inventory: Option<bool>,
+    #[schema(value_type = Option<f64>)]
+    pub weight: Option<Decimal>,
+    pub material: Option<String>,
+    pub variant_rank: Option<i32>,
+    pub thumbnail: Option<String>,
+    pub metadata: Option<Value>,
+    /// Option title → value, one entry per product option.
+    pub options: Option<BTreeMap<String, String>>,
+    /// Replaces the variant's prices.
+    pub prices: Option<Vec<PriceIn>>,
+    /// Stocked quantity at the tenant's default stock location.
+    pub inventory_quantity: Option<i32>,
+}
+
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductIn {
+    pub title: Option<String>,
+    pub subtitle: Option<String>,
+    pub description: Option<String>,
+    pub handle: Option<String>,
+    /// draft (default), proposed, published or rejected.
+    pub status: Option<String>,
+    pub is_giftcard: Option<bool>,
+    pub discountable: Option<bool>,
+    pub thumbnail: Option<String>,
+    pub images: Option<Vec<ImageIn>>,
+    pub collection_id: Option<String>,
+    pub type_id: Option<String>,
+    pub tags: Option<Vec<TagRef>>,
+    pub categories: Option<Vec<IdRef>>,
+    /// Default: the tenant's default sales channel.
+    pub sales_channels: Option<Vec<IdRef>>,
+    /// Only on create; later changes go through the variants.
+    pub options: Option<Vec<OptionIn>>,
+    /// Only on create; later changes through `/admin/products/{id}/variants`.
+    pub variants: Option<Vec<VariantIn>>,
+    #[schema(value_type = Option<f64>)]
+    pub weight: Option<Decimal>,
+    #[schema(value_type = Option<f64>)]
+    pub length: Option<Decimal>,
+    #[schema(value_type = Option<f64>)]
+    pub height: Option<Decimal>,
+    #[schema(value_type = Option<f64>)]
+    pub width: Option<Decimal>,
+    pub hs_code: Option<String>,
+    pub origin_country: Option<String>,
+    pub mid_code: Option<String>,
+    pub material: Option<String>,
+    pub external_id: Option<String>,
+    pub metadata: Option<Value>,
+}
+
+const STATUSES: &[&str] = &["draft", "proposed", "published", "rejected"];
+
+fn non_empty(field: &str, v: &str) -> Result<String> {
+    let v = v.trim();
+    if v.is_empty() || v.len() > 1000 {
+        return Err(Error::invalid(format!(
+            "Invalid request: '{field}' must be 1 to 1000 characters"
+        )));
+    }
+    Ok(v.to_owned())
+}
+
+/// Fails with a clear 400 unless every id exists in the tenant (another tenant's ids
+/// are invisible under RLS, so they fail the same way).
+async fn check_exist(tx: &mut TenantTx, table: &str, what: &str, ids: &[String]) -> Result<()> {
+    let mut unique = ids.to_vec();
+    unique.sort();
+    unique.dedup();
+    if taxonomy::count_existing(tx, table, &unique).await? != unique.len() as i64 {
+        return Err(Error::invalid(format!("{what} {} do not exist", unique.join(", "))));
+    }
+    Ok(())
+}
+
+/// Merges `input` over `base` (create: defaults; update: the stored product) and checks it.
+async fn merge_fields(tx: &mut TenantTx, base: ProductFields, input: &ProductIn) -> Result<ProductFields> {
+    let mut p = base;
+    if let Some(t) = &input.title {
+        p.title = non_empty("title", t)?;
+    }
+    if let Some(h) = &input.handle {
+        p.handle = check_handle(h)?;
+    }
+    if let Some(s) = &input.status {
+        if !STATUSES.contains(&s.as_str()) {
+            return Err(Error::invalid(format!(
+                "Invalid status '{s}': use one of {}",
+                STATUSES.join(", ")
+            )));
+        }
+        p.status = s.clone();
+    }
+    macro_rules! copy {
+        ($($f:ident),*) => { $( if input.$f.is_some() { p.$f = input.$f.clone(); } )* };
+    }
+    copy!(
+        subtitle,
+        description,
+        thumbnail,
+        hs_code,
+        origin_country,
+        mid_code,
+        material,
+        external_id,
+        metadata
+    );
+    copy!(weight, length, height, width);
+    if let Some(v) = input.is_giftcard {
+        p.is_giftcard = v;
+    }
+    if let Some(v) = input.discountable {
+        p.discountable = v;
+    }
+    if let Some(c) = &input.collection_id {
+        check_exist(tx, "product_collections", "Collections", std::slice::from_ref(c)).await?;
+        p.collection_id = Some(c.clone());
+    }
+    if let Some(t) = &input.type_id {
+        check_exist(tx, "product_types", "Product types", std::slice::from_ref(t)).await?;
+        p.type_id = Some(t.clone());
+    }
+    for d in [p.weight, p.length, p.height, p.width].into_iter().flatten() {
+        if d.is_sign_negative() {
+            return Err(Error::invalid(
+                "Invalid request: dimensions and weight cannot be negative",
+            ));
+        }
+    }
+    Ok(p)
+}
+
+/// Writes the product's replaceable relations that `input` names.
+async fn write_relations(
+    tx: &mut TenantTx,
+    ctx: &TenantCtx,
+    id: &str,
+    input: &ProductIn,
+    creating: bool,
+) -> Result<()> {
+    if let Some(images) = &input.images {
+        let urls: Vec<String> = images
+            .iter()
+            .map(|i| non_empty("images.url", &i.url))
+            .collect::<Result<_>>()?;
+        write::replace_images(tx, id, &urls).await?;
+    }
+    if let Some(tags) = &input.tags {
+        let mut ids = Vec::new();
+        for t in tags {
+            match (&t.id, &t.value) {
+                (Some(tid), None) => ids.push(tid.clone()),
+                (None, Some(v)) => {
+                    ids.push(taxonomy::value_id(tx, taxonomy::Table::Tags, &non_empty("tags.value", v)?).await?)
+                }
+                _ => {
+                    return Err(Error::invalid(
+                        "Invalid request: each tag needs exactly one of 'id' or 'value'",
+                    ))
+                }
+            }
+        }
+        check_exist(tx, "product_tags", "Tags", &ids).await?;
+        write::replace_links(tx, LinkTable::Tags, id, &ids).await?;
+    }
+    if let Some(cats) = &input.categories {
+        let ids: Vec<String> = cats.iter().map(|c| c.id.clone()).collect();
+        check_exist(tx, "product_categories", "Categories", &ids).await?;
+        write::replace_links(tx, LinkTable::Categories, id, &ids).await?;
+    }
+    let channels: Option<Vec<String>> = match &input.sales_channels {
+        Some(s) => Some(s.iter().map(|c| c.id.clone()).collect()),
+        None if creating => Some(ctx.tenant.default_sales_channel_id.iter().cloned().collect()),
+        None => None,
+    };
+    if let Some(ids) = channels {
+        check_exist(tx, "sales_channels", "Sales channels", &ids).await?;
+        write::replace_links(tx, LinkTable::SalesChannels, id, &ids).await?;
+    }
+    Ok(())
+}
+
+/// Validates and stores the prices of a variant.
+async fn write_prices(tx: &mut TenantTx, variant_id: &str, prices: &[PriceIn]) -> Result<()> {
+    let regions = crate::db::regions::list(tx, i64::MAX, 0).await?.0;
+    let mut out = Vec::with_capacity(prices.len());
+    for p in prices {
+        let currency = parse_currency(&p.currency_code)?;
+        if p.amount.is_sign_negative() {
+            return Err(Error::invalid(
+                "Invalid request: Value for field 'amount' too small, expected at least: '0'",
+            ));
+        }
+        if let Some(r) = &p.region_id {
+            let region = regions
+                .iter()
+                .find(|x| &x.id == r)
+                .ok_or_else(|| Error::invalid(format!("Region with id: {r} was not found")))?;
+            if region.currency_code != currency {
+                return Err(Error::invalid(format!(
+                    "A price for region {r} must be in its currency ({})",
+                    region.currency_code
+                )));
+            }
+        }
+        out.push(NewPrice {
+            currency_code: currency,
+            region_id: p.region_id.clone(),
+            amount: p.amount,
+        });
+    }
+    write::replace_prices(tx, variant_id, &out).await
+}
+
+fn variant_fields(base: VariantFields, v: &VariantIn) -> Result<VariantFields> {
+    let mut f = base;
+    if let Some(t) = &v.title {
+        f.title = non_empty("title", t)?;
+    }
+    macro_rules! copy {
+        ($($x:ident),*) => { $( if v.$x.is_some() { f.$x = v.$x.clone(); } )* };
+    }
+    copy!(sku, barcode, ean, upc, weight, material, thumbnail, metadata);
+    if let Some(b) = v.allow_backorder {
+        f.allow_backorder = b;
+    }
+    if let Some(b) = v.manage_inventory {
+        f.manage_inventory = b;
+    }
+    if let Some(r) = v.variant_rank {
+        f.variant_rank = r;
+    }
+    if v.inventory_quantity.is_some_and(|q| q < 0) {
+        return Err(Error::invalid(
+            "Invalid request: Value for field 'inventory_quantity' too small, expected at least: '0'",
+        ));
+    }
+    Ok(f)
+}
+
+async fn write_stock(tx: &mut TenantTx, variant_id: &str, v: &VariantIn) -> Result<()> {
+    if let Some(q) = v.inventory_quantity {
+        let location = write::default_location(tx).await?;
+        write::set_stock(tx, variant_id, &location, q).await?;
+    }
+    Ok(())
+}
+
+/// An option just created: its title, id, and `(value, value id)` pairs.
+type CreatedOption = (String, String, Vec<(String, String)>);
+
+/// Creates one product with its options, variants, prices and stock inside `tx`.
+async fn create_in(tx: &mut TenantTx, ctx: &TenantCtx, input: &ProductIn) -> Result<String> {
+    let title = input
+        .title
+        .as_deref()
+        .ok_or_else(|| Error::invalid("Invalid request: Field 'title' is required"))?;
+    let base = ProductFields {
+        handle: slugify(title),
+        status: "draft".into(),
+        discountable: true,
+        ..Default::default()
+    };
+    let fields = merge_fields(tx, base, input).await?;
+    if fields.handle.is_empty() {
+        return Err(Error::invalid(
+            "Invalid request: the title gives no handle; send a 'handle'",
+        ));
+    }
+    let id = new_id("prod");
+    write::save_product(tx, &id, &fields, true).await?;
+    write_relations(tx, ctx, &id, input, true).await?;
+
+    let mut options: Vec<CreatedOption> = Vec::new();
+    for (rank, o) in input.options.iter().flatten().enumerate() {
+        let title = non_empty("options.title", &o.title)?;
+        if o.values.is_empty() {
+            return Err(Error::invalid(format!("Option '{title}' needs at least one value")));
+        }
+        let oid = write::insert_option(tx, &id, &title, rank as i32).await?;
+        let mut values = Vec::new();
+        for (vrank, v) in o.values.iter().enumerate() {
+            let v = non_empty("options.values", v)?;
+            values.push((v.clone(), write::insert_option_value(tx, &oid, &v, vrank as i32).await?));
+        }
+        options.push((title, oid, values));
+    }
+    let mut seen_combinations = std::collections::HashSet::new();
+    for (rank, v) in input.variants.iter().flatten().enumerate() {
+        let chosen = v.options.clone().unwrap_or_default();
+        let mut value_ids = Vec::new();
+        for (title, _, values) in &options {
+            let wanted = chosen
+                .get(title)
+                .ok_or_else(|| Error::invalid(format!("Variant {} lacks a value for option '{title}'", rank + 1)))?;
+            let (_, vid) = values
+                .iter()
+                .find(|(val, _)| val == wanted)
+                .ok_or_else(|| Error::invalid(format!("Option '{title}' has no value '{wanted}'")))?;
+            value_ids.push(vid.clone());
+        }
+        if let Some(extra) = chosen.keys().find(|k| !options.iter().any(|(t, _, _)| t == *k)) {
+            return Err(Error::invalid(format!("The product has no option '{extra}'")));
+        }
+        if !value_ids.is_empty() && !seen_combinations.insert(value_ids.clone()) {
+            return Err(Error::invalid("Two variants cannot have the same option values"));
+        }
+        let default_title = if chosen.is_empty() {
+            fields.title.clone()
+        } else {
+            chosen.values().cloned().collect::<Vec<_>>().join(" / ")
+        };
+        let base = VariantFields {
+            title: default_title,
+            manage_inventory: true,
+            variant_rank: rank as i32,
+            ..Default::default()
+        };
+        let vf = variant_fields(base, v)?;
+        let vid = new_id("variant");
+        write::save_variant(tx, &id, &vid, &vf, true).await?;
+        write::link_variant_options(tx, &vid, &value_ids).await?;
+        write_prices(tx, &vid, v.prices.as_deref().unwrap_or_default()).await?;
+        write_stock(tx, &vid, v).await?;
+    }
+    Ok(id)
+}
+
+async fn load(tx: &mut TenantTx, ids: &[String]) -> Result<Vec<Product>> {
+    Ok(assemble(read::products(tx, Some(ids)).await?))
+}
+
+pub async fn create(app: &App, ctx: &TenantCtx, input: ProductIn) -> Result<Product> {
+    let mut created = batch_create(app, ctx, vec![input]).await?;
+    Ok(created.remove(0))
+}
+
+/// Creates up to [`BATCH_LIMIT`] products, all or nothing.
+pub async fn batch_create(app: &App, ctx: &TenantCtx, inputs: Vec<ProductIn>) -> Result<Vec<Product>> {
+    if inputs.len() > BATCH_LIMIT {
+        return Err(Error::invalid(format!("At most {BATCH_LIMIT} products per batch")));
+    }
+    let mut tx = ctx.db.begin().await?;
+    let mut ids = Vec::with_capacity(inputs.len());
+    for (i, input) in inputs.iter().enumerate() {
+        let id = create_in(&mut tx, ctx, input).await.map_err(|e| match e {
+            Error::InvalidData(m) if inputs.len() > 1 => Error::InvalidData(format!("Product {}: {m}", i + 1)),
+            other => other,
+        })?;
+        ids.push(id);
+    }
+    let products = load(&mut tx, &ids).await?;
+    tx.commit().await?;
+    changed(app, ctx).await?;
+    Ok(products)
+}
+
+fn not_found(id: &str) -> Error {
+    Error::not_found(format!("Product with id: {id} was not found"))
+}
+
+pub async fn get(ctx: &TenantCtx, id: &str) -> Result<Product> {
+    let mut tx = ctx.db.begin().await?;
+    let p = load(&mut tx, &[id.to_owned()])
+        .await?
+        .pop()
+        .ok_or_else(|| not_found(id))?;
+    tx.commit().await?;
+    Ok(p)
+}
+
+pub async fn list(ctx: &TenantCtx, q: Option<&str>, limit: i64, offset: i64) -> Result<(Vec<Product>, i64)> {
+    let mut tx = ctx.db.begin().await?;
+    let (ids, count) = read::page_ids(&mut tx, q, limit, offset).await?;
+    let products = load(&mut tx, &ids).await?;
+    tx.commit().await?;
+    Ok((products, count))
+}
+
+pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: ProductIn) -> Result<Product> {
+    if input.options.is_some() || input.variants.is_some() {
+        return Err(Error::invalid(
+            "Invalid request: change options and variants through /admin/products/{id}/variants",
+        ));
+    }
+    let mut tx = ctx.db.begin().await?;
+    let current = load(&mut tx, &[id.to_owned()])
+        .await?
+        .pop()
+        .ok_or_else(|| not_found(id))?;
+    let r = current.row;
+    let base = ProductFields {
+        title: r.title,
+        subtitle: r.subtitle,
+        description: r.description,
+        handle: r.handle,
+        status: r.status,
+        is_giftcard: r.is_giftcard,
+        discountable: r.discountable,
+        thumbnail: r.thumbnail,
+        collection_id: r.collection_id,
+        type_id: r.type_id,
+        weight: r.weight,
+        length: r.length,
+        height: r.height,
+        width: r.width,
+        hs_code: r.hs_code,
+        origin_country: r.origin_country,
+        mid_code: r.mid_code,
+        material: r.material,
+        external_id: r.external_id,
+        metadata: r.metadata.map(|m| m.0),
+    };
+    let fields = merge_fields(&mut tx, base, &input).await?;
+    write::save_product(&mut tx, id, &fields, false).await?;
+    write_relations(&mut tx, ctx, id, &input, false).await?;
+    let p = load(&mut tx, &[id.to_owned()])
+        .await?
+        .pop()
+        .ok_or_else(|| not_found(id))?;
+    tx.commit().await?;
+    changed(app, ctx).await?;
+    Ok(p)
+}
+
+pub async fn delete(app: &App, ctx: &TenantCtx, id: &str) -> Result<()> {
+    let mut tx = ctx.db.begin().await?;
+    if !write::delete_product(&mut tx, id).await? {
+        return Err(not_found(id));
+    }
+    tx.commit().await?;
+    changed(app, ctx).await
+}
+
+/// Updates one variant (fields, prices, stock). Option values stay as created.
+pub async fn update_variant(
+    app: &App,
+    ctx: &TenantCtx,
+    product_id: &str,
+    variant_id: &str,
+    input: VariantIn,
+) -> Result<Product> {
+    if input.options.is_some() {
+        return Err(Error::invalid(
+            "Invalid request: a variant's option values cannot be changed",
+        ));
+    }
+    let mut tx = ctx.db.begin().await?;
+    let product = load(&mut tx, &[product_id.to_owned()])
+        .await?
+        .pop()
+        .ok_or_else(|| not_found(product_id))?;
+    let v = product
+        .variants
+        .iter()
+        .find(|v| v.row.id == variant_id)
+        .ok_or_else(|| Error::not_found(format!("Variant with id: {variant_id} was not found")))?;
+    let r = &v.row;
+    let base = VariantFields {
+        title: r.title.clone(),
+        sku: r.sku.clone(),
+        barcode: r.barcode.clone(),
+        ean: r.ean.clone(),
+        upc: r.upc.clone(),
+        allow_backorder: r.allow_backorder,
+        manage_inventory: r.manage_inventory,
+        weight: r.weight,
+        material: r.material.clone(),
+        variant_rank: r.variant_rank,
+        thumbnail: r.thumbnail.clone(),
+        metadata: r.metadata.clone().map(|m| m.0),
+    };
+    let fields = variant_fields(base, &input)?;
+    write::save_variant(&mut tx, product_id, variant_id, &fields, false).await?;
+    if let Some(prices) = &input.prices {
+        write_prices(&mut tx, variant_id, prices).await?;
+    }
+    write_stock(&mut tx, variant_id, &input).await?;
+    let p = load(&mut tx, &[product_id.to_owned()])
+        .await?
+        .pop()
+        .ok_or_else(|| not_found(product_id))?;
+    tx.commit().await?;
+    changed(app, ctx).await?;
+    Ok(p)
+}

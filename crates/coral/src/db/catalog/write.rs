@@ -1,0 +1,300 @@
+//! Product writes. The use case validates and merges; these functions only store.
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+use sqlx::types::Json;
+
+use crate::core::ids::new_id;
+use crate::core::Result;
+use crate::db::TenantTx;
+
+#[derive(Debug, Clone, Default)]
+pub struct ProductFields {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub description: Option<String>,
+    pub handle: String,
+    pub status: String,
+    pub is_giftcard: bool,
+    pub discountable: bool,
+    pub thumbnail: Option<String>,
+    pub collection_id: Option<String>,
+    pub type_id: Option<String>,
+    pub weight: Option<Decimal>,
+    pub length: Option<Decimal>,
+    pub height: Option<Decimal>,
+    pub width: Option<Decimal>,
+    pub hs_code: Option<String>,
+    pub origin_country: Option<String>,
+    pub mid_code: Option<String>,
+    pub material: Option<String>,
+    pub external_id: Option<String>,
+    pub metadata: Option<Value>,
+}
+
+/// Writes `p` as product `id`: inserted when `insert`, else overwriting the row.
+pub async fn save_product(tx: &mut TenantTx, id: &str, p: &ProductFields, insert: bool) -> Result<bool> {
+    let sql = if insert {
+        "INSERT INTO products (tenant_id, id, title, subtitle, description, handle, status, is_giftcard, discountable, \
+         thumbnail, collection_id, type_id, weight, length, height, width, hs_code, origin_country, mid_code, material, \
+         external_id, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
+         $18, $19, $20, $21, $22)"
+    } else {
+        "UPDATE products SET title = $3, subtitle = $4, description = $5, handle = $6, status = $7, is_giftcard = $8, \
+         discountable = $9, thumbnail = $10, collection_id = $11, type_id = $12, weight = $13, length = $14, \
+         height = $15, width = $16, hs_code = $17, origin_country = $18, mid_code = $19, material = $20, \
+         external_id = $21, metadata = $22, updated_at = now() WHERE tenant_id = $1 AND id = $2"
+    };
+    let done = sqlx::query(sql)
+        .bind(tx.tenant_id().as_str().to_owned())
+        .bind(id)
+        .bind(&p.title)
+        .bind(&p.subtitle)
+        .bind(&p.description)
+        .bind(&p.handle)
+        .bind(&p.status)
+        .bind(p.is_giftcard)
+        .bind(p.discountable)
+        .bind(&p.thumbnail)
+        .bind(&p.collection_id)
+        .bind(&p.type_id)
+        .bind(p.weight)
+        .bind(p.length)
+        .bind(p.height)
+        .bind(p.width)
+        .bind(&p.hs_code)
+        .bind(&p.origin_country)
+        .bind(&p.mid_code)
+        .bind(&p.material)
+        .bind(&p.external_id)
+        .bind(p.metadata.as_ref().map(Json))
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn delete_product(tx: &mut TenantTx, id: &str) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM products WHERE tenant_id = $1 AND id = $2")
+        .bind(tx.tenant_id().as_str().to_owned())
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The product link tables, so table names in SQL come from this closed list only.
+#[derive(Debug, Clone, Copy)]
+pub enum LinkTable {
+    Tags,
+    Categories,
+    SalesChannels,
+}
+
+/// Replaces the product's links in `table` with `ids`.
+pub async fn replace_links(tx: &mut TenantTx, table: LinkTable, product_id: &str, ids: &[String]) -> Result<()> {
+    let (name, column) = match table {
+        LinkTable::Tags => ("product_tag_links", "tag_id"),
+        LinkTable::Categories => ("product_category_links", "category_id"),
+        LinkTable::SalesChannels => ("product_sales_channels", "sales_channel_id"),
+    };
+    let t = tx.tenant_id().as_str().to_owned();
+    sqlx::query(&format!("DELETE FROM {name} WHERE tenant_id = $1 AND product_id = $2"))
+        .bind(&t)
+        .bind(product_id)
+        .execute(tx.conn())
+        .await?;
+    sqlx::query(&format!(
+        "INSERT INTO {name} (tenant_id, product_id, {column}) SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING"
+    ))
+    .bind(&t)
+    .bind(product_id)
+    .bind(ids)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn replace_images(tx: &mut TenantTx, product_id: &str, urls: &[String]) -> Result<()> {
+    let t = tx.tenant_id().as_str().to_owned();
+    sqlx::query("DELETE FROM product_images WHERE tenant_id = $1 AND product_id = $2")
+        .bind(&t)
+        .bind(product_id)
+        .execute(tx.conn())
+        .await?;
+    let ids: Vec<String> = urls.iter().map(|_| new_id("img")).collect();
+    sqlx::query(
+        "INSERT INTO product_images (tenant_id, id, product_id, url, rank) \
+         SELECT $1, i.id, $2, i.url, i.rank - 1 FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS i(id, url, rank)",
+    )
+    .bind(&t)
+    .bind(product_id)
+    .bind(&ids)
+    .bind(urls)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_option(tx: &mut TenantTx, product_id: &str, title: &str, rank: i32) -> Result<String> {
+    let id = new_id("opt");
+    sqlx::query("INSERT INTO product_options (tenant_id, id, product_id, title, rank) VALUES ($1, $2, $3, $4, $5)")
+        .bind(tx.tenant_id().as_str().to_owned())
+        .bind(&id)
+        .bind(product_id)
+        .bind(title)
+        .bind(rank)
+        .execute(tx.conn())
+        .await?;
+    Ok(id)
+}
+
+pub async fn insert_option_value(tx: &mut TenantTx, option_id: &str, value: &str, rank: i32) -> Result<String> {
+    let id = new_id("optval");
+    sqlx::query(
+        "INSERT INTO product_option_values (tenant_id, id, option_id, value, rank) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(&id)
+    .bind(option_id)
+    .bind(value)
+    .bind(rank)
+    .execute(tx.conn())
+    .await?;
+    Ok(id)
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct VariantFields {
+    pub title: String,
+    pub sku: Option<String>,
+    pub barcode: Option<String>,
+    pub ean: Option<String>,
+    pub upc: Option<String>,
+    pub allow_backorder: bool,
+    pub manage_inventory: bool,
+    pub weight: Option<Decimal>,
+    pub material: Option<String>,
+    pub variant_rank: i32,
+    pub thumbnail: Option<String>,
+    pub metadata: Option<Value>,
+}
+
+/// Writes `v` as variant `id` of `product_id`: inserted when `insert`, else overwritten.
+pub async fn save_variant(
+    tx: &mut TenantTx,
+    product_id: &str,
+    id: &str,
+    v: &VariantFields,
+    insert: bool,
+) -> Result<bool> {
+    let sql = if insert {
+        "INSERT INTO product_variants (tenant_id, product_id, id, title, sku, barcode, ean, upc, allow_backorder, \
+         manage_inventory, weight, material, variant_rank, thumbnail, metadata) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+    } else {
+        "UPDATE product_variants SET title = $4, sku = $5, barcode = $6, ean = $7, upc = $8, allow_backorder = $9, \
+         manage_inventory = $10, weight = $11, material = $12, variant_rank = $13, thumbnail = $14, metadata = $15, \
+         updated_at = now() WHERE tenant_id = $1 AND product_id = $2 AND id = $3"
+    };
+    let done = sqlx::query(sql)
+        .bind(tx.tenant_id().as_str().to_owned())
+        .bind(product_id)
+        .bind(id)
+        .bind(&v.title)
+        .bind(&v.sku)
+        .bind(&v.barcode)
+        .bind(&v.ean)
+        .bind(&v.upc)
+        .bind(v.allow_backorder)
+        .bind(v.manage_inventory)
+        .bind(v.weight)
+        .bind(&v.material)
+        .bind(v.variant_rank)
+        .bind(&v.thumbnail)
+        .bind(v.metadata.as_ref().map(Json))
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn link_variant_options(tx: &mut TenantTx, variant_id: &str, value_ids: &[String]) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO variant_option_values (tenant_id, variant_id, option_value_id) SELECT $1, $2, unnest($3::text[])",
+    )
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(variant_id)
+    .bind(value_ids)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// A price to store: currency, optional region, amount in major units.
+#[derive(Debug, Clone)]
+pub struct NewPrice {
+    pub currency_code: String,
+    pub region_id: Option<String>,
+    pub amount: Decimal,
+}
+
+/// Replaces all prices of the variant.
+pub async fn replace_prices(tx: &mut TenantTx, variant_id: &str, prices: &[NewPrice]) -> Result<()> {
+    let t = tx.tenant_id().as_str().to_owned();
+    sqlx::query("DELETE FROM prices WHERE tenant_id = $1 AND variant_id = $2")
+        .bind(&t)
+        .bind(variant_id)
+        .execute(tx.conn())
+        .await?;
+    let ids: Vec<String> = prices.iter().map(|_| new_id("price")).collect();
+    let currencies: Vec<&str> = prices.iter().map(|p| p.currency_code.as_str()).collect();
+    let regions: Vec<Option<&str>> = prices.iter().map(|p| p.region_id.as_deref()).collect();
+    let amounts: Vec<Decimal> = prices.iter().map(|p| p.amount).collect();
+    sqlx::query(
+        "INSERT INTO prices (tenant_id, id, variant_id, currency_code, region_id, amount) \
+         SELECT $1, i, $2, c, r, a FROM unnest($3::text[], $4::text[], $5::text[], $6::numeric[]) AS x(i, c, r, a)",
+    )
+    .bind(&t)
+    .bind(variant_id)
+    .bind(&ids)
+    .bind(&currencies)
+    .bind(&regions)
+    .bind(&amounts)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// The tenant's default stock location, created on first use.
+pub async fn default_location(tx: &mut TenantTx) -> Result<String> {
+    let t = tx.tenant_id().as_str().to_owned();
+    let found: Option<String> =
+        sqlx::query_scalar("SELECT id FROM stock_locations WHERE tenant_id = $1 ORDER BY created_at, id LIMIT 1")
+            .bind(&t)
+            .fetch_optional(tx.conn())
+            .await?;
+    if let Some(id) = found {
+        return Ok(id);
+    }
+    let id = new_id("sloc");
+    sqlx::query("INSERT INTO stock_locations (tenant_id, id, name) VALUES ($1, $2, 'Default Warehouse')")
+        .bind(&t)
+        .bind(&id)
+        .execute(tx.conn())
+        .await?;
+    Ok(id)
+}
+
+/// Sets the stocked quantity of a variant at a location.
+pub async fn set_stock(tx: &mut TenantTx, variant_id: &str, location_id: &str, stocked: i32) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO inventory_levels (tenant_id, variant_id, location_id, stocked_quantity) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (tenant_id, variant_id, location_id) DO UPDATE SET stocked_quantity = $4, updated_at = now()",
+    )
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(variant_id)
+    .bind(location_id)
+    .bind(stocked)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}

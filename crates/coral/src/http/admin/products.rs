@@ -1,0 +1,116 @@
+//! `/admin/products`: the tenant's staff manage products, variants and prices.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::app::catalog::admin::{self, ProductIn, VariantIn};
+use crate::app::catalog::model::Product;
+use crate::app::catalog::snapshot::Catalog;
+use crate::core::Result;
+use crate::http::catalog_json;
+use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
+
+fn render(p: &Product, cat: &Catalog) -> Value {
+    catalog_json::product(p, cat, None, true)
+}
+
+#[utoipa::path(post, path = "/admin/products", tag = "admin", request_body = ProductIn,
+    responses((status = 200, description = "{ product }"), (status = 400, description = "invalid product"),
+              (status = 422, description = "handle or SKU taken")),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(app): State<AppState>,
+    Staff(actor): Staff,
+    JsonBody(body): JsonBody<ProductIn>,
+) -> Result<Json<Value>> {
+    let p = admin::create(&app, &actor.ctx, body).await?;
+    let cat = app.catalogs.get(&actor.ctx).await?;
+    Ok(Json(json!({ "product": render(&p, &cat) })))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Batch {
+    /// Up to 100 products, created all or nothing.
+    #[serde(default)]
+    pub create: Vec<ProductIn>,
+}
+
+#[utoipa::path(post, path = "/admin/products/batch", tag = "admin", request_body = Batch,
+    responses((status = 200, description = "{ created, updated, deleted }"), (status = 400, description = "a product is invalid: none is created")),
+    security(("bearer" = [])))]
+pub async fn batch(
+    State(app): State<AppState>,
+    Staff(actor): Staff,
+    JsonBody(body): JsonBody<Batch>,
+) -> Result<Json<Value>> {
+    let created = admin::batch_create(&app, &actor.ctx, body.create).await?;
+    let cat = app.catalogs.get(&actor.ctx).await?;
+    let created: Vec<Value> = created.iter().map(|p| render(p, &cat)).collect();
+    Ok(Json(
+        json!({ "created": created, "updated": [], "deleted": { "ids": [], "object": "product", "deleted": true } }),
+    ))
+}
+
+#[utoipa::path(get, path = "/admin/products", tag = "admin",
+    params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("q" = Option<String>, Query)),
+    responses((status = 200, description = "{ products, count, offset, limit }, newest first")),
+    security(("bearer" = [])))]
+pub async fn list(State(app): State<AppState>, Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
+    let (limit, offset) = q.page(20)?;
+    let (products, count) = admin::list(&actor.ctx, q.get("q").filter(|s| !s.is_empty()), limit, offset).await?;
+    let cat = app.catalogs.get(&actor.ctx).await?;
+    let products: Vec<Value> = products.iter().map(|p| render(p, &cat)).collect();
+    Ok(Json(
+        json!({ "products": products, "count": count, "offset": offset, "limit": limit }),
+    ))
+}
+
+#[utoipa::path(get, path = "/admin/products/{id}", tag = "admin", params(("id" = String, Path)),
+    responses((status = 200, description = "{ product }"), (status = 404, description = "not in this store")),
+    security(("bearer" = [])))]
+pub async fn get(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
+    let p = admin::get(&actor.ctx, &id).await?;
+    let cat = app.catalogs.get(&actor.ctx).await?;
+    Ok(Json(json!({ "product": render(&p, &cat) })))
+}
+
+#[utoipa::path(post, path = "/admin/products/{id}", tag = "admin", params(("id" = String, Path)), request_body = ProductIn,
+    responses((status = 200, description = "{ product }"), (status = 404, description = "not in this store")),
+    security(("bearer" = [])))]
+pub async fn update(
+    State(app): State<AppState>,
+    Staff(actor): Staff,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<ProductIn>,
+) -> Result<Json<Value>> {
+    let p = admin::update(&app, &actor.ctx, &id, body).await?;
+    let cat = app.catalogs.get(&actor.ctx).await?;
+    Ok(Json(json!({ "product": render(&p, &cat) })))
+}
+
+#[utoipa::path(delete, path = "/admin/products/{id}", tag = "admin", params(("id" = String, Path)),
+    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store")),
+    security(("bearer" = [])))]
+pub async fn delete(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
+    admin::delete(&app, &actor.ctx, &id).await?;
+    Ok(Json(json!({ "id": id, "object": "product", "deleted": true })))
+}
+
+/// Updates a variant's fields, replaces its prices, sets its stock.
+#[utoipa::path(post, path = "/admin/products/{id}/variants/{variant_id}", tag = "admin",
+    params(("id" = String, Path), ("variant_id" = String, Path)), request_body = VariantIn,
+    responses((status = 200, description = "{ product }"), (status = 404, description = "not in this store")),
+    security(("bearer" = [])))]
+pub async fn update_variant(
+    State(app): State<AppState>,
+    Staff(actor): Staff,
+    Path((id, variant_id)): Path<(String, String)>,
+    JsonBody(body): JsonBody<VariantIn>,
+) -> Result<Json<Value>> {
+    let p = admin::update_variant(&app, &actor.ctx, &id, &variant_id, body).await?;
+    let cat = app.catalogs.get(&actor.ctx).await?;
+    Ok(Json(json!({ "product": render(&p, &cat) })))
+}

@@ -1,0 +1,149 @@
+//! Medusa's `fields=` selection, applied to a rendered JSON tree.
+//!
+//! Entries starting with `+`, `*` or a space (a `+` decoded from the query string), or
+//! ending in `.*`, add to the defaults; `-x` removes; any bare entry makes the list replace
+//! the defaults (`id` is always kept). `a.b` selects field `b` of relation `a`; `*a`
+//! includes relation `a` whole.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+#[derive(Debug, Default, Clone)]
+pub struct Selection {
+    /// Only `id` and what is named; otherwise the defaults plus what is named.
+    replace: bool,
+    /// The whole relation was asked for (`*rel`).
+    all: bool,
+    include: BTreeSet<String>,
+    remove: BTreeSet<String>,
+    children: BTreeMap<String, Selection>,
+}
+
+impl Selection {
+    pub fn parse(fields: Option<&str>) -> Self {
+        let mut root = Selection::default();
+        for raw in fields.unwrap_or("").split(',') {
+            if raw.trim().is_empty() {
+                continue;
+            }
+            let removing = raw.trim_start().starts_with('-');
+            let star = raw.trim_start().starts_with('*') || raw.trim_end().ends_with(".*");
+            let additive = raw.starts_with(['+', ' ', '*']) || raw.trim_end().ends_with(".*");
+            if !additive && !removing {
+                root.replace = true;
+            }
+            let path = raw.trim().trim_start_matches(['+', '*', '-']).trim_end_matches(".*");
+            let parts: Vec<&str> = path.split('.').filter(|p| !p.is_empty()).collect();
+            let Some((last, parents)) = parts.split_last() else {
+                continue;
+            };
+            let mut node = &mut root;
+            for p in parents {
+                node.include.insert((*p).to_owned());
+                node = node.children.entry((*p).to_owned()).or_default();
+            }
+            if removing {
+                node.remove.insert((*last).to_owned());
+            } else {
+                node.include.insert((*last).to_owned());
+                if star {
+                    node.children.entry((*last).to_owned()).or_default().all = true;
+                }
+            }
+        }
+        root
+    }
+
+    /// Prunes `value` (an object, or array of objects) to this selection. `defaults` are
+    /// the keys kept when nothing replaces them (`None`: all keys); `nested` gives the
+    /// defaults of relations by name.
+    pub fn apply(
+        &self,
+        value: &mut Value,
+        defaults: Option<&[&str]>,
+        nested: &dyn Fn(&str) -> Option<&'static [&'static str]>,
+    ) {
+        self.apply_at(value, defaults, nested, false);
+    }
+
+    fn apply_at(
+        &self,
+        value: &mut Value,
+        defaults: Option<&[&str]>,
+        nested: &dyn Fn(&str) -> Option<&'static [&'static str]>,
+        restrict: bool,
+    ) {
+        match value {
+            Value::Array(items) => {
+                for item in items {
+                    self.apply_at(item, defaults, nested, restrict);
+                }
+            }
+            Value::Object(map) => {
+                let replace = (self.replace || restrict) && !self.all;
+                map.retain(|k, _| {
+                    let default = defaults.is_none_or(|d| d.contains(&k.as_str()));
+                    let kept = if replace {
+                        k == "id" || self.include.contains(k)
+                    } else {
+                        default || self.include.contains(k)
+                    };
+                    kept && !self.remove.contains(k)
+                });
+                for (k, v) in map.iter_mut() {
+                    if let Some(child) = self.children.get(k) {
+                        // Under a replacing list, a relation named only through its fields
+                        // keeps just those fields.
+                        let restrict_child = replace && !child.all;
+                        child.apply_at(v, nested(k), nested, restrict_child);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn product() -> Value {
+        json!({"id": "p", "title": "t", "handle": "h", "metadata": {"a": 1},
+               "variants": [{"id": "v", "sku": "s", "inventory_quantity": 3, "calculated_price": {"amount": 1}}]})
+    }
+
+    fn nested(rel: &str) -> Option<&'static [&'static str]> {
+        (rel == "variants").then_some(&["id", "sku", "calculated_price"][..])
+    }
+
+    fn apply(fields: &str) -> Value {
+        let mut p = product();
+        Selection::parse(Some(fields)).apply(&mut p, Some(&["id", "title", "handle", "variants"]), &nested);
+        p
+    }
+
+    #[test]
+    fn defaults_additions_replacements_and_removals() {
+        assert_eq!(
+            apply(""),
+            json!({"id": "p", "title": "t", "handle": "h",
+            "variants": [{"id": "v", "sku": "s", "calculated_price": {"amount": 1}}]})
+        );
+        // The Next.js starter's list: additive, with a trailing comma and a decoded '+'.
+        let p = apply("*variants.calculated_price, variants.inventory_quantity, metadata,");
+        assert_eq!(p["metadata"], json!({"a": 1}));
+        assert_eq!(p["variants"][0]["inventory_quantity"], 3);
+        assert_eq!(p["variants"][0]["sku"], "s");
+        // Medusa's sample: bare fields replace the defaults, relations keep only what is named.
+        assert_eq!(
+            apply("id,title,*variants.calculated_price"),
+            json!({"id": "p", "title": "t", "variants": [{"id": "v", "calculated_price": {"amount": 1}}]})
+        );
+        assert_eq!(apply("handle"), json!({"id": "p", "handle": "h"}));
+        assert_eq!(apply("-title,-variants")["title"], Value::Null);
+        assert!(apply("-variants").get("variants").is_none());
+    }
+}

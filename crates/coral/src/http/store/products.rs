@@ -1,0 +1,79 @@
+//! `GET /store/products`, `GET /store/products/{id}` — Medusa's shapes, from the snapshot.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::app::catalog::store::{self, Order, ProductFilter};
+use crate::core::Result;
+use crate::http::catalog_json::{self, nested_defaults, PRODUCT_DEFAULTS};
+use crate::http::extract::{AppState, QueryPairs, Store};
+use crate::http::fields::Selection;
+
+/// Published products of the store's sales channels. `region_id` or `country_code` adds
+/// `variants.calculated_price`; `fields=` selects as Medusa does.
+#[utoipa::path(get, path = "/store/products", tag = "store",
+    params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query),
+           ("order" = Option<String>, Query, description = "created_at, updated_at, title, handle; '-' for descending"),
+           ("fields" = Option<String>, Query), ("q" = Option<String>, Query), ("handle" = Option<String>, Query),
+           ("id" = Option<Vec<String>>, Query), ("collection_id" = Option<Vec<String>>, Query),
+           ("category_id" = Option<Vec<String>>, Query), ("tag_id" = Option<Vec<String>>, Query),
+           ("type_id" = Option<Vec<String>>, Query), ("region_id" = Option<String>, Query),
+           ("country_code" = Option<String>, Query)),
+    responses((status = 200, description = "{ products, count, offset, limit }"),
+              (status = 400, description = "bad query or key"), (status = 404, description = "unknown region")))]
+pub async fn list(State(app): State<AppState>, Store(ctx): Store, q: QueryPairs) -> Result<Json<Value>> {
+    let (limit, offset) = q.page(50)?;
+    let order = q.get("order").filter(|o| !o.is_empty()).map(Order::parse).transpose()?;
+    let filter = ProductFilter {
+        ids: q.list("id"),
+        handles: q.list("handle"),
+        q: q.get("q").filter(|s| !s.is_empty()).map(str::to_owned),
+        collection_ids: q.list("collection_id"),
+        category_ids: q.list("category_id"),
+        tag_ids: q.list("tag_id"),
+        type_ids: q.list("type_id"),
+    };
+    let cat = app.catalogs.get(&ctx).await?;
+    let region = store::pricing_region(&cat, q.get("region_id"), q.get("country_code"))?;
+    let (page, count) = store::list(
+        &cat,
+        &ctx.sales_channel_ids,
+        &filter,
+        order,
+        limit as usize,
+        offset as usize,
+    );
+    let selection = Selection::parse(q.get("fields"));
+    let products: Vec<Value> = page
+        .into_iter()
+        .map(|p| {
+            let mut v = catalog_json::product(p, &cat, region, false);
+            selection.apply(&mut v, Some(PRODUCT_DEFAULTS), &nested_defaults);
+            v
+        })
+        .collect();
+    Ok(Json(
+        json!({ "products": products, "count": count, "offset": offset, "limit": limit }),
+    ))
+}
+
+#[utoipa::path(get, path = "/store/products/{id}", tag = "store",
+    params(("id" = String, Path), ("fields" = Option<String>, Query), ("region_id" = Option<String>, Query),
+           ("country_code" = Option<String>, Query)),
+    responses((status = 200, description = "{ product }"), (status = 404, description = "no such published product")))]
+pub async fn get(
+    State(app): State<AppState>,
+    Store(ctx): Store,
+    Path(id): Path<String>,
+    q: QueryPairs,
+) -> Result<Json<Value>> {
+    let cat = app.catalogs.get(&ctx).await?;
+    let region = store::pricing_region(&cat, q.get("region_id"), q.get("country_code"))?;
+    let p = store::get(&cat, &ctx.sales_channel_ids, &id)?;
+    let mut v = catalog_json::product(p, &cat, region, false);
+    let mut defaults = PRODUCT_DEFAULTS.to_vec();
+    defaults.push("categories"); // Medusa's by-id answer includes them
+    Selection::parse(q.get("fields")).apply(&mut v, Some(&defaults), &nested_defaults);
+    Ok(Json(json!({ "product": v })))
+}
