@@ -132,10 +132,10 @@ pub fn category(c: &CategoryRow, admin: bool) -> Value {
         "id": c.id, "name": c.name, "description": c.description, "handle": c.handle, "rank": c.rank,
         "external_id": c.external_id, "parent_category_id": c.parent_category_id, "created_at": c.created_at,
         "updated_at": c.updated_at, "metadata": meta(&c.metadata), "parent_category": null, "category_children": [],
+        "is_internal": c.is_internal,
     });
     if admin {
         v["is_active"] = json!(c.is_active);
-        v["is_internal"] = json!(c.is_internal);
     }
     v
 }

@@ -92,11 +92,13 @@ impl Selection {
                     kept && !self.remove.contains(k)
                 });
                 for (k, v) in map.iter_mut() {
-                    if let Some(child) = self.children.get(k) {
+                    match self.children.get(k) {
                         // Under a replacing list, a relation named only through its fields
                         // keeps just those fields.
-                        let restrict_child = replace && !child.all;
-                        child.apply_at(v, nested(k), nested, restrict_child);
+                        Some(child) => child.apply_at(v, nested(k), nested, replace && !child.all),
+                        // Not named below itself: the relation's own defaults.
+                        None if nested(k).is_some() => Selection::default().apply_at(v, nested(k), nested, false),
+                        None => {}
                     }
                 }
             }
