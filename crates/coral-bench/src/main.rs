@@ -50,6 +50,7 @@ fn main() -> ExitCode {
 /// Runs every scenario asked for; `Ok(false)` when some could not run (the others'
 /// figures are still printed and written).
 async fn run(args: Args) -> Result<bool> {
+    anyhow::ensure!(!args.duration.is_zero(), "--duration must be above 0");
     let ctx = Ctx {
         target: Arc::new(Target::parse(&args.target)?),
         keys: args.keys()?,
@@ -58,15 +59,15 @@ async fn run(args: Args) -> Result<bool> {
             warmup: args.warmup,
             duration: args.duration,
         },
-        probe: match args.server_pids.is_empty() {
-            true => None,
-            false => Some(ServerProbe::new(args.server_pids.clone())?),
+        probe: if args.server_pids.is_empty() {
+            None
+        } else {
+            Some(ServerProbe::new(args.server_pids.clone())?)
         },
         timeout: args.request_timeout,
         reads_mix: args.reads_mix.clone(),
         victim_concurrency: args.victim_concurrency,
     };
-    anyhow::ensure!(!args.duration.is_zero(), "--duration must be above 0");
 
     let mut runs: Vec<RunResult> = Vec::new();
     let mut failures = BTreeMap::new();
