@@ -75,6 +75,18 @@ pub enum Command {
     /// Manage tenants (stores), like the /platform API does.
     #[command(subcommand)]
     Tenant(TenantCommand),
+    /// Provision benchmark tenants (`bench-0001`…) with a catalog, and write their keys.
+    BenchSeed {
+        /// How many tenants.
+        #[arg(long, default_value_t = 1)]
+        tenants: usize,
+        /// Products per tenant (each with S/M/L variants).
+        #[arg(long, default_value_t = 1000)]
+        products: usize,
+        /// Where to write the publishable keys, one per line (for `coral-bench --keys-file`).
+        #[arg(long, default_value = "bench-keys.txt")]
+        keys_file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -176,6 +188,22 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("{} placement(s) up to date", n?);
             Ok(())
         }
+        Command::BenchSeed {
+            tenants,
+            products,
+            keys_file,
+        } => {
+            let cfg = cli.global.config(default_listen)?;
+            let storage = Storage::open(&cfg).await?;
+            let result = async {
+                migrate::migrate_all(&storage.platform(), |_| {}).await?;
+                let app = App::build(cfg, storage.db.clone()).await?;
+                bench_seed(&app, tenants, products, &keys_file).await
+            }
+            .await;
+            storage.shutdown().await;
+            result
+        }
         Command::Tenant(cmd) => {
             let cfg = cli.global.config(default_listen)?;
             let storage = Storage::open(&cfg).await?;
@@ -190,6 +218,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Seeds tenant after tenant with a progress bar. Ctrl-C stops between tenants' catalog
+/// transactions (an interrupted one rolls back); the keys seeded so far are written.
+async fn bench_seed(app: &App, tenants: usize, products: usize, keys_file: &std::path::Path) -> anyhow::Result<()> {
+    let bar = indicatif::ProgressBar::new(tenants as u64);
+    bar.set_style(indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} tenants {elapsed} (eta {eta})",
+    )?);
+    let mut keys = Vec::with_capacity(tenants);
+    let interrupted = tokio::signal::ctrl_c();
+    tokio::pin!(interrupted);
+    for i in 1..=tenants {
+        let handle = format!("bench-{i:04}");
+        tokio::select! {
+            key = crate::app::bench_seed::tenant(app, &handle, products) => keys.push(key?),
+            _ = &mut interrupted => {
+                bar.abandon_with_message("interrupted");
+                break;
+            }
+        }
+        bar.inc(1);
+    }
+    bar.finish();
+    std::fs::write(keys_file, keys.join("\n") + "\n")?;
+    println!("{} tenant(s) ready; keys in {}", keys.len(), keys_file.display());
+    Ok(())
 }
 
 async fn tenant(app: &App, cmd: TenantCommand) -> anyhow::Result<Value> {

@@ -2,6 +2,7 @@
 //! with a `TenantCtx` (or the platform context) and map its result.
 
 pub mod auth;
+pub mod bench_seed;
 pub mod catalog;
 pub mod demo;
 pub mod platform;

@@ -215,3 +215,45 @@ async fn serve_demo_runs_on_the_managed_postgres_and_stops_it() {
     stop(&mut child);
     let _ = std::fs::remove_dir_all(&base);
 }
+
+#[tokio::test]
+async fn bench_seed_provisions_tenants_with_catalogs_and_writes_their_keys() {
+    let app = TestApp::spawn().await;
+    let dir = tempfile::tempdir().unwrap();
+    let keys_file = dir.path().join("keys.txt");
+    for _ in 0..2 {
+        // The second run finds everything in place and changes nothing.
+        let out = coral(&app.database, dir.path())
+            .args(["bench-seed", "--tenants", "2", "--products", "4", "--keys-file"])
+            .arg(&keys_file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let keys: Vec<String> = std::fs::read_to_string(&keys_file)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(keys.len(), 2);
+    assert_ne!(keys[0], keys[1]);
+    for key in &keys {
+        let seen = eventually(Duration::from_secs(1), || async {
+            send(
+                app.get("/store/products?limit=100")
+                    .header("x-publishable-api-key", key),
+            )
+            .await
+            .1["count"]
+                == 4
+        })
+        .await;
+        assert!(seen, "each tenant serves its 4 products");
+        let (_, v) = send(
+            app.get("/store/products?handle=bench-product-0002")
+                .header("x-publishable-api-key", key),
+        )
+        .await;
+        assert_eq!(v["products"][0]["variants"].as_array().unwrap().len(), 3);
+    }
+}

@@ -412,6 +412,11 @@ pub async fn batch_create(app: &App, ctx: &TenantCtx, inputs: Vec<ProductIn>) ->
     if inputs.len() > BATCH_LIMIT {
         return Err(Error::invalid(format!("At most {BATCH_LIMIT} products per batch")));
     }
+    create_all(app, ctx, inputs).await
+}
+
+/// Creates every product in one transaction (operator seeding has no batch limit).
+pub async fn create_all(app: &App, ctx: &TenantCtx, inputs: Vec<ProductIn>) -> Result<Vec<Product>> {
     let mut tx = ctx.db.begin().await?;
     let mut ids = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
