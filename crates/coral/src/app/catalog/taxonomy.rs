@@ -5,6 +5,7 @@ use serde_json::Value;
 
 use crate::app::catalog::{changed, check_handle, slugify};
 use crate::app::App;
+use crate::core::ids::new_id;
 use crate::core::{Error, Result};
 use crate::db::catalog::rows::{CategoryRow, CollectionRow, ValueRow};
 use crate::db::catalog::taxonomy::{self as repo, CategoryFields, Table};
@@ -167,9 +168,13 @@ pub async fn save_category(app: &App, ctx: &TenantCtx, id: Option<&str>, input: 
     };
     let mut tx = ctx.db.begin().await?;
     let id = match id {
-        None => repo::insert_category(&mut tx, &fields).await?,
+        None => {
+            let id = new_id("pcat");
+            repo::save_category(&mut tx, &id, &fields, true).await?;
+            id
+        }
         Some(id) => {
-            repo::update_category(&mut tx, id, &fields).await?;
+            repo::save_category(&mut tx, id, &fields, false).await?;
             id.to_owned()
         }
     };

@@ -112,44 +112,29 @@ pub struct CategoryFields<'a> {
     pub metadata: Option<&'a Value>,
 }
 
-pub async fn insert_category(tx: &mut TenantTx, c: &CategoryFields<'_>) -> Result<String> {
-    let id = new_id("pcat");
-    sqlx::query(
+/// Writes `c` as category `id`: inserted when `insert`, else overwriting the row.
+/// Returns false when updating a category that does not exist.
+pub async fn save_category(tx: &mut TenantTx, id: &str, c: &CategoryFields<'_>, insert: bool) -> Result<bool> {
+    let sql = if insert {
         "INSERT INTO product_categories (tenant_id, id, name, description, handle, rank, parent_category_id, \
-         is_active, is_internal, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(&id)
-    .bind(c.name)
-    .bind(c.description)
-    .bind(c.handle)
-    .bind(c.rank)
-    .bind(c.parent_category_id)
-    .bind(c.is_active)
-    .bind(c.is_internal)
-    .bind(c.metadata.map(Json))
-    .execute(tx.conn())
-    .await?;
-    Ok(id)
-}
-
-pub async fn update_category(tx: &mut TenantTx, id: &str, c: &CategoryFields<'_>) -> Result<bool> {
-    let done = sqlx::query(
+         is_active, is_internal, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    } else {
         "UPDATE product_categories SET name = $3, description = $4, handle = $5, rank = $6, parent_category_id = $7, \
-         is_active = $8, is_internal = $9, metadata = $10, updated_at = now() WHERE tenant_id = $1 AND id = $2",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(id)
-    .bind(c.name)
-    .bind(c.description)
-    .bind(c.handle)
-    .bind(c.rank)
-    .bind(c.parent_category_id)
-    .bind(c.is_active)
-    .bind(c.is_internal)
-    .bind(c.metadata.map(Json))
-    .execute(tx.conn())
-    .await?;
+         is_active = $8, is_internal = $9, metadata = $10, updated_at = now() WHERE tenant_id = $1 AND id = $2"
+    };
+    let done = sqlx::query(sql)
+        .bind(tx.tenant_id().as_str().to_owned())
+        .bind(id)
+        .bind(c.name)
+        .bind(c.description)
+        .bind(c.handle)
+        .bind(c.rank)
+        .bind(c.parent_category_id)
+        .bind(c.is_active)
+        .bind(c.is_internal)
+        .bind(c.metadata.map(Json))
+        .execute(tx.conn())
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
