@@ -537,8 +537,54 @@ async fn tenants_never_see_or_touch_each_others_catalog() {
             "{path} leaks: {text}"
         );
     }
-    let (_, v) = admin_b.call(Method::GET, "/admin/products", None).await;
-    assert!(!v.to_string().contains(pid));
+    let tag_a = admin_a
+        .ok(Method::POST, "/admin/product-tags", json!({"value": "alpha-tag"}))
+        .await["product_tag"]["id"]
+        .clone();
+    let type_a = admin_a
+        .ok(Method::POST, "/admin/product-types", json!({"value": "alpha-type"}))
+        .await["product_type"]["id"]
+        .clone();
+    let (tag_a, type_a) = (tag_a.as_str().unwrap(), type_a.as_str().unwrap());
+    for path in [
+        format!("/store/product-tags/{tag_a}"),
+        format!("/store/product-types/{type_a}"),
+    ] {
+        assert_eq!(app.store_get(&b, &path).await.0, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(app.store_get(&a, &path).await.0, StatusCode::OK, "{path}");
+    }
+    for path in [
+        "/admin/products",
+        "/admin/collections",
+        "/admin/product-categories",
+        "/admin/product-tags",
+        "/admin/product-types",
+    ] {
+        let (s, v) = admin_b.call(Method::GET, path, None).await;
+        assert_eq!(s, StatusCode::OK);
+        let text = v.to_string();
+        for id in [pid, col_a, cat_a, tag_a, type_a] {
+            assert!(!text.contains(id), "{path} leaks {id}");
+        }
+    }
+    for (path, body) in [
+        ("/admin/product-tags", json!({"value": ""})),
+        ("/admin/product-types", json!({"value": 3})),
+        ("/admin/collections", json!({})),
+        (
+            "/admin/product-categories",
+            json!({"name": "x", "handle": "Bad Handle"}),
+        ),
+    ] {
+        let (s, v) = admin_b.call(Method::POST, path, Some(body)).await;
+        assert_eq!(
+            (s, v["type"].as_str()),
+            (StatusCode::BAD_REQUEST, Some("invalid_data")),
+            "{path} → {v}"
+        );
+    }
+    let (s, _) = send(app.get("/admin/product-tags")).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
     // A's product is untouched.
     let (_, v) = admin_a.call(Method::GET, &format!("/admin/products/{pid}"), None).await;
     assert_eq!(v["product"]["title"], "Alpha Shirt");
