@@ -180,14 +180,7 @@ async fn serve_demo_runs_on_the_managed_postgres_and_stops_it() {
     let client = reqwest::Client::new();
     let url = format!("http://127.0.0.1:{port}");
     assert_eq!(send(client.get(format!("{url}/ready"))).await.0, StatusCode::OK);
-    let names = |v: &Value| -> Vec<String> {
-        v["regions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| r["name"].as_str().unwrap().to_owned())
-            .collect()
-    };
+    let names = crate::resolution::region_names;
     let (_, acme) = send(
         client
             .get(format!("{url}/store/regions"))

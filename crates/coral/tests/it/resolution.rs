@@ -12,7 +12,7 @@ const MISSING_KEY: &str = "Publishable API key required in the request header: x
      You can manage your keys in settings in the dashboard.";
 const INVALID_KEY: &str = "A valid publishable key is required to proceed with the request";
 
-fn region_names(v: &Value) -> Vec<String> {
+pub fn region_names(v: &Value) -> Vec<String> {
     v["regions"]
         .as_array()
         .unwrap()
