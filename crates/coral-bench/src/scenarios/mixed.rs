@@ -14,12 +14,5 @@ pub async fn prepare(ctx: &Ctx) -> Result<Arc<ReadLoad>> {
     if ctx.keys.len() < 2 {
         eprintln!("mixed-tenants: only one key given, so this is `reads` under another name");
     }
-    let tenants = reads::load_tenants(ctx, &ctx.keys, &ctx.reads_mix).await?;
-    Ok(Arc::new(ReadLoad {
-        target: ctx.target.clone(),
-        timeout: ctx.timeout,
-        tenants,
-        mix: ctx.reads_mix.clone(),
-        label: None,
-    }))
+    reads::load_for(ctx, &ctx.keys).await
 }

@@ -189,7 +189,12 @@ pub async fn load_tenants(ctx: &Ctx, keys: &[String], mix: &ReadsMix) -> Result<
 
 /// `reads` uses the first key only.
 pub async fn prepare(ctx: &Ctx) -> Result<Arc<ReadLoad>> {
-    let tenants = load_tenants(ctx, &ctx.keys[..1], &ctx.reads_mix).await?;
+    load_for(ctx, &ctx.keys[..1]).await
+}
+
+/// The read load over the catalogs of `keys` (one tenant each), with the run's mix.
+pub async fn load_for(ctx: &Ctx, keys: &[String]) -> Result<Arc<ReadLoad>> {
+    let tenants = load_tenants(ctx, keys, &ctx.reads_mix).await?;
     Ok(Arc::new(ReadLoad {
         target: ctx.target.clone(),
         timeout: ctx.timeout,
