@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::app::platform::{self, CreateTenant, NewAdmin};
 use crate::app::App;
-use crate::config::{Config, Secrets};
+use crate::config::{Config, PaymentsConfig, Secrets};
 use crate::db::migrate;
 use crate::http::platform::tenants::tenant_json;
 use crate::server::{self, Storage};
@@ -57,6 +57,9 @@ pub struct GlobalArgs {
     /// Memory budget for the per-tenant catalog snapshots, in MiB.
     #[arg(long, env = "CORAL_CATALOG_CACHE_MB", default_value_t = 512, global = true)]
     pub catalog_cache_mb: usize,
+    /// NMI Direct Post endpoint for the `pp_nmi_nmi` payment provider.
+    #[arg(long, env = "CORAL_NMI_URL", default_value = "https://secure.nmi.com/api/transact.php", global = true)]
+    pub nmi_url: String,
 }
 
 #[derive(Subcommand)]
@@ -164,6 +167,10 @@ impl GlobalArgs {
             placement_pool_size: self.placement_pool_size,
             body_limit: self.body_limit,
             catalog_cache_bytes: self.catalog_cache_mb << 20,
+            payments: PaymentsConfig {
+                nmi_url: self.nmi_url.clone(),
+                nmi_security_key: env("NMI_SECURITY_KEY"),
+            },
         })
     }
 }

@@ -20,7 +20,26 @@ pub struct Config {
     pub body_limit: usize,
     /// Memory budget for per-tenant catalog snapshots; idle ones are evicted beyond it.
     pub catalog_cache_bytes: usize,
+    pub payments: PaymentsConfig,
     pub secrets: Secrets,
+}
+
+/// Payment gateways: where they are, and the platform's fallback credentials.
+#[derive(Clone)]
+pub struct PaymentsConfig {
+    /// NMI's Direct Post endpoint (a local fake in tests).
+    pub nmi_url: String,
+    /// Used for tenants that have not set their own `nmi_security_key` secret.
+    pub nmi_security_key: Option<String>,
+}
+
+impl std::fmt::Debug for PaymentsConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaymentsConfig")
+            .field("nmi_url", &self.nmi_url)
+            .field("nmi_security_key", &self.nmi_security_key.as_ref().map(|_| "***"))
+            .finish()
+    }
 }
 
 /// Secrets: from the environment when set, else generated once into the data dir.

@@ -4,9 +4,13 @@
 pub mod auth;
 pub mod bench_seed;
 pub mod catalog;
+pub mod checkout;
+pub mod customers;
 pub mod demo;
+pub mod orders;
 pub mod platform;
 pub mod regions;
+pub mod secrets;
 pub mod staff;
 
 use std::sync::Arc;
@@ -24,6 +28,8 @@ pub struct App {
     pub resolution: ResolutionConfig,
     pub tokens: auth::TokenKeys,
     pub catalogs: Arc<catalog::snapshot::Catalogs>,
+    pub sealer: secrets::Sealer,
+    pub nmi: checkout::nmi::Nmi,
 }
 
 impl App {
@@ -51,6 +57,8 @@ impl App {
                 single_tenant: config.single_tenant,
             },
             tokens: auth::TokenKeys::new(&config.secrets.jwt_secret),
+            sealer: secrets::Sealer::new(&config.secrets.master_key),
+            nmi: checkout::nmi::Nmi::new(&config.payments.nmi_url),
             config,
             platform,
             directory,

@@ -7,11 +7,18 @@
 //! so row level security scopes every statement even if a `WHERE` is forgotten.
 
 pub mod api_keys;
+pub mod carts;
 pub mod catalog;
+pub mod customers;
+pub mod inventory;
 pub mod managed_pg;
 pub mod migrate;
+pub mod orders;
+pub mod payments;
 pub mod placements;
 pub mod regions;
+pub mod secrets;
+pub mod shipping;
 pub mod staff;
 pub mod tenants;
 

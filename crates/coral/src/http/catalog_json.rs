@@ -188,7 +188,7 @@ pub fn product(p: &Product, cat: &Catalog, region: Option<&RegionRow>, admin: bo
                 "height": opt_number(vr.height), "width": opt_number(vr.width), "metadata": meta(&vr.metadata),
                 "variant_rank": vr.variant_rank, "thumbnail": vr.thumbnail, "product_id": vr.product_id,
                 "created_at": vr.created_at, "updated_at": vr.updated_at, "deleted_at": null, "options": opts,
-                "images": [], "inventory_quantity": v.available.unwrap_or(0),
+                "images": [], "inventory_quantity": v.available().unwrap_or(0),
             });
             if let Some(region) = region {
                 out["calculated_price"] = calculated_price(v, region);

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use coral::app::App;
-use coral::config::{Config, Secrets};
+use coral::config::{Config, PaymentsConfig, Secrets};
 use coral::db::managed_pg::{ManagedPostgres, Tuning};
 use coral::server::{ensure_database, Storage};
 use reqwest::StatusCode;
@@ -101,6 +101,10 @@ pub fn test_config(database: &str, data_dir: &std::path::Path) -> Config {
         placement_pool_size: 4,
         body_limit: 64 * 1024,
         catalog_cache_bytes: 64 << 20,
+        payments: PaymentsConfig {
+            nmi_url: "http://127.0.0.1:9/unused".into(),
+            nmi_security_key: None,
+        },
         secrets: Secrets {
             platform_token: PLATFORM_TOKEN.into(),
             jwt_secret: format!("jwt-{database}"),

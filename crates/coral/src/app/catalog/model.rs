@@ -1,6 +1,7 @@
 //! The catalog as use cases and responses see it: products assembled from their rows.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 
 use crate::db::catalog::read::ProductRows;
 use crate::db::catalog::rows::*;
@@ -17,9 +18,12 @@ pub struct Variant {
     /// `(option index, value index)` into the product's options.
     pub option_values: Vec<(usize, usize)>,
     pub prices: Vec<PriceRow>,
-    /// Sellable stock over all locations; `None` when no location holds it.
-    pub available: Option<i64>,
+    /// Sellable stock over all locations (`NO_STOCK`: no location holds it). Atomic so
+    /// orders can refresh it without rebuilding the snapshot.
+    pub stock: AtomicI64,
 }
+
+const NO_STOCK: i64 = i64::MIN;
 
 #[derive(Debug)]
 pub struct Product {
@@ -44,6 +48,15 @@ impl Product {
 }
 
 impl Variant {
+    /// Sellable stock over all locations; `None` when no location holds it.
+    pub fn available(&self) -> Option<i64> {
+        Some(self.stock.load(Ordering::Relaxed)).filter(|&s| s != NO_STOCK)
+    }
+
+    pub fn set_available(&self, available: Option<i64>) {
+        self.stock.store(available.unwrap_or(NO_STOCK), Ordering::Relaxed);
+    }
+
     /// Medusa's price selection: the region's own price, else the currency-wide one.
     pub fn price_for(&self, region_id: &str, currency: &str) -> Option<&PriceRow> {
         self.prices
@@ -120,7 +133,7 @@ pub fn assemble(rows: ProductRows) -> Vec<Product> {
                     Variant {
                         option_values,
                         prices: prices.remove(&v.id).unwrap_or_default(),
-                        available: stock.get(&v.id).copied(),
+                        stock: AtomicI64::new(stock.get(&v.id).copied().unwrap_or(NO_STOCK)),
                         row: v,
                     }
                 })

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
-use crate::app::catalog::model::{assemble, Product};
+use crate::app::catalog::model::{assemble, Product, Variant};
 use crate::core::ids::TenantId;
 use crate::core::Result;
 use crate::db::catalog::rows::{CategoryRow, CollectionRow, ValueRow};
@@ -22,6 +22,8 @@ pub struct Catalog {
     pub products: Vec<Arc<Product>>,
     pub by_id: HashMap<String, usize>,
     pub by_handle: HashMap<String, usize>,
+    /// Variant id → (product index, variant index), for carts.
+    pub by_variant: HashMap<String, (usize, usize)>,
     pub collections: Vec<CollectionRow>,
     pub categories: Vec<CategoryRow>,
     pub tags: Vec<ValueRow>,
@@ -35,6 +37,13 @@ pub struct Catalog {
 impl Catalog {
     pub fn product(&self, id: &str) -> Option<&Arc<Product>> {
         self.by_id.get(id).map(|&i| &self.products[i])
+    }
+
+    /// A published variant and its product.
+    pub fn variant(&self, id: &str) -> Option<(&Arc<Product>, &Variant)> {
+        let &(p, v) = self.by_variant.get(id)?;
+        let product = &self.products[p];
+        Some((product, &product.variants[v]))
     }
 
     pub fn region(&self, id: &str) -> Option<&RegionRow> {
@@ -82,6 +91,11 @@ async fn build(ctx: &TenantCtx) -> Result<Catalog> {
             .enumerate()
             .map(|(i, p)| (p.row.handle.clone(), i))
             .collect(),
+        by_variant: products
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| p.variants.iter().enumerate().map(move |(j, v)| (v.row.id.clone(), (i, j))))
+            .collect(),
         products,
         collections: taxonomy::collections(&mut tx).await?,
         categories: taxonomy::categories(&mut tx).await?,
@@ -125,6 +139,29 @@ impl Catalogs {
 
     fn generation(&self, id: &TenantId) -> u64 {
         *self.generations.lock().expect("generation lock").get(id).unwrap_or(&0)
+    }
+
+    /// After orders took or returned stock: refreshes those variants' availability in
+    /// this process's snapshot (if loaded) without rebuilding it. Other processes see
+    /// it at their next rebuild (see docs/architecture.md).
+    pub async fn stock_changed(&self, ctx: &TenantCtx, variant_ids: &[String]) {
+        let Some(catalog) = self.cached(&ctx.tenant.id) else { return };
+        let fresh = async {
+            let mut tx = ctx.db.begin().await?;
+            let levels = crate::db::inventory::available(&mut tx, variant_ids).await?;
+            tx.commit().await?;
+            Ok::<_, crate::core::Error>(levels)
+        };
+        match fresh.await {
+            Ok(levels) => {
+                for id in variant_ids {
+                    if let Some((_, v)) = catalog.variant(id) {
+                        v.set_available(levels.get(id).copied());
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "refreshing stock in the catalog snapshot failed"),
+        }
     }
 
     /// The tenant's snapshot, built if missing.

@@ -1,0 +1,521 @@
+//! Carts: create, read, update (email, addresses, region), line items, the customer,
+//! the shipping method. Every write locks the cart row first, so writes to one cart and
+//! its completion happen one at a time, and answers the cart as it is after the write.
+
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::app::catalog::model::{Product, Variant};
+use crate::app::catalog::snapshot::Catalog;
+use crate::app::checkout::totals::{self, Line, LineTotals, Totals};
+use crate::app::App;
+use crate::core::{names, Error, Result};
+use crate::db::carts::{self, CartFields, CartRow, NewItem};
+use crate::db::regions::{self, RegionRow};
+use crate::db::{customers, inventory, shipping, TenantTx};
+use crate::tenancy::TenantCtx;
+
+/// A cart with its region and every total, ready to answer.
+pub struct Cart {
+    pub row: CartRow,
+    pub region: RegionRow,
+    pub item_totals: Vec<LineTotals>,
+    pub shipping_totals: Vec<LineTotals>,
+    pub totals: Totals,
+}
+
+impl Cart {
+    pub fn digits(&self) -> u32 {
+        self.row.decimal_digits.max(0) as u32
+    }
+}
+
+pub fn item_lines(row: &CartRow) -> Vec<Line> {
+    row.items
+        .0
+        .iter()
+        .map(|i| Line {
+            unit_price: i.unit_price,
+            quantity: i.quantity.into(),
+            tax_rate: row.tax_rate,
+        })
+        .collect()
+}
+
+pub fn shipping_lines(row: &CartRow) -> Vec<Line> {
+    row.shipping_methods
+        .0
+        .iter()
+        .map(|m| Line {
+            unit_price: m.amount,
+            quantity: 1,
+            tax_rate: row.tax_rate,
+        })
+        .collect()
+}
+
+/// Loads cart `id` and computes its totals; 404 in Medusa's words when there is none.
+pub async fn load(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, id: &str) -> Result<Cart> {
+    let row = carts::load(tx, id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Cart with id '{id}' not found")))?;
+    let catalog = app.catalogs.get(ctx).await?;
+    let region = match catalog.region(&row.region_id) {
+        Some(r) => r.clone(),
+        None => regions::get(tx, &row.region_id)
+            .await?
+            .ok_or_else(|| Error::Internal(anyhow::anyhow!("cart {id} has no region")))?,
+    };
+    let digits = row.decimal_digits.max(0) as u32;
+    let items = item_lines(&row);
+    let ship = shipping_lines(&row);
+    Ok(Cart {
+        item_totals: items.iter().map(|l| l.totals(digits)).collect(),
+        shipping_totals: ship.iter().map(|l| l.totals(digits)).collect(),
+        totals: totals::totals(&items, &ship, digits),
+        row,
+        region,
+    })
+}
+
+pub async fn get(app: &App, ctx: &TenantCtx, id: &str) -> Result<Cart> {
+    let mut tx = ctx.db.begin().await?;
+    let cart = load(app, ctx, &mut tx, id).await?;
+    tx.commit().await?;
+    Ok(cart)
+}
+
+/// Runs `change` on the locked, not yet completed cart, then answers the cart as it is.
+async fn write<F>(app: &App, ctx: &TenantCtx, id: &str, change: F) -> Result<Cart>
+where
+    F: for<'t> AsyncFnOnce(&'t mut TenantTx, Cart, Arc<Catalog>) -> Result<()>,
+{
+    let mut tx = ctx.db.begin().await?;
+    if !carts::lock(&mut tx, id).await? {
+        return Err(Error::not_found(format!("Cart with id '{id}' not found")));
+    }
+    let cart = load(app, ctx, &mut tx, id).await?;
+    if cart.row.completed_at.is_some() {
+        return Err(Error::invalid(format!("Cart {id} is already completed.")));
+    }
+    let catalog = app.catalogs.get(ctx).await?;
+    change(&mut tx, cart, catalog).await?;
+    let cart = load(app, ctx, &mut tx, id).await?;
+    tx.commit().await?;
+    Ok(cart)
+}
+
+/// A postal address as carts take it (Medusa's fields).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddressIn {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub company: Option<String>,
+    pub address_1: Option<String>,
+    pub address_2: Option<String>,
+    pub city: Option<String>,
+    pub country_code: Option<String>,
+    pub province: Option<String>,
+    pub postal_code: Option<String>,
+    pub phone: Option<String>,
+    pub metadata: Option<Value>,
+}
+
+impl AddressIn {
+    /// The stored document, with an id (`prefix_…`) and a lowercase country.
+    fn document(self, region: &RegionRow) -> Result<Value> {
+        let country = match self.country_code {
+            Some(cc) => {
+                let cc = cc.to_ascii_lowercase();
+                if !region.countries.iter().any(|c| c.iso_2 == cc) {
+                    return Err(Error::invalid(format!(
+                        "Country with code {cc} is not within region {}",
+                        region.name
+                    )));
+                }
+                Some(cc)
+            }
+            None => None,
+        };
+        Ok(json!({
+            "id": crate::core::ids::new_id("caaddr"),
+            "first_name": self.first_name, "last_name": self.last_name, "company": self.company,
+            "address_1": self.address_1, "address_2": self.address_2, "city": self.city,
+            "country_code": country, "province": self.province, "postal_code": self.postal_code,
+            "phone": self.phone, "metadata": self.metadata,
+        }))
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemIn {
+    pub variant_id: String,
+    pub quantity: i64,
+    pub metadata: Option<Value>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CartIn {
+    pub region_id: Option<String>,
+    pub email: Option<String>,
+    pub currency_code: Option<String>,
+    pub sales_channel_id: Option<String>,
+    pub locale: Option<String>,
+    pub shipping_address: Option<AddressIn>,
+    pub billing_address: Option<AddressIn>,
+    pub metadata: Option<Value>,
+    pub items: Option<Vec<ItemIn>>,
+    pub promo_codes: Option<Vec<String>>,
+}
+
+fn region_of<'c>(catalog: &'c Catalog, id: Option<&str>) -> Result<&'c RegionRow> {
+    match id {
+        Some(id) => catalog.region(id),
+        None => catalog.regions.first(),
+    }
+    .ok_or_else(|| Error::not_found("No regions found"))
+}
+
+fn sales_channel(ctx: &TenantCtx, requested: Option<String>) -> Result<String> {
+    match requested {
+        Some(id) if ctx.sales_channel_ids.contains(&id) => Ok(id),
+        Some(id) => Err(Error::invalid(format!(
+            "Sales channel {id} is not associated with the publishable key"
+        ))),
+        None => ctx
+            .sales_channel_ids
+            .first()
+            .cloned()
+            .ok_or_else(|| Error::invalid("The store has no sales channel")),
+    }
+}
+
+fn check_promotions(codes: &Option<Vec<String>>) -> Result<()> {
+    match codes.as_deref() {
+        Some([first, ..]) => Err(Error::invalid(format!(
+            "The promotion code {first} is invalid"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Applies a guest email: the cart's customer becomes the tenant's guest customer with
+/// that email, unless a registered customer owns the cart.
+async fn set_email(tx: &mut TenantTx, f: &mut CartFields, email: &str, registered: bool) -> Result<()> {
+    let email = names::parse_email(email)?;
+    if !registered {
+        f.customer_id = Some(customers::guest(tx, &email).await?);
+    }
+    f.email = Some(email);
+    Ok(())
+}
+
+pub async fn create(app: &App, ctx: &TenantCtx, customer: Option<&str>, input: CartIn) -> Result<Cart> {
+    check_promotions(&input.promo_codes)?;
+    let catalog = app.catalogs.get(ctx).await?;
+    let region = region_of(&catalog, input.region_id.as_deref())?;
+    if let Some(c) = &input.currency_code {
+        if !c.eq_ignore_ascii_case(&region.currency_code) {
+            return Err(Error::invalid(format!(
+                "Currency {c} is not the currency of region {}",
+                region.name
+            )));
+        }
+    }
+    let mut tx = ctx.db.begin().await?;
+    let mut f = CartFields {
+        region_id: region.id.clone(),
+        currency_code: region.currency_code.clone(),
+        sales_channel_id: sales_channel(ctx, input.sales_channel_id)?,
+        email: None,
+        customer_id: None,
+        locale: input.locale.filter(|l| !l.is_empty()),
+        shipping_address: input.shipping_address.map(|a| a.document(region)).transpose()?,
+        billing_address: input.billing_address.map(|a| a.document(region)).transpose()?,
+        metadata: input.metadata,
+    };
+    if let Some(id) = customer {
+        let c = customers::get(&mut tx, id)
+            .await?
+            .ok_or_else(|| Error::Unauthorized("Unauthorized".into()))?;
+        f.customer_id = Some(c.id);
+        f.email = Some(c.email);
+    }
+    if let Some(email) = &input.email {
+        set_email(&mut tx, &mut f, email, customer.is_some()).await?;
+    }
+    let id = carts::insert(&mut tx, &f).await?;
+    for item in input.items.unwrap_or_default() {
+        let cart = load(app, ctx, &mut tx, &id).await?;
+        add_item(&mut tx, &cart, &catalog, ctx, item).await?;
+    }
+    let cart = load(app, ctx, &mut tx, &id).await?;
+    tx.commit().await?;
+    Ok(cart)
+}
+
+pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: CartIn) -> Result<Cart> {
+    check_promotions(&input.promo_codes)?;
+    if input.items.is_some() || input.currency_code.is_some() {
+        return Err(Error::invalid(
+            "Invalid request: Unrecognized fields: 'items'/'currency_code' (use the line-items routes or region_id)",
+        ));
+    }
+    write(app, ctx, id, async move |tx, cart, catalog| {
+        let mut f = cart.row.fields();
+        let mut region = &cart.region;
+        if let Some(rid) = &input.region_id {
+            if *rid != cart.row.region_id {
+                region = region_of(&catalog, Some(rid))?;
+                change_region(tx, &cart, region, &catalog).await?;
+                f.region_id = region.id.clone();
+                f.currency_code = region.currency_code.clone();
+                // An address outside the new region no longer applies.
+                for addr in [&mut f.shipping_address, &mut f.billing_address] {
+                    let cc = addr.as_ref().and_then(|a| a["country_code"].as_str().map(str::to_owned));
+                    if cc.is_some_and(|cc| !region.countries.iter().any(|c| c.iso_2 == cc)) {
+                        *addr = None;
+                    }
+                }
+            }
+        }
+        if let Some(sc) = input.sales_channel_id {
+            f.sales_channel_id = sales_channel(ctx, Some(sc))?;
+        }
+        if let Some(email) = &input.email {
+            let registered = match &cart.row.customer_id {
+                Some(cid) => customers::get(tx, cid).await?.is_some_and(|c| c.has_account),
+                None => false,
+            };
+            set_email(tx, &mut f, email, registered).await?;
+        }
+        if let Some(a) = input.shipping_address {
+            f.shipping_address = Some(a.document(region)?);
+        }
+        if let Some(a) = input.billing_address {
+            f.billing_address = Some(a.document(region)?);
+        }
+        if let Some(l) = input.locale {
+            f.locale = Some(l).filter(|l| !l.is_empty());
+        }
+        if let Some(m) = input.metadata {
+            f.metadata = Some(m);
+        }
+        carts::update(tx, &cart.row.id, &f).await
+    })
+    .await
+}
+
+/// Reprices every item for `region` and drops the shipping method (options are per
+/// region). An item without a price there refuses the change.
+async fn change_region(tx: &mut TenantTx, cart: &Cart, region: &RegionRow, catalog: &Catalog) -> Result<()> {
+    for item in &cart.row.items.0 {
+        let price = catalog
+            .variant(&item.variant_id)
+            .and_then(|(_, v)| v.price_for(&region.id, &region.currency_code))
+            .ok_or_else(|| {
+                Error::invalid(format!(
+                    "Variants with IDs {} do not have a price in region {}",
+                    item.variant_id, region.name
+                ))
+            })?;
+        carts::set_item_price(tx, &cart.row.id, &item.id, price.amount).await?;
+    }
+    carts::set_shipping_method(tx, &cart.row.id, None).await
+}
+
+fn check_quantity(q: i64) -> Result<i32> {
+    if q <= 0 {
+        return Err(Error::invalid(
+            "Invalid request: Value for field 'quantity' too small, expected at least: '0'",
+        ));
+    }
+    i32::try_from(q).map_err(|_| Error::invalid("Invalid request: Value for field 'quantity' is too large"))
+}
+
+/// Refuses a quantity the variant's stock cannot cover (unless it is not tracked or
+/// may be backordered). The final word is the conditional decrement at completion.
+async fn check_stock(tx: &mut TenantTx, variant: &Variant, wanted: i64) -> Result<()> {
+    let v = &variant.row;
+    if !v.manage_inventory || v.allow_backorder {
+        return Ok(());
+    }
+    let available = inventory::available(tx, std::slice::from_ref(&v.id)).await?;
+    if available.get(&v.id).copied().unwrap_or(0) < wanted {
+        return Err(Error::invalid(format!(
+            "Variant {} does not have the required inventory",
+            v.id
+        )));
+    }
+    Ok(())
+}
+
+/// What a line item keeps of the product it sells.
+fn sold(catalog: &Catalog, product: &Product, variant: &Variant) -> Value {
+    let p = &product.row;
+    let v = &variant.row;
+    let options: Vec<Value> = variant
+        .option_values
+        .iter()
+        .map(|&(o, val)| {
+            let option = &product.options[o];
+            json!({ "id": option.values[val].id, "value": option.values[val].value,
+                    "option_id": option.row.id, "option": { "id": option.row.id, "title": option.row.title } })
+        })
+        .collect();
+    json!({
+        "title": p.title, "subtitle": p.subtitle, "description": p.description, "handle": p.handle,
+        "thumbnail": p.thumbnail, "is_giftcard": p.is_giftcard, "discountable": p.discountable,
+        "collection_id": p.collection_id,
+        "collection": p.collection_id.as_deref().and_then(|c| catalog.collection(c)).map(|c| c.title.clone()),
+        "type_id": p.type_id,
+        "type": p.type_id.as_deref().and_then(|t| catalog.product_type(t)).map(|t| t.value.clone()),
+        "category_ids": product.category_ids, "tag_ids": product.tag_ids,
+        "variant_title": v.title, "sku": v.sku, "barcode": v.barcode, "requires_shipping": true,
+        "variant": {
+            "id": v.id, "title": v.title, "sku": v.sku, "barcode": v.barcode, "ean": v.ean, "upc": v.upc,
+            "allow_backorder": v.allow_backorder, "manage_inventory": v.manage_inventory,
+            "hs_code": v.hs_code, "origin_country": v.origin_country, "mid_code": v.mid_code,
+            "material": v.material, "weight": v.weight, "length": v.length, "height": v.height,
+            "width": v.width, "metadata": v.metadata.as_ref().map(|m| &m.0), "variant_rank": v.variant_rank,
+            "thumbnail": v.thumbnail, "product_id": p.id, "options": options,
+            "created_at": v.created_at, "updated_at": v.updated_at,
+        },
+        "product": {
+            "id": p.id, "title": p.title, "handle": p.handle, "subtitle": p.subtitle,
+            "description": p.description, "is_giftcard": p.is_giftcard, "status": p.status,
+            "thumbnail": p.thumbnail, "weight": p.weight, "material": p.material,
+            "discountable": p.discountable, "collection_id": p.collection_id, "type_id": p.type_id,
+            "created_at": p.created_at, "updated_at": p.updated_at,
+        },
+    })
+}
+
+async fn add_item(tx: &mut TenantTx, cart: &Cart, catalog: &Catalog, ctx: &TenantCtx, item: ItemIn) -> Result<()> {
+    let quantity = check_quantity(item.quantity)?;
+    let (product, variant) = catalog
+        .variant(&item.variant_id)
+        .filter(|(p, _)| p.visible_in(std::slice::from_ref(&cart.row.sales_channel_id)))
+        .filter(|(p, _)| ctx.sales_channel_ids.iter().any(|c| p.sales_channel_ids.contains(c)))
+        .ok_or_else(|| {
+            Error::invalid(format!(
+                "Variants {} do not exist or belong to a product that is not published",
+                item.variant_id
+            ))
+        })?;
+    let price = variant
+        .price_for(&cart.region.id, &cart.region.currency_code)
+        .ok_or_else(|| Error::invalid(format!("Variants with IDs {} do not have a price", item.variant_id)))?;
+    // The same variant again adds to its line (Medusa merges them).
+    let existing = cart.row.items.0.iter().find(|i| i.variant_id == item.variant_id);
+    let total = i64::from(quantity) + existing.map_or(0, |i| i64::from(i.quantity));
+    check_stock(tx, variant, total).await?;
+    match existing {
+        Some(line) => carts::set_item_quantity(tx, &cart.row.id, &line.id, check_quantity(total)?).await,
+        None => {
+            carts::insert_item(
+                tx,
+                &cart.row.id,
+                NewItem {
+                    variant_id: &variant.row.id,
+                    product_id: &product.row.id,
+                    quantity,
+                    unit_price: price.amount,
+                    product: sold(catalog, product, variant),
+                    metadata: item.metadata,
+                },
+            )
+            .await
+        }
+    }
+}
+
+pub async fn add_line_item(app: &App, ctx: &TenantCtx, id: &str, item: ItemIn) -> Result<Cart> {
+    write(app, ctx, id, async move |tx, cart, catalog| {
+        add_item(tx, &cart, &catalog, ctx, item).await
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ItemUpdate {
+    pub quantity: i64,
+    pub metadata: Option<Value>,
+}
+
+fn line_not_found(item_id: &str) -> Error {
+    Error::not_found(format!("Line item with id: {item_id} was not found"))
+}
+
+/// Sets a line's quantity; 0 removes it, as in Medusa.
+pub async fn update_line_item(app: &App, ctx: &TenantCtx, id: &str, item_id: &str, input: ItemUpdate) -> Result<Cart> {
+    if input.quantity < 0 {
+        check_quantity(input.quantity)?;
+    }
+    write(app, ctx, id, async move |tx, cart, catalog| {
+        let line = cart.row.items.0.iter().find(|i| i.id == item_id).ok_or_else(|| line_not_found(item_id))?;
+        if input.quantity == 0 {
+            return carts::delete_item(tx, &cart.row.id, item_id).await;
+        }
+        let quantity = check_quantity(input.quantity)?;
+        if let Some((_, variant)) = catalog.variant(&line.variant_id) {
+            check_stock(tx, variant, input.quantity).await?;
+        }
+        carts::set_item_quantity(tx, &cart.row.id, item_id, quantity).await
+    })
+    .await
+}
+
+pub async fn delete_line_item(app: &App, ctx: &TenantCtx, id: &str, item_id: &str) -> Result<Cart> {
+    write(app, ctx, id, async move |tx, cart, _| {
+        if !cart.row.items.0.iter().any(|i| i.id == item_id) {
+            return Err(line_not_found(item_id));
+        }
+        carts::delete_item(tx, &cart.row.id, item_id).await
+    })
+    .await
+}
+
+/// Gives the cart to the signed-in customer (`POST /store/carts/:id/customer`).
+pub async fn set_customer(app: &App, ctx: &TenantCtx, id: &str, customer_id: &str) -> Result<Cart> {
+    write(app, ctx, id, async move |tx, cart, _| {
+        let c = customers::get(tx, customer_id)
+            .await?
+            .ok_or_else(|| Error::Unauthorized("Unauthorized".into()))?;
+        let mut f = cart.row.fields();
+        f.customer_id = Some(c.id);
+        f.email = Some(c.email);
+        carts::update(tx, &cart.row.id, &f).await
+    })
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShippingMethodIn {
+    pub option_id: String,
+    pub data: Option<Value>,
+}
+
+pub async fn add_shipping_method(app: &App, ctx: &TenantCtx, id: &str, input: ShippingMethodIn) -> Result<Cart> {
+    write(app, ctx, id, async move |tx, cart, _| {
+        let option = shipping::get(tx, &input.option_id)
+            .await?
+            .filter(|o| o.region_id == cart.row.region_id && o.enabled_in_store)
+            .ok_or_else(|| Error::invalid("Shipping Options are invalid for cart."))?;
+        carts::set_shipping_method(tx, &cart.row.id, Some((&option.id, &option.name, option.amount))).await
+    })
+    .await
+}
+
+/// The amount a payment collection for this cart must cover.
+pub fn amount_due(cart: &Cart) -> Decimal {
+    cart.totals.total
+}

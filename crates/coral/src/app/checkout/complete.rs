@@ -1,0 +1,196 @@
+//! `POST /store/carts/:id/complete`: the cart becomes an order in one transaction.
+//!
+//! Order of work, holding the cart's row lock throughout:
+//! 1. a completed cart answers its order (completing twice is idempotent; a concurrent
+//!    second complete waits for the lock, then finds the order);
+//! 2. stock is taken with conditional decrements — the loser of a race for the last
+//!    unit gets 400 and its transaction changes nothing;
+//! 3. the payment is authorised; a decline rolls everything back and answers the cart
+//!    with the error, so it can be completed again;
+//! 4. the order, its items and methods, the outbox event and the display id (taken
+//!    last, so the per-tenant counter lock is held only until commit) are written.
+
+use std::collections::HashMap;
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+
+use crate::app::checkout::carts::{self, Cart};
+use crate::app::checkout::providers::{self, Money};
+use crate::app::App;
+use crate::core::ids::new_id;
+use crate::core::{Error, Result};
+use crate::db::payments::{self, NewPayment, SessionRow};
+use crate::db::{carts as cart_rows, inventory, orders, TenantTx};
+use crate::tenancy::TenantCtx;
+
+pub enum Completion {
+    Order(String),
+    /// The payment was refused: the cart is unchanged and may be completed again.
+    PaymentFailed { cart: Box<Cart>, message: String },
+}
+
+pub async fn complete(app: &Arc<App>, ctx: &TenantCtx, cart_id: &str) -> Result<Completion> {
+    let mut tx = ctx.db.begin().await?;
+    if !cart_rows::lock(&mut tx, cart_id).await? {
+        return Err(Error::not_found(format!("Cart with id '{cart_id}' not found")));
+    }
+    let cart = carts::load(app, ctx, &mut tx, cart_id).await?;
+    if let Some(order_id) = &cart.row.order_id {
+        return Ok(Completion::Order(order_id.clone()));
+    }
+    let row = &cart.row;
+    if row.items.0.is_empty() {
+        return Err(Error::invalid("Cannot complete a cart with no items"));
+    }
+    if row.shipping_methods.0.is_empty() {
+        return Err(Error::invalid(
+            "No shipping method selected but the cart contains items that require shipping.",
+        ));
+    }
+    let collection = payments::for_cart(&mut tx, cart_id)
+        .await?
+        .ok_or_else(|| Error::invalid(format!("Payment collection has not been initiated for cart {cart_id}")))?;
+    let session = collection
+        .sessions
+        .0
+        .iter()
+        .rev()
+        .find(|s| s.status == "pending")
+        .ok_or_else(|| Error::invalid(format!("Payment sessions have not been initiated for cart {cart_id}")))?;
+
+    // 2. Stock.
+    let variant_ids: Vec<String> = row.items.0.iter().map(|i| i.variant_id.clone()).collect();
+    let flags = inventory::variant_flags(&mut tx, &variant_ids).await?;
+    let mut locations: HashMap<String, String> = HashMap::new();
+    for item in &row.items.0 {
+        let Some(&(manage, backorder)) = flags.get(&item.variant_id) else {
+            return Err(Error::invalid(format!(
+                "Variant {} is no longer available",
+                item.variant_id
+            )));
+        };
+        if manage && !backorder {
+            let taken = inventory::take(&mut tx, &item.variant_id, item.quantity).await?;
+            let location = taken.ok_or_else(|| {
+                Error::invalid(format!(
+                    "Variant {} does not have the required inventory",
+                    item.variant_id
+                ))
+            })?;
+            locations.insert(item.id.clone(), location);
+        }
+    }
+
+    // 3. Payment.
+    let order_id = new_id("order");
+    let amount = carts::amount_due(&cart);
+    let money = Money {
+        amount,
+        currency: &row.currency_code,
+        digits: cart.digits(),
+    };
+    let authorized = providers::authorize(app, ctx, &session.provider_id, money, &session.data, &order_id).await?;
+    let reference = match authorized {
+        Ok(reference) => reference,
+        Err(message) => {
+            drop(tx); // rolls back the stock taken above
+            let mut tx = ctx.db.begin().await?;
+            payments::set_session_status(&mut tx, &session.id, "error").await?;
+            tx.commit().await?;
+            let cart = carts::get(app, ctx, cart_id).await?;
+            return Ok(Completion::PaymentFailed {
+                cart: Box::new(cart),
+                message,
+            });
+        }
+    };
+    let recorded = record(tx, &cart, &collection.id, session, &order_id, &reference, &locations).await;
+    if let Err(e) = recorded {
+        void_later(app, ctx, &session.provider_id, &reference);
+        return Err(e);
+    }
+    app.catalogs.stock_changed(ctx, &variant_ids).await;
+    Ok(Completion::Order(order_id))
+}
+
+/// Step 4: writes the payment, the order and its event, and commits.
+async fn record(
+    mut tx: TenantTx,
+    cart: &Cart,
+    collection_id: &str,
+    session: &SessionRow,
+    order_id: &str,
+    reference: &Value,
+    locations: &HashMap<String, String>,
+) -> Result<()> {
+    let row = &cart.row;
+    let amount = carts::amount_due(cart);
+    payments::insert_payment(
+        &mut tx,
+        NewPayment {
+            collection_id,
+            session_id: &session.id,
+            provider_id: &session.provider_id,
+            currency: &row.currency_code,
+            amount,
+            data: reference.clone(),
+        },
+    )
+    .await?;
+    payments::set_session_status(&mut tx, &session.id, "authorized").await?;
+    payments::set_amount(&mut tx, collection_id, &row.currency_code, amount).await?;
+    payments::authorize_collection(&mut tx, collection_id, amount).await?;
+    for item in &row.items.0 {
+        let new = orders::NewItem {
+            variant_id: &item.variant_id,
+            product_id: &item.product_id,
+            quantity: item.quantity,
+            unit_price: item.unit_price,
+            tax_rate: row.tax_rate,
+            product: &item.product,
+            location_id: locations.get(&item.id).map(String::as_str),
+            metadata: item.metadata.as_ref(),
+        };
+        orders::insert_item(&mut tx, order_id, new).await?;
+    }
+    for m in &row.shipping_methods.0 {
+        orders::insert_shipping_method(&mut tx, order_id, &m.shipping_option_id, &m.name, m.amount, row.tax_rate)
+            .await?;
+    }
+    cart_rows::mark_completed(&mut tx, &row.id).await?;
+    let event = json!({ "id": order_id, "cart_id": row.id, "total": amount.to_string(), "currency_code": row.currency_code });
+    orders::record_event(&mut tx, "order.placed", order_id, event).await?;
+    let display_id = orders::next_display_id(&mut tx).await?;
+    let order = orders::NewOrder {
+        id: order_id,
+        display_id,
+        cart_id: &row.id,
+        region_id: &row.region_id,
+        sales_channel_id: &row.sales_channel_id,
+        customer_id: row.customer_id.as_deref(),
+        email: row.email.as_deref(),
+        currency_code: &row.currency_code,
+        locale: row.locale.as_deref(),
+        payment_collection_id: collection_id,
+        shipping_address: row.shipping_address.as_ref().map(|a| &a.0),
+        billing_address: row.billing_address.as_ref().map(|a| &a.0),
+    };
+    orders::insert(&mut tx, order).await?;
+    tx.commit().await
+}
+
+/// After an authorisation, a failure to record the order voids it (in the background:
+/// the client gets the original error at once).
+fn void_later(app: &Arc<App>, ctx: &TenantCtx, provider: &str, reference: &Value) {
+    if provider != providers::SYSTEM {
+        let (app, ctx) = (Arc::clone(app), ctx.clone());
+        let (provider, reference) = (provider.to_owned(), reference.clone());
+        tokio::spawn(async move {
+            if let Err(err) = providers::follow_up(&app, &ctx, &provider, "void", &reference, None).await {
+                tracing::error!(%err, "voiding an orphaned authorisation failed");
+            }
+        });
+    }
+}

@@ -1,0 +1,104 @@
+//! Payment collections and sessions for carts (`/store/payment-collections`), and the
+//! providers a region offers (`/store/payment-providers`).
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::app::checkout::{carts, providers};
+use crate::app::App;
+use crate::core::{Error, Result};
+use crate::db::payments::{self, CollectionRow};
+use crate::db::TenantTx;
+use crate::tenancy::TenantCtx;
+
+/// The providers enabled in a region. Every region offers the system provider; NMI is
+/// offered where the tenant or the platform has an NMI key.
+pub async fn for_region(app: &App, ctx: &TenantCtx, region_id: &str) -> Result<Vec<&'static str>> {
+    let catalog = app.catalogs.get(ctx).await?;
+    if catalog.region(region_id).is_none() {
+        return Err(Error::not_found(format!("Region with id: {region_id} was not found")));
+    }
+    let mut list = vec![providers::SYSTEM];
+    if providers::nmi_configured(app, ctx).await? {
+        list.push(providers::NMI);
+    }
+    Ok(list)
+}
+
+async fn collection(tx: &mut TenantTx, id: &str) -> Result<CollectionRow> {
+    payments::get(tx, id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Payment collection with id: {id} was not found")))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CollectionIn {
+    pub cart_id: String,
+}
+
+/// The cart's payment collection, created on first call, for the cart's current total.
+pub async fn create_collection(app: &App, ctx: &TenantCtx, input: CollectionIn) -> Result<CollectionRow> {
+    let mut tx = ctx.db.begin().await?;
+    if !crate::db::carts::lock(&mut tx, &input.cart_id).await? {
+        return Err(Error::not_found(format!("Cart with id '{}' not found", input.cart_id)));
+    }
+    let cart = carts::load(app, ctx, &mut tx, &input.cart_id).await?;
+    if cart.row.completed_at.is_some() {
+        return Err(Error::invalid(format!("Cart {} is already completed.", cart.row.id)));
+    }
+    let amount = carts::amount_due(&cart);
+    let id = match payments::for_cart(&mut tx, &cart.row.id).await? {
+        Some(existing) => {
+            payments::set_amount(&mut tx, &existing.id, &cart.row.currency_code, amount).await?;
+            existing.id
+        }
+        None => payments::insert(&mut tx, &cart.row.id, &cart.row.currency_code, amount).await?,
+    };
+    let row = collection(&mut tx, &id).await?;
+    tx.commit().await?;
+    Ok(row)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionIn {
+    pub provider_id: String,
+    /// Provider input, e.g. NMI's `payment_token` from Collect.js.
+    pub data: Option<Value>,
+    pub context: Option<Value>,
+}
+
+/// Starts a payment session (replacing any earlier one) for the cart's current total.
+pub async fn create_session(app: &App, ctx: &TenantCtx, collection_id: &str, input: SessionIn) -> Result<CollectionRow> {
+    providers::check_known(&input.provider_id)?;
+    let mut tx = ctx.db.begin().await?;
+    let cart_id = payments::cart_of(&mut tx, collection_id)
+        .await?
+        .ok_or_else(|| Error::not_found(format!("Payment collection with id: {collection_id} was not found")))?;
+    crate::db::carts::lock(&mut tx, &cart_id).await?;
+    let cart = carts::load(app, ctx, &mut tx, &cart_id).await?;
+    if cart.row.completed_at.is_some() {
+        return Err(Error::invalid(format!("Cart {cart_id} is already completed.")));
+    }
+    if !for_region(app, ctx, &cart.row.region_id)
+        .await?
+        .contains(&input.provider_id.as_str())
+    {
+        return Err(Error::invalid(format!(
+            "Payment provider {} is not enabled in region {}",
+            input.provider_id, cart.region.name
+        )));
+    }
+    let amount = carts::amount_due(&cart);
+    let data = input.data.unwrap_or_else(|| Value::Object(Default::default()));
+    if !data.is_object() {
+        return Err(Error::invalid("Invalid request: Expected type: 'object' for field 'data'"));
+    }
+    payments::set_amount(&mut tx, collection_id, &cart.row.currency_code, amount).await?;
+    payments::replace_session(&mut tx, collection_id, &input.provider_id, &cart.row.currency_code, amount, &data)
+        .await?;
+    let row = collection(&mut tx, collection_id).await?;
+    tx.commit().await?;
+    Ok(row)
+}

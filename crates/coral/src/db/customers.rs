@@ -1,0 +1,263 @@
+//! Customers (guest and registered), their email/password identities and addresses.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::types::Json;
+
+use crate::core::ids::new_id;
+use crate::core::Result;
+use crate::db::TenantTx;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct CustomerRow {
+    pub id: String,
+    pub email: String,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub company_name: Option<String>,
+    pub phone: Option<String>,
+    pub has_account: bool,
+    pub metadata: Option<Json<Value>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub addresses: Json<Vec<AddressRow>>,
+}
+
+/// The editable profile of a customer.
+#[derive(Debug, Clone, Default)]
+pub struct Profile {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub company_name: Option<String>,
+    pub phone: Option<String>,
+    pub metadata: Option<Value>,
+}
+
+impl CustomerRow {
+    pub fn profile(&self) -> Profile {
+        Profile {
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            company_name: self.company_name.clone(),
+            phone: self.phone.clone(),
+            metadata: self.metadata.as_ref().map(|m| m.0.clone()),
+        }
+    }
+}
+
+/// An address as stored and as the API reads and writes it (field names are Medusa's).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct AddressFields {
+    pub address_name: Option<String>,
+    pub is_default_shipping: bool,
+    pub is_default_billing: bool,
+    pub company: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub address_1: Option<String>,
+    pub address_2: Option<String>,
+    pub city: Option<String>,
+    pub country_code: Option<String>,
+    pub province: Option<String>,
+    pub postal_code: Option<String>,
+    pub phone: Option<String>,
+    pub metadata: Option<Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AddressRow {
+    pub id: String,
+    pub customer_id: String,
+    #[serde(flatten)]
+    pub fields: AddressFields,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const SELECT: &str = "SELECT c.id, c.email, c.first_name, c.last_name, c.company_name, c.phone, c.has_account, \
+    c.metadata, c.created_at, c.updated_at, \
+    coalesce((SELECT json_agg(to_jsonb(a) - 'tenant_id' ORDER BY a.created_at, a.id) FROM customer_addresses a \
+        WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id), '[]') AS addresses \
+    FROM customers c WHERE c.tenant_id = $1";
+
+pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<CustomerRow>> {
+    Ok(sqlx::query_as(&format!("{SELECT} AND c.id = $2 AND c.deleted_at IS NULL"))
+        .bind(tx.tenant_id().as_str().to_owned())
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?)
+}
+
+/// The guest customer with this email, created on first use (a cart's email makes one).
+pub async fn guest(tx: &mut TenantTx, email: &str) -> Result<String> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO customers (tenant_id, id, email, has_account) VALUES ($1, $2, $3, false) \
+         ON CONFLICT ON CONSTRAINT customers_email_key DO UPDATE SET email = EXCLUDED.email RETURNING id",
+    )
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(new_id("cus"))
+    .bind(email)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+pub async fn insert_registered(tx: &mut TenantTx, email: &str, p: &Profile) -> Result<String> {
+    let id = new_id("cus");
+    sqlx::query(
+        "INSERT INTO customers (tenant_id, id, email, first_name, last_name, company_name, phone, metadata, has_account) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true)",
+    )
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(&id)
+    .bind(email)
+    .bind(&p.first_name)
+    .bind(&p.last_name)
+    .bind(&p.company_name)
+    .bind(&p.phone)
+    .bind(p.metadata.as_ref().map(Json))
+    .execute(tx.conn())
+    .await?;
+    Ok(id)
+}
+
+pub async fn update(tx: &mut TenantTx, id: &str, p: &Profile) -> Result<()> {
+    sqlx::query(
+        "UPDATE customers SET first_name = $3, last_name = $4, company_name = $5, phone = $6, metadata = $7, \
+         updated_at = now() WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(id)
+    .bind(&p.first_name)
+    .bind(&p.last_name)
+    .bind(&p.company_name)
+    .bind(&p.phone)
+    .bind(p.metadata.as_ref().map(Json))
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct IdentityRow {
+    pub id: String,
+    pub email: String,
+    pub password_hash: String,
+    pub customer_id: Option<String>,
+}
+
+pub async fn insert_identity(tx: &mut TenantTx, email: &str, password_hash: &str) -> Result<String> {
+    let id = new_id("authid");
+    sqlx::query("INSERT INTO customer_identities (tenant_id, id, email, password_hash) VALUES ($1, $2, $3, $4)")
+        .bind(tx.tenant_id().as_str().to_owned())
+        .bind(&id)
+        .bind(email)
+        .bind(password_hash)
+        .execute(tx.conn())
+        .await?;
+    Ok(id)
+}
+
+pub async fn identity_by_email(tx: &mut TenantTx, email: &str) -> Result<Option<IdentityRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, email, password_hash, customer_id FROM customer_identities WHERE tenant_id = $1 AND email = $2",
+    )
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(email)
+    .fetch_optional(tx.conn())
+    .await?)
+}
+
+pub async fn identity(tx: &mut TenantTx, id: &str) -> Result<Option<IdentityRow>> {
+    Ok(sqlx::query_as(
+        "SELECT id, email, password_hash, customer_id FROM customer_identities WHERE tenant_id = $1 AND id = $2 \
+         FOR UPDATE",
+    )
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(id)
+    .fetch_optional(tx.conn())
+    .await?)
+}
+
+pub async fn link_identity(tx: &mut TenantTx, identity_id: &str, customer_id: &str) -> Result<()> {
+    sqlx::query("UPDATE customer_identities SET customer_id = $3 WHERE tenant_id = $1 AND id = $2")
+        .bind(tx.tenant_id().as_str().to_owned())
+        .bind(identity_id)
+        .bind(customer_id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Inserts (`id` None) or overwrites an address of `customer_id`; its id, or `None`
+/// when the address is not the customer's.
+pub async fn save_address(
+    tx: &mut TenantTx,
+    customer_id: &str,
+    id: Option<&str>,
+    a: &AddressFields,
+) -> Result<Option<String>> {
+    let tenant = tx.tenant_id().as_str().to_owned();
+    // One default shipping and one default billing address per customer.
+    if a.is_default_shipping || a.is_default_billing {
+        sqlx::query(
+            "UPDATE customer_addresses SET is_default_shipping = is_default_shipping AND NOT $3, \
+             is_default_billing = is_default_billing AND NOT $4 WHERE tenant_id = $1 AND customer_id = $2",
+        )
+        .bind(&tenant)
+        .bind(customer_id)
+        .bind(a.is_default_shipping)
+        .bind(a.is_default_billing)
+        .execute(tx.conn())
+        .await?;
+    }
+    let sql = if id.is_none() {
+        "INSERT INTO customer_addresses (tenant_id, id, customer_id, address_name, is_default_shipping, \
+         is_default_billing, company, first_name, last_name, address_1, address_2, city, country_code, province, \
+         postal_code, phone, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17) RETURNING id"
+    } else {
+        "UPDATE customer_addresses SET address_name = $4, is_default_shipping = $5, is_default_billing = $6, \
+         company = $7, first_name = $8, last_name = $9, address_1 = $10, address_2 = $11, city = $12, \
+         country_code = $13, province = $14, postal_code = $15, phone = $16, metadata = $17, updated_at = now() \
+         WHERE tenant_id = $1 AND id = $2 AND customer_id = $3 RETURNING id"
+    };
+    let new;
+    let id = match id {
+        Some(id) => id,
+        None => {
+            new = new_id("cuaddr");
+            &new
+        }
+    };
+    Ok(sqlx::query_scalar(sql)
+        .bind(&tenant)
+        .bind(id)
+        .bind(customer_id)
+        .bind(&a.address_name)
+        .bind(a.is_default_shipping)
+        .bind(a.is_default_billing)
+        .bind(&a.company)
+        .bind(&a.first_name)
+        .bind(&a.last_name)
+        .bind(&a.address_1)
+        .bind(&a.address_2)
+        .bind(&a.city)
+        .bind(&a.country_code)
+        .bind(&a.province)
+        .bind(&a.postal_code)
+        .bind(&a.phone)
+        .bind(a.metadata.as_ref().map(Json))
+        .fetch_optional(tx.conn())
+        .await?)
+}
+
+pub async fn delete_address(tx: &mut TenantTx, customer_id: &str, id: &str) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM customer_addresses WHERE tenant_id = $1 AND customer_id = $2 AND id = $3")
+        .bind(tx.tenant_id().as_str().to_owned())
+        .bind(customer_id)
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

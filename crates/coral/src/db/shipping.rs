@@ -1,0 +1,136 @@
+//! Flat-rate shipping options of a tenant's regions.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde_json::Value;
+use sqlx::types::Json;
+
+use crate::core::ids::new_id;
+use crate::core::Result;
+use crate::db::TenantTx;
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ShippingOptionRow {
+    pub id: String,
+    pub region_id: String,
+    /// The region's currency: the option's price is in it.
+    pub currency_code: String,
+    pub name: String,
+    pub type_code: String,
+    pub type_label: String,
+    pub type_description: String,
+    pub provider_id: String,
+    pub amount: Decimal,
+    pub enabled_in_store: bool,
+    pub metadata: Option<Json<Value>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ShippingOptionFields {
+    pub region_id: String,
+    pub name: String,
+    pub type_code: String,
+    pub type_label: String,
+    pub type_description: String,
+    pub amount: Decimal,
+    pub enabled_in_store: bool,
+    pub metadata: Option<Value>,
+}
+
+impl ShippingOptionRow {
+    pub fn fields(&self) -> ShippingOptionFields {
+        ShippingOptionFields {
+            region_id: self.region_id.clone(),
+            name: self.name.clone(),
+            type_code: self.type_code.clone(),
+            type_label: self.type_label.clone(),
+            type_description: self.type_description.clone(),
+            amount: self.amount,
+            enabled_in_store: self.enabled_in_store,
+            metadata: self.metadata.as_ref().map(|m| m.0.clone()),
+        }
+    }
+}
+
+const SELECT: &str = "SELECT s.id, s.region_id, r.currency_code, s.name, s.type_code, s.type_label, \
+    s.type_description, s.provider_id, s.amount, s.enabled_in_store, s.metadata, s.created_at, s.updated_at \
+    FROM shipping_options s JOIN regions r ON r.tenant_id = s.tenant_id AND r.id = s.region_id \
+    WHERE s.tenant_id = $1 AND s.deleted_at IS NULL";
+
+/// Live options, oldest first; of one region when `region_id` is given, and only those
+/// enabled in the store when `store_only`.
+pub async fn list(tx: &mut TenantTx, region_id: Option<&str>, store_only: bool) -> Result<Vec<ShippingOptionRow>> {
+    Ok(sqlx::query_as(&format!(
+        "{SELECT} AND ($2::text IS NULL OR s.region_id = $2) AND (NOT $3 OR s.enabled_in_store) \
+         ORDER BY s.created_at, s.id"
+    ))
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(region_id)
+    .bind(store_only)
+    .fetch_all(tx.conn())
+    .await?)
+}
+
+pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<ShippingOptionRow>> {
+    Ok(sqlx::query_as(&format!("{SELECT} AND s.id = $2"))
+        .bind(tx.tenant_id().as_str().to_owned())
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?)
+}
+
+pub async fn insert(tx: &mut TenantTx, f: &ShippingOptionFields) -> Result<String> {
+    let id = new_id("so");
+    sqlx::query(
+        "INSERT INTO shipping_options (tenant_id, id, region_id, name, type_code, type_label, type_description, \
+         amount, enabled_in_store, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(&id)
+    .bind(&f.region_id)
+    .bind(&f.name)
+    .bind(&f.type_code)
+    .bind(&f.type_label)
+    .bind(&f.type_description)
+    .bind(f.amount)
+    .bind(f.enabled_in_store)
+    .bind(f.metadata.as_ref().map(Json))
+    .execute(tx.conn())
+    .await?;
+    Ok(id)
+}
+
+pub async fn update(tx: &mut TenantTx, id: &str, f: &ShippingOptionFields) -> Result<()> {
+    sqlx::query(
+        "UPDATE shipping_options SET region_id = $3, name = $4, type_code = $5, type_label = $6, \
+         type_description = $7, amount = $8, enabled_in_store = $9, metadata = $10, updated_at = now() \
+         WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(id)
+    .bind(&f.region_id)
+    .bind(&f.name)
+    .bind(&f.type_code)
+    .bind(&f.type_label)
+    .bind(&f.type_description)
+    .bind(f.amount)
+    .bind(f.enabled_in_store)
+    .bind(f.metadata.as_ref().map(Json))
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Soft delete: carts and orders keep pointing at it.
+pub async fn delete(tx: &mut TenantTx, id: &str) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE shipping_options SET deleted_at = now() WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL",
+    )
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
