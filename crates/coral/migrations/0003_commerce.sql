@@ -260,7 +260,8 @@ CREATE TABLE order_items (
     metadata           jsonb,
     created_at         timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tenant_id, id),
-    FOREIGN KEY (tenant_id, order_id) REFERENCES orders (tenant_id, id) ON DELETE CASCADE
+    -- Deferred: completion writes the order row last (after taking its display id).
+    FOREIGN KEY (tenant_id, order_id) REFERENCES orders (tenant_id, id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED
 );
 CREATE INDEX order_items_order_idx ON order_items (tenant_id, order_id);
 SELECT coral_tenant_table('order_items');
@@ -275,7 +276,7 @@ CREATE TABLE order_shipping_methods (
     tax_rate           numeric NOT NULL DEFAULT 0,
     created_at         timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tenant_id, id),
-    FOREIGN KEY (tenant_id, order_id) REFERENCES orders (tenant_id, id) ON DELETE CASCADE
+    FOREIGN KEY (tenant_id, order_id) REFERENCES orders (tenant_id, id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED
 );
 CREATE INDEX order_shipping_methods_order_idx ON order_shipping_methods (tenant_id, order_id);
 SELECT coral_tenant_table('order_shipping_methods');

@@ -58,7 +58,12 @@ pub struct GlobalArgs {
     #[arg(long, env = "CORAL_CATALOG_CACHE_MB", default_value_t = 512, global = true)]
     pub catalog_cache_mb: usize,
     /// NMI Direct Post endpoint for the `pp_nmi_nmi` payment provider.
-    #[arg(long, env = "CORAL_NMI_URL", default_value = "https://secure.nmi.com/api/transact.php", global = true)]
+    #[arg(
+        long,
+        env = "CORAL_NMI_URL",
+        default_value = "https://secure.nmi.com/api/transact.php",
+        global = true
+    )]
     pub nmi_url: String,
 }
 

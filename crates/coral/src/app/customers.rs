@@ -59,7 +59,7 @@ fn token(app: &App, ctx: &TenantCtx, identity_id: &str, customer_id: Option<&str
     })
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
     pub email: String,
@@ -91,7 +91,7 @@ pub async fn login(app: &App, ctx: &TenantCtx, c: Credentials) -> Result<String>
     token(app, ctx, &identity.id, identity.customer_id.as_deref())
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProfileIn {
     pub email: Option<String>,
@@ -120,13 +120,17 @@ pub async fn create(ctx: &TenantCtx, who: &CustomerAuth, input: ProfileIn) -> Re
         return Err(Error::invalid("Request already authenticated as a customer."));
     }
     let mut tx = ctx.db.begin().await?;
-    let identity = customers::identity(&mut tx, &who.identity_id).await?.ok_or_else(not_found)?;
+    let identity = customers::identity(&mut tx, &who.identity_id)
+        .await?
+        .ok_or_else(not_found)?;
     if identity.customer_id.is_some() {
         return Err(Error::invalid("Request already authenticated as a customer."));
     }
     if let Some(e) = &input.email {
         if names::parse_email(e)? != identity.email {
-            return Err(Error::invalid("The email must be the one the account was registered with"));
+            return Err(Error::invalid(
+                "The email must be the one the account was registered with",
+            ));
         }
     }
     let mut profile = Profile::default();

@@ -121,7 +121,11 @@ fn payment_status(p: &CollectionRow) -> &'static str {
 }
 
 fn fulfillment_status(o: &OrderRow) -> &'static str {
-    let (done, all) = o.items.0.iter().fold((0, 0), |(d, a), i| (d + i.fulfilled_quantity, a + i.quantity));
+    let (done, all) = o
+        .items
+        .0
+        .iter()
+        .fold((0, 0), |(d, a), i| (d + i.fulfilled_quantity, a + i.quantity));
     match done {
         0 => "not_fulfilled",
         d if d >= all => "fulfilled",
@@ -160,9 +164,10 @@ fn money(o: &Order, amount: Decimal) -> Money<'_> {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AmountIn {
+    #[schema(value_type = Option<f64>)]
     pub amount: Option<Decimal>,
     pub note: Option<String>,
 }
@@ -215,7 +220,7 @@ pub async fn refund(app: &Arc<App>, ctx: &TenantCtx, order_id: &str, input: Amou
     Ok(order)
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FulfillIn {
     pub items: Vec<FulfillItem>,
@@ -223,7 +228,7 @@ pub struct FulfillIn {
     pub no_notification: Option<bool>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FulfillItem {
     pub id: String,
@@ -276,9 +281,7 @@ pub async fn cancel(app: &Arc<App>, ctx: &TenantCtx, order_id: &str) -> Result<O
         return Err(Error::invalid("An order with fulfilled items cannot be canceled"));
     }
     if order.payment.captured_amount > order.payment.refunded_amount {
-        return Err(Error::invalid(
-            "Refund the captured payment before canceling the order",
-        ));
+        return Err(Error::invalid("Refund the captured payment before canceling the order"));
     }
     for p in order.payment.payments.0.iter().filter(|p| p.canceled_at.is_none()) {
         if p.captured_amount.is_zero() {

@@ -46,7 +46,13 @@ impl Sealer {
         let aad = Self::aad(tenant, name);
         let ct = self
             .cipher(tenant)
-            .encrypt(&nonce, Payload { msg: value.as_bytes(), aad: &aad })
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: value.as_bytes(),
+                    aad: &aad,
+                },
+            )
             .expect("encryption with a valid key cannot fail");
         [nonce.as_slice(), &ct].concat()
     }
@@ -127,6 +133,8 @@ mod tests {
         assert_eq!(sealer.open(&a, "nmi_security_key", &sealed).unwrap(), "s3cret");
         assert!(sealer.open(&b, "nmi_security_key", &sealed).is_err());
         assert!(sealer.open(&a, "other", &sealed).is_err());
-        assert!(Sealer::new("other master").open(&a, "nmi_security_key", &sealed).is_err());
+        assert!(Sealer::new("other master")
+            .open(&a, "nmi_security_key", &sealed)
+            .is_err());
     }
 }

@@ -47,7 +47,8 @@ impl CustomerRow {
 }
 
 /// An address as stored and as the API reads and writes it (field names are Medusa's).
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct AddressFields {
     pub address_name: Option<String>,
     pub is_default_shipping: bool,
@@ -82,11 +83,13 @@ const SELECT: &str = "SELECT c.id, c.email, c.first_name, c.last_name, c.company
     FROM customers c WHERE c.tenant_id = $1";
 
 pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<CustomerRow>> {
-    Ok(sqlx::query_as(&format!("{SELECT} AND c.id = $2 AND c.deleted_at IS NULL"))
-        .bind(tx.tenant_id().as_str().to_owned())
-        .bind(id)
-        .fetch_optional(tx.conn())
-        .await?)
+    Ok(
+        sqlx::query_as(&format!("{SELECT} AND c.id = $2 AND c.deleted_at IS NULL"))
+            .bind(tx.tenant_id().as_str().to_owned())
+            .bind(id)
+            .fetch_optional(tx.conn())
+            .await?,
+    )
 }
 
 /// The guest customer with this email, created on first use (a cart's email makes one).

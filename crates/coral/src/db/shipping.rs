@@ -25,6 +25,9 @@ pub struct ShippingOptionRow {
     pub metadata: Option<Json<Value>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The tenant's first stock location: where Medusa's option says it ships from.
+    pub location_id: Option<String>,
+    pub location_address: Option<Json<Value>>,
 }
 
 #[derive(Debug, Clone)]
@@ -55,8 +58,11 @@ impl ShippingOptionRow {
 }
 
 const SELECT: &str = "SELECT s.id, s.region_id, r.currency_code, s.name, s.type_code, s.type_label, \
-    s.type_description, s.provider_id, s.amount, s.enabled_in_store, s.metadata, s.created_at, s.updated_at \
+    s.type_description, s.provider_id, s.amount, s.enabled_in_store, s.metadata, s.created_at, s.updated_at, \
+    loc.id AS location_id, loc.address AS location_address \
     FROM shipping_options s JOIN regions r ON r.tenant_id = s.tenant_id AND r.id = s.region_id \
+    LEFT JOIN LATERAL (SELECT l.id, l.address FROM stock_locations l WHERE l.tenant_id = s.tenant_id \
+        ORDER BY l.created_at, l.id LIMIT 1) loc ON true \
     WHERE s.tenant_id = $1 AND s.deleted_at IS NULL";
 
 /// Live options, oldest first; of one region when `region_id` is given, and only those

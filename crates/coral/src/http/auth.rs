@@ -6,9 +6,10 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use crate::app::customers::{self, Credentials};
 use crate::app::staff;
 use crate::core::Result;
-use crate::http::extract::{signals, AppState, JsonBody};
+use crate::http::extract::{signals, AppState, JsonBody, Store};
 use crate::tenancy::resolve::resolve;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -37,4 +38,27 @@ pub async fn user_login(
     };
     let token = staff::login(&app, &body.email, &body.password, hint).await?;
     Ok(Json(json!({ "token": token })))
+}
+
+/// Registers a customer identity in the request's store; the token creates the customer
+/// through `POST /store/customers`.
+#[utoipa::path(post, path = "/auth/customer/emailpass/register", tag = "auth", request_body = Credentials,
+    responses((status = 200, description = "{ token }"), (status = 401, description = "email already registered")))]
+pub async fn customer_register(
+    State(app): State<AppState>,
+    Store(ctx): Store,
+    JsonBody(body): JsonBody<Credentials>,
+) -> Result<Json<Value>> {
+    Ok(Json(json!({ "token": customers::register(&app, &ctx, body).await? })))
+}
+
+/// Customer login in the request's store.
+#[utoipa::path(post, path = "/auth/customer/emailpass", tag = "auth", request_body = Credentials,
+    responses((status = 200, description = "{ token }"), (status = 401, description = "invalid email or password")))]
+pub async fn customer_login(
+    State(app): State<AppState>,
+    Store(ctx): Store,
+    JsonBody(body): JsonBody<Credentials>,
+) -> Result<Json<Value>> {
+    Ok(Json(json!({ "token": customers::login(&app, &ctx, body).await? })))
 }

@@ -9,6 +9,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
+use crate::app::customers::{self, CustomerAuth};
 use crate::app::staff::{self, StaffActor};
 use crate::app::App;
 use crate::core::{Error, Result};
@@ -169,6 +170,25 @@ impl FromRequestParts<AppState> for Store {
             db,
             sales_channel_ids,
         }))
+    }
+}
+
+/// A storefront request and, when it carries a customer token of this store, the
+/// customer. A token of another store (or a staff token) is refused with 401.
+pub struct Shopper {
+    pub ctx: TenantCtx,
+    pub customer: Option<CustomerAuth>,
+}
+
+impl FromRequestParts<AppState> for Shopper {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self> {
+        let Store(ctx) = Store::from_request_parts(parts, app).await?;
+        let customer = bearer(&parts.headers)
+            .map(|t| customers::authenticate(app, &ctx, t))
+            .transpose()?;
+        Ok(Shopper { ctx, customer })
     }
 }
 

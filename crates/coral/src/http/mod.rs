@@ -4,10 +4,12 @@
 pub mod admin;
 pub mod auth;
 pub mod catalog_json;
+pub mod checkout_json;
 pub mod error;
 pub mod extract;
 pub mod fields;
 pub mod ops;
+pub mod order_json;
 pub mod platform;
 pub mod store;
 
@@ -76,8 +78,31 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(store::catalog::tag))
         .routes(routes!(store::catalog::types))
         .routes(routes!(store::catalog::product_type))
+        .routes(routes!(store::carts::create))
+        .routes(routes!(store::carts::get, store::carts::update))
+        .routes(routes!(store::carts::add_item))
+        .routes(routes!(store::carts::update_item, store::carts::delete_item))
+        .routes(routes!(store::carts::set_customer))
+        .routes(routes!(store::carts::add_shipping_method))
+        .routes(routes!(store::carts::complete))
+        .routes(routes!(store::payments::shipping_options))
+        .routes(routes!(store::payments::create_collection))
+        .routes(routes!(store::payments::create_session))
+        .routes(routes!(store::payments::providers))
+        .routes(routes!(store::customers::create))
+        .routes(routes!(store::customers::me, store::customers::update_me))
+        .routes(routes!(store::customers::addresses, store::customers::create_address))
+        .routes(routes!(
+            store::customers::address,
+            store::customers::update_address,
+            store::customers::delete_address
+        ))
+        .routes(routes!(store::customers::orders))
+        .routes(routes!(store::customers::order))
         // auth
         .routes(routes!(auth::user_login))
+        .routes(routes!(auth::customer_register))
+        .routes(routes!(auth::customer_login))
         // admin
         .routes(routes!(admin::users::me))
         .routes(routes!(admin::products::create, admin::products::list))
@@ -105,6 +130,20 @@ fn routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(admin::taxonomy::tags, admin::taxonomy::create_tag))
         .routes(routes!(admin::taxonomy::types, admin::taxonomy::create_type))
+        .routes(routes!(admin::orders::list))
+        .routes(routes!(admin::orders::get))
+        .routes(routes!(admin::orders::capture))
+        .routes(routes!(admin::orders::refund))
+        .routes(routes!(admin::orders::fulfill))
+        .routes(routes!(admin::orders::cancel))
+        .routes(routes!(admin::shipping::list, admin::shipping::create))
+        .routes(routes!(
+            admin::shipping::get,
+            admin::shipping::update,
+            admin::shipping::delete
+        ))
+        .routes(routes!(admin::shipping::secrets))
+        .routes(routes!(admin::shipping::set_secret, admin::shipping::delete_secret))
         // platform
         .routes(routes!(platform::tenants::create, platform::tenants::list))
         .routes(routes!(

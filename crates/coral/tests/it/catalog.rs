@@ -7,39 +7,10 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::compat::{assert_shape, sample};
-use crate::harness::{eventually, send, TestApp, TestTenant};
-
-/// A staff session of one tenant.
-struct Admin<'a> {
-    app: &'a TestApp,
-    token: String,
-}
-
-impl<'a> Admin<'a> {
-    async fn of(app: &'a TestApp, t: &TestTenant) -> Self {
-        Self {
-            app,
-            token: app.admin_token(t).await,
-        }
-    }
-
-    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
-        let mut req = self.app.request(method, path).bearer_auth(&self.token);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
-        send(req).await
-    }
-
-    async fn ok(&self, method: Method, path: &str, body: Value) -> Value {
-        let (s, v) = self.call(method, path, Some(body)).await;
-        assert_eq!(s, StatusCode::OK, "{v}");
-        v
-    }
-}
+use crate::harness::{eventually, send, Admin, TestApp, TestTenant};
 
 /// A published shirt with S/M/L at 10/12/14 EUR and stock 5 each.
-fn shirt(title: &str) -> Value {
+pub fn shirt(title: &str) -> Value {
     let variants: Vec<Value> = ["S", "M", "L"]
         .iter()
         .enumerate()

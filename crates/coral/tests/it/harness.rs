@@ -9,7 +9,7 @@ use coral::app::App;
 use coral::config::{Config, PaymentsConfig, Secrets};
 use coral::db::managed_pg::{ManagedPostgres, Tuning};
 use coral::server::{ensure_database, Storage};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use sqlx::{Connection, PgConnection};
 
@@ -261,5 +261,34 @@ where
             return false;
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+}
+
+/// A staff session of one tenant.
+pub struct Admin<'a> {
+    pub app: &'a TestApp,
+    pub token: String,
+}
+
+impl<'a> Admin<'a> {
+    pub async fn of(app: &'a TestApp, t: &TestTenant) -> Self {
+        Self {
+            app,
+            token: app.admin_token(t).await,
+        }
+    }
+
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut req = self.app.request(method, path).bearer_auth(&self.token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        send(req).await
+    }
+
+    pub async fn ok(&self, method: Method, path: &str, body: Value) -> Value {
+        let (s, v) = self.call(method, path, Some(body)).await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        v
     }
 }

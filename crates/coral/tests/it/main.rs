@@ -3,8 +3,10 @@
 mod harness;
 
 mod catalog;
+mod checkout;
 mod cli;
 mod compat;
+mod fake_nmi;
 mod http_basics;
 mod placements;
 mod resolution;

@@ -94,7 +94,12 @@ async fn build(ctx: &TenantCtx) -> Result<Catalog> {
         by_variant: products
             .iter()
             .enumerate()
-            .flat_map(|(i, p)| p.variants.iter().enumerate().map(move |(j, v)| (v.row.id.clone(), (i, j))))
+            .flat_map(|(i, p)| {
+                p.variants
+                    .iter()
+                    .enumerate()
+                    .map(move |(j, v)| (v.row.id.clone(), (i, j)))
+            })
             .collect(),
         products,
         collections: taxonomy::collections(&mut tx).await?,
@@ -145,7 +150,9 @@ impl Catalogs {
     /// this process's snapshot (if loaded) without rebuilding it. Other processes see
     /// it at their next rebuild (see docs/architecture.md).
     pub async fn stock_changed(&self, ctx: &TenantCtx, variant_ids: &[String]) {
-        let Some(catalog) = self.cached(&ctx.tenant.id) else { return };
+        let Some(catalog) = self.cached(&ctx.tenant.id) else {
+            return;
+        };
         let fresh = async {
             let mut tx = ctx.db.begin().await?;
             let levels = crate::db::inventory::available(&mut tx, variant_ids).await?;

@@ -109,7 +109,7 @@ where
 }
 
 /// A postal address as carts take it (Medusa's fields).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AddressIn {
     pub first_name: Option<String>,
@@ -151,7 +151,7 @@ impl AddressIn {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemIn {
     pub variant_id: String,
@@ -159,7 +159,7 @@ pub struct ItemIn {
     pub metadata: Option<Value>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CartIn {
     pub region_id: Option<String>,
@@ -198,9 +198,7 @@ fn sales_channel(ctx: &TenantCtx, requested: Option<String>) -> Result<String> {
 
 fn check_promotions(codes: &Option<Vec<String>>) -> Result<()> {
     match codes.as_deref() {
-        Some([first, ..]) => Err(Error::invalid(format!(
-            "The promotion code {first} is invalid"
-        ))),
+        Some([first, ..]) => Err(Error::invalid(format!("The promotion code {first} is invalid"))),
         _ => Ok(()),
     }
 }
@@ -278,7 +276,9 @@ pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: CartIn) -> Resu
                 f.currency_code = region.currency_code.clone();
                 // An address outside the new region no longer applies.
                 for addr in [&mut f.shipping_address, &mut f.billing_address] {
-                    let cc = addr.as_ref().and_then(|a| a["country_code"].as_str().map(str::to_owned));
+                    let cc = addr
+                        .as_ref()
+                        .and_then(|a| a["country_code"].as_str().map(str::to_owned));
                     if cc.is_some_and(|cc| !region.countries.iter().any(|c| c.iso_2 == cc)) {
                         *addr = None;
                     }
@@ -356,6 +356,12 @@ async fn check_stock(tx: &mut TenantTx, variant: &Variant, wanted: i64) -> Resul
     Ok(())
 }
 
+/// A dimension as a JSON number (Medusa shows `400`, not `"400"`).
+fn dim(d: Option<Decimal>) -> Value {
+    use rust_decimal::prelude::ToPrimitive;
+    d.and_then(|d| d.normalize().to_f64()).map_or(Value::Null, |f| json!(f))
+}
+
 /// What a line item keeps of the product it sells.
 fn sold(catalog: &Catalog, product: &Product, variant: &Variant) -> Value {
     let p = &product.row;
@@ -382,17 +388,22 @@ fn sold(catalog: &Catalog, product: &Product, variant: &Variant) -> Value {
             "id": v.id, "title": v.title, "sku": v.sku, "barcode": v.barcode, "ean": v.ean, "upc": v.upc,
             "allow_backorder": v.allow_backorder, "manage_inventory": v.manage_inventory,
             "hs_code": v.hs_code, "origin_country": v.origin_country, "mid_code": v.mid_code,
-            "material": v.material, "weight": v.weight, "length": v.length, "height": v.height,
-            "width": v.width, "metadata": v.metadata.as_ref().map(|m| &m.0), "variant_rank": v.variant_rank,
+            "material": v.material, "weight": dim(v.weight), "length": dim(v.length), "height": dim(v.height),
+            "width": dim(v.width), "metadata": v.metadata.as_ref().map(|m| &m.0), "variant_rank": v.variant_rank,
             "thumbnail": v.thumbnail, "product_id": p.id, "options": options,
-            "created_at": v.created_at, "updated_at": v.updated_at,
-        },
-        "product": {
-            "id": p.id, "title": p.title, "handle": p.handle, "subtitle": p.subtitle,
-            "description": p.description, "is_giftcard": p.is_giftcard, "status": p.status,
-            "thumbnail": p.thumbnail, "weight": p.weight, "material": p.material,
-            "discountable": p.discountable, "collection_id": p.collection_id, "type_id": p.type_id,
-            "created_at": p.created_at, "updated_at": p.updated_at,
+            "created_at": v.created_at, "updated_at": v.updated_at, "deleted_at": null,
+            "product": {
+                "id": p.id, "title": p.title, "handle": p.handle, "subtitle": p.subtitle,
+                "description": p.description, "is_giftcard": p.is_giftcard, "status": p.status,
+                "thumbnail": p.thumbnail, "weight": dim(p.weight), "length": dim(p.length), "height": dim(p.height),
+                "width": dim(p.width), "origin_country": p.origin_country, "hs_code": p.hs_code,
+                "mid_code": p.mid_code, "material": p.material, "discountable": p.discountable,
+                "external_id": p.external_id, "metadata": p.metadata.as_ref().map(|m| &m.0),
+                "collection_id": p.collection_id, "type_id": p.type_id,
+                "collection": p.collection_id.as_ref().map(|id| json!({ "id": id })),
+                "type": p.type_id.as_ref().map(|id| json!({ "id": id })),
+                "created_at": p.created_at, "updated_at": p.updated_at, "deleted_at": null,
+            },
         },
     })
 }
@@ -443,7 +454,7 @@ pub async fn add_line_item(app: &App, ctx: &TenantCtx, id: &str, item: ItemIn) -
     .await
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemUpdate {
     pub quantity: i64,
@@ -460,7 +471,13 @@ pub async fn update_line_item(app: &App, ctx: &TenantCtx, id: &str, item_id: &st
         check_quantity(input.quantity)?;
     }
     write(app, ctx, id, async move |tx, cart, catalog| {
-        let line = cart.row.items.0.iter().find(|i| i.id == item_id).ok_or_else(|| line_not_found(item_id))?;
+        let line = cart
+            .row
+            .items
+            .0
+            .iter()
+            .find(|i| i.id == item_id)
+            .ok_or_else(|| line_not_found(item_id))?;
         if input.quantity == 0 {
             return carts::delete_item(tx, &cart.row.id, item_id).await;
         }
@@ -497,7 +514,7 @@ pub async fn set_customer(app: &App, ctx: &TenantCtx, id: &str, customer_id: &st
     .await
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShippingMethodIn {
     pub option_id: String,

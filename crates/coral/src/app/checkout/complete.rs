@@ -28,7 +28,10 @@ use crate::tenancy::TenantCtx;
 pub enum Completion {
     Order(String),
     /// The payment was refused: the cart is unchanged and may be completed again.
-    PaymentFailed { cart: Box<Cart>, message: String },
+    PaymentFailed {
+        cart: Box<Cart>,
+        message: String,
+    },
 }
 
 pub async fn complete(app: &Arc<App>, ctx: &TenantCtx, cart_id: &str) -> Result<Completion> {
@@ -156,11 +159,19 @@ async fn record(
         orders::insert_item(&mut tx, order_id, new).await?;
     }
     for m in &row.shipping_methods.0 {
-        orders::insert_shipping_method(&mut tx, order_id, &m.shipping_option_id, &m.name, m.amount, row.tax_rate)
-            .await?;
+        orders::insert_shipping_method(
+            &mut tx,
+            order_id,
+            &m.shipping_option_id,
+            &m.name,
+            m.amount,
+            row.tax_rate,
+        )
+        .await?;
     }
     cart_rows::mark_completed(&mut tx, &row.id).await?;
-    let event = json!({ "id": order_id, "cart_id": row.id, "total": amount.to_string(), "currency_code": row.currency_code });
+    let event =
+        json!({ "id": order_id, "cart_id": row.id, "total": amount.to_string(), "currency_code": row.currency_code });
     orders::record_event(&mut tx, "order.placed", order_id, event).await?;
     let display_id = orders::next_display_id(&mut tx).await?;
     let order = orders::NewOrder {

@@ -31,14 +31,14 @@ async fn collection(tx: &mut TenantTx, id: &str) -> Result<CollectionRow> {
         .ok_or_else(|| Error::not_found(format!("Payment collection with id: {id} was not found")))
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CollectionIn {
+pub struct PaymentCollectionIn {
     pub cart_id: String,
 }
 
 /// The cart's payment collection, created on first call, for the cart's current total.
-pub async fn create_collection(app: &App, ctx: &TenantCtx, input: CollectionIn) -> Result<CollectionRow> {
+pub async fn create_collection(app: &App, ctx: &TenantCtx, input: PaymentCollectionIn) -> Result<CollectionRow> {
     let mut tx = ctx.db.begin().await?;
     if !crate::db::carts::lock(&mut tx, &input.cart_id).await? {
         return Err(Error::not_found(format!("Cart with id '{}' not found", input.cart_id)));
@@ -60,7 +60,7 @@ pub async fn create_collection(app: &App, ctx: &TenantCtx, input: CollectionIn) 
     Ok(row)
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SessionIn {
     pub provider_id: String,
@@ -70,7 +70,12 @@ pub struct SessionIn {
 }
 
 /// Starts a payment session (replacing any earlier one) for the cart's current total.
-pub async fn create_session(app: &App, ctx: &TenantCtx, collection_id: &str, input: SessionIn) -> Result<CollectionRow> {
+pub async fn create_session(
+    app: &App,
+    ctx: &TenantCtx,
+    collection_id: &str,
+    input: SessionIn,
+) -> Result<CollectionRow> {
     providers::check_known(&input.provider_id)?;
     let mut tx = ctx.db.begin().await?;
     let cart_id = payments::cart_of(&mut tx, collection_id)
@@ -93,11 +98,20 @@ pub async fn create_session(app: &App, ctx: &TenantCtx, collection_id: &str, inp
     let amount = carts::amount_due(&cart);
     let data = input.data.unwrap_or_else(|| Value::Object(Default::default()));
     if !data.is_object() {
-        return Err(Error::invalid("Invalid request: Expected type: 'object' for field 'data'"));
+        return Err(Error::invalid(
+            "Invalid request: Expected type: 'object' for field 'data'",
+        ));
     }
     payments::set_amount(&mut tx, collection_id, &cart.row.currency_code, amount).await?;
-    payments::replace_session(&mut tx, collection_id, &input.provider_id, &cart.row.currency_code, amount, &data)
-        .await?;
+    payments::replace_session(
+        &mut tx,
+        collection_id,
+        &input.provider_id,
+        &cart.row.currency_code,
+        amount,
+        &data,
+    )
+    .await?;
     let row = collection(&mut tx, collection_id).await?;
     tx.commit().await?;
     Ok(row)

@@ -36,7 +36,10 @@ pub async fn nmi_configured(app: &App, ctx: &TenantCtx) -> Result<bool> {
     if app.config.payments.nmi_security_key.is_some() {
         return Ok(true);
     }
-    Ok(secrets::list(ctx).await?.iter().any(|(n, at)| *n == "nmi_security_key" && at.is_some()))
+    Ok(secrets::list(ctx)
+        .await?
+        .iter()
+        .any(|(n, at)| *n == "nmi_security_key" && at.is_some()))
 }
 
 async fn nmi_key(app: &App, ctx: &TenantCtx) -> Result<String> {

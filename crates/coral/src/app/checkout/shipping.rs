@@ -41,11 +41,12 @@ pub async fn get(ctx: &TenantCtx, id: &str) -> Result<ShippingOptionRow> {
 }
 
 /// Admin body: Medusa's option fields Coral uses (a flat `amount` in the region's currency).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct OptionIn {
     pub name: Option<String>,
     pub region_id: Option<String>,
+    #[schema(value_type = Option<f64>)]
     pub amount: Option<Decimal>,
     pub price_type: Option<String>,
     pub r#type: Option<TypeIn>,
@@ -53,7 +54,7 @@ pub struct OptionIn {
     pub metadata: Option<Value>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TypeIn {
     pub code: Option<String>,
@@ -78,7 +79,9 @@ fn merge(f: &mut ShippingOptionFields, input: OptionIn) -> Result<()> {
     }
     if let Some(a) = input.amount {
         if a.is_sign_negative() {
-            return Err(Error::invalid("Invalid request: Value for field 'amount' too small, expected at least: '0'"));
+            return Err(Error::invalid(
+                "Invalid request: Value for field 'amount' too small, expected at least: '0'",
+            ));
         }
         f.amount = a;
     }
@@ -106,7 +109,9 @@ async fn check_region(app: &App, ctx: &TenantCtx, region_id: &str) -> Result<()>
 
 pub async fn create(app: &App, ctx: &TenantCtx, input: OptionIn) -> Result<ShippingOptionRow> {
     if input.name.is_none() || input.region_id.is_none() || input.amount.is_none() {
-        return Err(Error::invalid("Invalid request: Field 'name', 'region_id' and 'amount' are required"));
+        return Err(Error::invalid(
+            "Invalid request: Field 'name', 'region_id' and 'amount' are required",
+        ));
     }
     let mut f = ShippingOptionFields {
         region_id: String::new(),
@@ -148,4 +153,3 @@ pub async fn delete(ctx: &TenantCtx, id: &str) -> Result<()> {
     }
     tx.commit().await
 }
-

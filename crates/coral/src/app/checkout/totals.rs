@@ -110,7 +110,11 @@ mod tests {
     #[test]
     fn tax_is_rounded_per_line_to_the_minor_unit() {
         // 3 × 19.99 = 59.97; 20 % = 11.994 → 11.99. Shipping 4.95 at 20 % = 0.99.
-        let t = totals(&[line("19.99", 3, "20"), line("0.05", 1, "10")], &[line("4.95", 1, "20")], 2);
+        let t = totals(
+            &[line("19.99", 3, "20"), line("0.05", 1, "10")],
+            &[line("4.95", 1, "20")],
+            2,
+        );
         assert_eq!(t.item_subtotal, d("60.02"));
         assert_eq!(t.item_tax_total, d("11.99") + d("0.01")); // 0.005 rounds away from zero
         assert_eq!(t.shipping_tax_total, d("0.99"));

@@ -1,6 +1,9 @@
 //! `/store/*`: the Medusa v2 Store API, scoped to the resolved tenant.
 
+pub mod carts;
 pub mod catalog;
+pub mod customers;
+pub mod payments;
 pub mod products;
 pub mod regions;
 pub mod tenant;

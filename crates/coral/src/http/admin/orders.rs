@@ -1,0 +1,99 @@
+//! `/admin/orders*`: list, retrieve, capture, refund, fulfil, cancel.
+
+use axum::extract::{Path, State};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use serde_json::{json, Value};
+
+use crate::app::orders::{self, AmountIn, FulfillIn, Order};
+use crate::core::{names, Error, Result};
+use crate::db::orders::OrderFilter;
+use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
+use crate::http::order_json;
+
+fn answer(o: &Order) -> Json<Value> {
+    Json(json!({ "order": order_json::order(o) }))
+}
+
+fn time(q: &QueryPairs, key: &str) -> Result<Option<DateTime<Utc>>> {
+    q.get(key)
+        .map(|v| {
+            v.parse::<DateTime<Utc>>().map_err(|_| {
+                Error::invalid(format!(
+                    "Invalid request: Expected an ISO 8601 time for field '{key}', got: '{v}'"
+                ))
+            })
+        })
+        .transpose()
+}
+
+/// Orders of the store, newest first; filters `status[]`, `customer_id`, `email`,
+/// `created_at[gte]`, `created_at[lt]`.
+#[utoipa::path(get, path = "/admin/orders", tag = "admin",
+    params(("status" = Option<Vec<String>>, Query), ("customer_id" = Option<String>, Query),
+           ("email" = Option<String>, Query), ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
+    responses((status = 200, description = "{ orders, count, offset, limit }")), security(("bearer" = [])))]
+pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
+    let (limit, offset) = q.page(50)?;
+    let filter = OrderFilter {
+        customer_id: q.get("customer_id").map(str::to_owned),
+        status: q.list("status"),
+        email: q.get("email").map(names::parse_email).transpose()?,
+        created_after: time(&q, "created_at[gte]")?,
+        created_before: time(&q, "created_at[lt]")?,
+    };
+    let (list, count) = orders::list(&actor.ctx, &filter, limit, offset).await?;
+    let list: Vec<Value> = list.iter().map(order_json::order).collect();
+    Ok(Json(
+        json!({ "orders": list, "count": count, "offset": offset, "limit": limit }),
+    ))
+}
+
+#[utoipa::path(get, path = "/admin/orders/{id}", tag = "admin", params(("id" = String, Path)),
+    responses((status = 200, description = "{ order }"), (status = 404, description = "not in this store")),
+    security(("bearer" = [])))]
+pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
+    Ok(answer(&orders::get(&actor.ctx, &id, None).await?))
+}
+
+/// Captures the authorised payment in full.
+#[utoipa::path(post, path = "/admin/orders/{id}/capture", tag = "admin", params(("id" = String, Path)),
+    responses((status = 200, description = "{ order }"), (status = 400, description = "canceled, or the gateway refused")),
+    security(("bearer" = [])))]
+pub async fn capture(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
+    Ok(answer(&orders::capture(&app, &actor.ctx, &id).await?))
+}
+
+/// Refunds `amount` of the captured payment (default: all of it).
+#[utoipa::path(post, path = "/admin/orders/{id}/refund", tag = "admin", params(("id" = String, Path)),
+    request_body = AmountIn,
+    responses((status = 200, description = "{ order }"), (status = 400, description = "more than captured")),
+    security(("bearer" = [])))]
+pub async fn refund(
+    State(app): State<AppState>,
+    Staff(actor): Staff,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<AmountIn>,
+) -> Result<Json<Value>> {
+    Ok(answer(&orders::refund(&app, &actor.ctx, &id, body).await?))
+}
+
+#[utoipa::path(post, path = "/admin/orders/{id}/fulfillments", tag = "admin", params(("id" = String, Path)),
+    request_body = FulfillIn,
+    responses((status = 200, description = "{ order }"), (status = 400, description = "more than left to fulfil")),
+    security(("bearer" = [])))]
+pub async fn fulfill(
+    Staff(actor): Staff,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<FulfillIn>,
+) -> Result<Json<Value>> {
+    Ok(answer(&orders::fulfill(&actor.ctx, &id, body).await?))
+}
+
+/// Cancels: voids uncaptured payments and restocks.
+#[utoipa::path(post, path = "/admin/orders/{id}/cancel", tag = "admin", params(("id" = String, Path)),
+    responses((status = 200, description = "{ order }"), (status = 400, description = "fulfilled or captured")),
+    security(("bearer" = [])))]
+pub async fn cancel(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
+    Ok(answer(&orders::cancel(&app, &actor.ctx, &id).await?))
+}
