@@ -49,6 +49,7 @@ impl CustomerRow {
 /// An address as stored and as the API reads and writes it (field names are Medusa's).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[serde(default)]
 pub struct AddressFields {
     pub address_name: Option<String>,
     pub is_default_shipping: bool,

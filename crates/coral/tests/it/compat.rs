@@ -6,13 +6,24 @@ use serde_json::Value;
 use crate::harness::TestApp;
 
 /// The `response` of a recorded Medusa sample.
+/// A sample's `(status, response)`.
+pub fn sample_answer(name: &str) -> (reqwest::StatusCode, Value) {
+    let file = sample_file(name);
+    let status = file["status"].as_u64().expect("samples have a status") as u16;
+    (reqwest::StatusCode::from_u16(status).unwrap(), file["response"].clone())
+}
+
 pub fn sample(name: &str) -> Value {
+    sample_file(name)["response"].clone()
+}
+
+fn sample_file(name: &str) -> Value {
     let path = format!(
         "{}/../../../shared/medusa-store-api/{name}.json",
         env!("CARGO_MANIFEST_DIR")
     );
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
-    serde_json::from_str::<Value>(&text).unwrap()["response"].clone()
+    serde_json::from_str::<Value>(&text).unwrap()
 }
 
 fn kind(v: &Value) -> &'static str {
