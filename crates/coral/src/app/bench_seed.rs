@@ -7,10 +7,11 @@ use rust_decimal::Decimal;
 
 use crate::app::catalog::admin::{self, IdRef, ImageIn, OptionIn, PriceIn, ProductIn, VariantIn};
 use crate::app::catalog::taxonomy::{self, CategoryIn, CollectionIn};
+use crate::app::demo;
 use crate::app::platform::{self, CreateTenant};
 use crate::app::App;
 use crate::core::{Error, Result};
-use crate::db::regions;
+use crate::db::{regions, shipping};
 use crate::tenancy::TenantCtx;
 
 /// Makes sure tenant `handle` exists with `products` products; returns its publishable key.
@@ -43,7 +44,9 @@ pub async fn tenant(app: &App, handle: &str, products: usize) -> Result<String> 
     };
     let mut tx = ctx.db.begin().await?;
     if regions::list(&mut tx, 1, 0).await?.1 == 0 {
-        regions::insert(&mut tx, "Europe", "eur", &["fr".into(), "de".into()]).await?;
+        let region = regions::insert(&mut tx, "Europe", "eur", &["fr".into(), "de".into()]).await?;
+        let option = demo::flat_option(&region, "Standard Shipping", "standard", Decimal::TEN);
+        shipping::insert(&mut tx, &option).await?;
     }
     tx.commit().await?;
     if admin::list(&ctx, None, 1, 0).await?.1 == 0 {

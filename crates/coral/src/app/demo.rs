@@ -1,13 +1,17 @@
 //! `coral serve --demo`: two demo stores, `acme` and `globex`, with what Coral can do so
 //! far, created if missing. Re-running completes a store a previous run left unfinished.
 
+use crate::app::auth;
 use crate::app::catalog::admin::{self as catalog, IdRef, ImageIn, OptionIn, PriceIn, ProductIn, TagRef, VariantIn};
 use crate::app::catalog::taxonomy::{self, CategoryIn, CollectionIn};
 use crate::app::platform::{self, CreateTenant, NewAdmin};
 use crate::app::App;
 use crate::core::settings::{Branding, TenantSettings};
 use crate::core::{Error, Result};
+use crate::db::customers::{self, Profile};
 use crate::db::regions;
+use crate::db::shipping::{self, ShippingOptionFields};
+use crate::db::TenantTx;
 
 pub struct DemoTenant {
     pub handle: &'static str,
@@ -116,8 +120,16 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
         if regions::list(&mut tx, 1, 0).await?.1 == 0 {
             for (name, currency, countries) in spec.regions {
                 let countries: Vec<String> = countries.iter().map(|c| (*c).to_owned()).collect();
-                regions::insert(&mut tx, name, currency, &countries).await?;
+                let region = regions::insert(&mut tx, name, currency, &countries).await?;
+                for (option, code, amount) in [
+                    ("Standard Shipping", "standard", "4.95"),
+                    ("Express Shipping", "express", "14.95"),
+                ] {
+                    let amount = amount.parse().map_err(|e| Error::Internal(anyhow::Error::new(e)))?;
+                    shipping::insert(&mut tx, &flat_option(&region, option, code, amount)).await?;
+                }
             }
+            demo_customer(&mut tx, spec.handle).await?;
         }
         tx.commit().await?;
         let ctx = crate::tenancy::TenantCtx {
@@ -138,6 +150,33 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
         });
     }
     Ok(out)
+}
+
+pub fn flat_option(region_id: &str, name: &str, code: &str, amount: rust_decimal::Decimal) -> ShippingOptionFields {
+    ShippingOptionFields {
+        region_id: region_id.to_owned(),
+        name: name.to_owned(),
+        type_code: code.to_owned(),
+        type_label: name.trim_end_matches(" Shipping").to_owned(),
+        type_description: String::new(),
+        amount,
+        enabled_in_store: true,
+        metadata: None,
+    }
+}
+
+/// A registered customer (`shopper@{handle}.localhost`, the demo password) to sign in with.
+async fn demo_customer(tx: &mut TenantTx, handle: &str) -> Result<()> {
+    let email = format!("shopper@{handle}.localhost");
+    let profile = Profile {
+        first_name: Some("Demo".into()),
+        last_name: Some("Shopper".into()),
+        ..Profile::default()
+    };
+    let customer = customers::insert_registered(tx, &email, &profile).await?;
+    let hash = auth::hash_password(DEMO_PASSWORD).await?;
+    let identity = customers::insert_identity(tx, &email, &hash).await?;
+    customers::link_identity(tx, &identity, &customer).await
 }
 
 /// Collections, a category tree and products with S/M/L variants, priced in every region

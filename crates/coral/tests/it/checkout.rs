@@ -265,10 +265,7 @@ async fn the_guest_checkout_of_the_samples_yields_an_order_with_hand_computed_to
     assert_eq!(o["order"]["display_id"], 1);
     // Stock went from 5 to 3, and the storefront sees it at once.
     let (_, p) = app
-        .store_get(
-            &t,
-            "/store/products?fields=%2Bvariants.inventory_quantity&limit=1",
-        )
+        .store_get(&t, "/store/products?fields=%2Bvariants.inventory_quantity&limit=1")
         .await;
     let s_variant = p["products"][0]["variants"]
         .as_array()
