@@ -203,14 +203,33 @@ CREATE TABLE payments (
 CREATE INDEX payments_collection_idx ON payments (tenant_id, payment_collection_id);
 SELECT coral_tenant_table('payments');
 
--- Orders. display_id counts 1, 2, 3… per tenant: order_counters holds the last one, and
--- its row lock is taken last in the completing transaction so it is held only briefly.
-CREATE TABLE order_counters (
-    tenant_id       text NOT NULL REFERENCES tenants (id),
-    last_display_id int NOT NULL,
-    PRIMARY KEY (tenant_id)
-);
-SELECT coral_tenant_table('order_counters');
+-- Orders. display_id counts 1, 2, 3… per tenant from a per-tenant sequence, so placing
+-- orders never waits on a shared counter row (a row lock would serialise every checkout
+-- of a tenant on its commit). Tenant code reaches only its own sequence: the function
+-- picks it from the transaction's coral.tenant_id, and coral_app has no other access.
+CREATE FUNCTION coral_next_display_id() RETURNS int
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+DECLARE
+    tenant text := current_setting('coral.tenant_id', true);
+    seq text;
+BEGIN
+    IF tenant IS NULL OR tenant = '' THEN
+        RAISE EXCEPTION 'coral_next_display_id: no tenant in scope';
+    END IF;
+    seq := 'order_display_' || lower(tenant);
+    BEGIN
+        RETURN nextval(quote_ident(seq))::int;
+    EXCEPTION WHEN undefined_table THEN
+        BEGIN
+            EXECUTE format('CREATE SEQUENCE IF NOT EXISTS %I', seq);
+        EXCEPTION WHEN unique_violation OR duplicate_table THEN
+            NULL; -- another transaction created it first
+        END;
+        RETURN nextval(quote_ident(seq))::int;
+    END;
+END $$;
+REVOKE ALL ON FUNCTION coral_next_display_id() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION coral_next_display_id() TO coral_app;
 
 CREATE TABLE orders (
     tenant_id             text NOT NULL REFERENCES tenants (id),
@@ -260,8 +279,7 @@ CREATE TABLE order_items (
     metadata           jsonb,
     created_at         timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tenant_id, id),
-    -- Deferred: completion writes the order row last (after taking its display id).
-    FOREIGN KEY (tenant_id, order_id) REFERENCES orders (tenant_id, id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED
+    FOREIGN KEY (tenant_id, order_id) REFERENCES orders (tenant_id, id) ON DELETE CASCADE
 );
 CREATE INDEX order_items_order_idx ON order_items (tenant_id, order_id);
 SELECT coral_tenant_table('order_items');
@@ -276,7 +294,7 @@ CREATE TABLE order_shipping_methods (
     tax_rate           numeric NOT NULL DEFAULT 0,
     created_at         timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (tenant_id, id),
-    FOREIGN KEY (tenant_id, order_id) REFERENCES orders (tenant_id, id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED
+    FOREIGN KEY (tenant_id, order_id) REFERENCES orders (tenant_id, id) ON DELETE CASCADE
 );
 CREATE INDEX order_shipping_methods_order_idx ON order_shipping_methods (tenant_id, order_id);
 SELECT coral_tenant_table('order_shipping_methods');

@@ -94,16 +94,28 @@ pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<CustomerRow>> {
 }
 
 /// The guest customer with this email, created on first use (a cart's email makes one).
+/// `DO NOTHING` then a read, so carts of one email do not queue on that customer's row.
 pub async fn guest(tx: &mut TenantTx, email: &str) -> Result<String> {
-    Ok(sqlx::query_scalar(
+    let tenant = tx.tenant_id().as_str().to_owned();
+    let inserted: Option<String> = sqlx::query_scalar(
         "INSERT INTO customers (tenant_id, id, email, has_account) VALUES ($1, $2, $3, false) \
-         ON CONFLICT ON CONSTRAINT customers_email_key DO UPDATE SET email = EXCLUDED.email RETURNING id",
+         ON CONFLICT ON CONSTRAINT customers_email_key DO NOTHING RETURNING id",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(&tenant)
     .bind(new_id("cus"))
     .bind(email)
-    .fetch_one(tx.conn())
-    .await?)
+    .fetch_optional(tx.conn())
+    .await?;
+    if let Some(id) = inserted {
+        return Ok(id);
+    }
+    Ok(
+        sqlx::query_scalar("SELECT id FROM customers WHERE tenant_id = $1 AND email = $2 AND NOT has_account")
+            .bind(&tenant)
+            .bind(email)
+            .fetch_one(tx.conn())
+            .await?,
+    )
 }
 
 pub async fn insert_registered(tx: &mut TenantTx, email: &str, p: &Profile) -> Result<String> {

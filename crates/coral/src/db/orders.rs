@@ -1,5 +1,5 @@
 //! Orders with their items, shipping methods and fulfillments (loaded in one query per
-//! order or page), the per-tenant display-id counter, and the event outbox.
+//! order or page), per-tenant display ids, and the event outbox.
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -156,16 +156,11 @@ pub async fn list(tx: &mut TenantTx, f: &OrderFilter, limit: i64, offset: i64) -
     Ok((rows, count))
 }
 
-/// The tenant's next display id. Takes the counter row's lock until commit, so call it
-/// last before committing.
+/// The tenant's next display id, from its own sequence (no lock is held).
 pub async fn next_display_id(tx: &mut TenantTx) -> Result<i32> {
-    Ok(sqlx::query_scalar(
-        "INSERT INTO order_counters (tenant_id, last_display_id) VALUES ($1, 1) ON CONFLICT (tenant_id) \
-         DO UPDATE SET last_display_id = order_counters.last_display_id + 1 RETURNING last_display_id",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .fetch_one(tx.conn())
-    .await?)
+    Ok(sqlx::query_scalar("SELECT coral_next_display_id()")
+        .fetch_one(tx.conn())
+        .await?)
 }
 
 pub struct NewOrder<'a> {

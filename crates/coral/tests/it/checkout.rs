@@ -912,3 +912,25 @@ async fn another_store_sees_none_of_a_stores_checkout_ids() {
         (json!("pending"), json!("authorized"))
     );
 }
+
+#[tokio::test]
+async fn concurrent_orders_get_distinct_consecutive_display_ids() {
+    let app = TestApp::spawn().await;
+    let (t, v, o) = store(&app, "acme", 50).await;
+    let shop = Shop::of(&app, &t);
+    let mut paths = Vec::new();
+    for _ in 0..6 {
+        let cart = ready_cart(&shop, &v, &o, 1, "pp_system_default", json!({})).await;
+        paths.push(format!("/store/carts/{cart}/complete"));
+    }
+    let answers = futures::future::join_all(paths.iter().map(|p| shop.call(Method::POST, p, None))).await;
+    let mut ids: Vec<i64> = answers
+        .iter()
+        .map(|(s, v)| {
+            assert_eq!(*s, StatusCode::OK, "{v}");
+            v["order"]["display_id"].as_i64().unwrap()
+        })
+        .collect();
+    ids.sort();
+    assert_eq!(ids, (1..=6).collect::<Vec<_>>());
+}

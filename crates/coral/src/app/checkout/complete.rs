@@ -7,8 +7,8 @@
 //!    unit gets 400 and its transaction changes nothing;
 //! 3. the payment is authorised; a decline rolls everything back and answers the cart
 //!    with the error, so it can be completed again;
-//! 4. the order, its items and methods, the outbox event and the display id (taken
-//!    last, so the per-tenant counter lock is held only until commit) are written.
+//! 4. the order (with the tenant's next display id), its items and methods, the payment
+//!    and the outbox event are written, and the transaction commits.
 
 use std::collections::HashMap;
 
@@ -130,6 +130,22 @@ async fn record(
 ) -> Result<()> {
     let row = &cart.row;
     let amount = carts::amount_due(cart);
+    let display_id = orders::next_display_id(&mut tx).await?;
+    let order = orders::NewOrder {
+        id: order_id,
+        display_id,
+        cart_id: &row.id,
+        region_id: &row.region_id,
+        sales_channel_id: &row.sales_channel_id,
+        customer_id: row.customer_id.as_deref(),
+        email: row.email.as_deref(),
+        currency_code: &row.currency_code,
+        locale: row.locale.as_deref(),
+        payment_collection_id: collection_id,
+        shipping_address: row.shipping_address.as_ref().map(|a| &a.0),
+        billing_address: row.billing_address.as_ref().map(|a| &a.0),
+    };
+    orders::insert(&mut tx, order).await?;
     payments::insert_payment(
         &mut tx,
         NewPayment {
@@ -173,22 +189,6 @@ async fn record(
     let event =
         json!({ "id": order_id, "cart_id": row.id, "total": amount.to_string(), "currency_code": row.currency_code });
     orders::record_event(&mut tx, "order.placed", order_id, event).await?;
-    let display_id = orders::next_display_id(&mut tx).await?;
-    let order = orders::NewOrder {
-        id: order_id,
-        display_id,
-        cart_id: &row.id,
-        region_id: &row.region_id,
-        sales_channel_id: &row.sales_channel_id,
-        customer_id: row.customer_id.as_deref(),
-        email: row.email.as_deref(),
-        currency_code: &row.currency_code,
-        locale: row.locale.as_deref(),
-        payment_collection_id: collection_id,
-        shipping_address: row.shipping_address.as_ref().map(|a| &a.0),
-        billing_address: row.billing_address.as_ref().map(|a| &a.0),
-    };
-    orders::insert(&mut tx, order).await?;
     tx.commit().await
 }
 
