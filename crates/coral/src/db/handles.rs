@@ -67,6 +67,56 @@ impl TenantTx {
     }
 }
 
+/// The master catalog's cross-tenant transaction, and the only one: one database
+/// transaction that acts as one tenant at a time — every tenant statement still runs as
+/// `coral_app` under that tenant's row level security — and, between tenant steps, as
+/// the schema owner on the master-catalog link tables (which tenant code cannot read).
+/// Only code holding a [`PlatformDb`] can build one, and every switch is logged on the
+/// `audit` target with its purpose, so the crossings are few, named and traceable.
+pub struct CrossTenantTx {
+    inner: TenantTx,
+    /// The tenant whose request opened it; steps into any other tenant are audited.
+    origin: TenantId,
+    purpose: &'static str,
+    /// Whether the current scope is the link tables (owner role) rather than a tenant.
+    in_platform: bool,
+}
+
+impl CrossTenantTx {
+    /// The transaction as tenant `id` (switching scope if needed).
+    pub async fn tenant(&mut self, id: &TenantId) -> Result<&mut TenantTx> {
+        if self.in_platform || &self.inner.tenant_id != id {
+            if id != &self.origin {
+                tracing::info!(target: "audit", purpose = self.purpose, origin = %self.origin, tenant = %id,
+                               "cross-tenant transaction acts as another tenant");
+            }
+            sqlx::query("SELECT set_config('role', 'coral_app', true), set_config('coral.tenant_id', $1, true)")
+                .bind(id.as_str())
+                .execute(&mut *self.inner.tx)
+                .await?;
+            self.inner.tenant_id = id.clone();
+            self.in_platform = false;
+        }
+        Ok(&mut self.inner)
+    }
+
+    /// The transaction as the schema owner, for the master-catalog link tables only.
+    /// No tenant is in scope meanwhile (the setting is cleared).
+    pub async fn links(&mut self) -> Result<&mut PgConnection> {
+        if !self.in_platform {
+            sqlx::query("SELECT set_config('role', 'none', true), set_config('coral.tenant_id', '', true)")
+                .execute(&mut *self.inner.tx)
+                .await?;
+            self.in_platform = true;
+        }
+        Ok(&mut self.inner.tx)
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        self.inner.commit().await
+    }
+}
+
 /// Cross-tenant access as the schema owner. Handed only to `/platform` handlers,
 /// the tenant directory and maintenance commands.
 #[derive(Clone)]
@@ -96,5 +146,17 @@ impl PlatformDb {
 
     pub fn database(&self) -> &Arc<Database> {
         &self.db
+    }
+
+    /// Widens an open tenant transaction into the master catalog's cross-tenant one
+    /// (see [`CrossTenantTx`]); `purpose` names the use case in the audit log.
+    pub fn cross_tenant(&self, tx: TenantTx, purpose: &'static str) -> CrossTenantTx {
+        tracing::debug!(target: "audit", purpose, tenant = %tx.tenant_id, "cross-tenant transaction opened");
+        CrossTenantTx {
+            origin: tx.tenant_id.clone(),
+            inner: tx,
+            purpose,
+            in_platform: false,
+        }
     }
 }

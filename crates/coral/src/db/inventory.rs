@@ -1,8 +1,14 @@
-//! Stock: what can be sold, and taking and returning units when orders are placed and
-//! canceled. Taking is one conditional UPDATE, so two checkouts of the last unit cannot
-//! both succeed: the second waits for the first's row lock, re-checks and finds none.
+//! Stock: stock locations, inventory levels (stocked and reserved quantity of a variant at
+//! a location; a variant is its own inventory item, Coral has no separate item table), what
+//! can be sold, and taking and returning units when orders are placed and canceled. Taking
+//! is one conditional UPDATE, so two checkouts of the last unit cannot both succeed: the
+//! second waits for the first's row lock, re-checks and finds none.
 
 use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::types::Json;
 
 use crate::core::Result;
 use crate::db::TenantTx;
@@ -63,4 +69,168 @@ pub async fn put_back(tx: &mut TenantTx, variant_id: &str, location_id: &str, qu
     .execute(tx.conn())
     .await?;
     Ok(())
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LocationRow {
+    pub id: String,
+    pub name: String,
+    pub address: Option<Json<Value>>,
+    pub metadata: Option<Json<Value>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const LOCATION_COLUMNS: &str = "id, name, address, metadata, created_at, updated_at";
+
+/// One page of locations, oldest first, and the total.
+pub async fn locations(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<LocationRow>, i64)> {
+    let t = tx.tenant_id().as_str().to_owned();
+    let rows = sqlx::query_as(&format!(
+        "SELECT {LOCATION_COLUMNS} FROM stock_locations WHERE tenant_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3"
+    ))
+    .bind(&t)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(tx.conn())
+    .await?;
+    let count = sqlx::query_scalar("SELECT count(*) FROM stock_locations WHERE tenant_id = $1")
+        .bind(&t)
+        .fetch_one(tx.conn())
+        .await?;
+    Ok((rows, count))
+}
+
+pub async fn location(tx: &mut TenantTx, id: &str) -> Result<Option<LocationRow>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {LOCATION_COLUMNS} FROM stock_locations WHERE tenant_id = $1 AND id = $2"
+    ))
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(id)
+    .fetch_optional(tx.conn())
+    .await?)
+}
+
+/// Writes location `id`: inserted when `insert`, else overwritten. Whether a row was written.
+pub async fn save_location(
+    tx: &mut TenantTx,
+    id: &str,
+    name: &str,
+    address: Option<&Value>,
+    metadata: Option<&Value>,
+    insert: bool,
+) -> Result<bool> {
+    let sql = if insert {
+        "INSERT INTO stock_locations (tenant_id, id, name, address, metadata) VALUES ($1, $2, $3, $4, $5)"
+    } else {
+        "UPDATE stock_locations SET name = $3, address = $4, metadata = $5, updated_at = now() \
+         WHERE tenant_id = $1 AND id = $2"
+    };
+    let done = sqlx::query(sql)
+        .bind(tx.tenant_id().as_str().to_owned())
+        .bind(id)
+        .bind(name)
+        .bind(address.map(Json))
+        .bind(metadata.map(Json))
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Deletes a location and its levels. Whether it existed.
+pub async fn delete_location(tx: &mut TenantTx, id: &str) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM stock_locations WHERE tenant_id = $1 AND id = $2")
+        .bind(tx.tenant_id().as_str().to_owned())
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Units reserved (by carts and orders) at a location, over all variants.
+pub async fn reserved_at(tx: &mut TenantTx, location_id: &str) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COALESCE(sum(reserved_quantity), 0)::bigint FROM inventory_levels WHERE tenant_id = $1 AND location_id = $2",
+    )
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(location_id)
+    .fetch_one(tx.conn())
+    .await?)
+}
+
+/// A variant as an inventory item.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ItemRow {
+    pub id: String,
+    pub product_id: String,
+    pub title: String,
+    pub sku: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LevelRow {
+    pub variant_id: String,
+    pub location_id: String,
+    pub stocked_quantity: i32,
+    pub reserved_quantity: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// One page of the variants that manage inventory (`ids`: only those), by product and
+/// rank, optionally matching `q` in the SKU or title; and the total.
+pub async fn items(
+    tx: &mut TenantTx,
+    ids: Option<&[String]>,
+    q: Option<&str>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ItemRow>, i64)> {
+    let t = tx.tenant_id().as_str().to_owned();
+    let pattern = q.map(|q| format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    const WHERE: &str = "WHERE tenant_id = $1 AND manage_inventory AND ($2::text[] IS NULL OR id = ANY($2)) \
+                         AND ($3::text IS NULL OR sku ILIKE $3 OR title ILIKE $3)";
+    let rows = sqlx::query_as(&format!(
+        "SELECT id, product_id, title, sku, created_at, updated_at FROM product_variants {WHERE} \
+         ORDER BY created_at, product_id, variant_rank, id LIMIT $4 OFFSET $5"
+    ))
+    .bind(&t)
+    .bind(ids)
+    .bind(&pattern)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(tx.conn())
+    .await?;
+    let count = sqlx::query_scalar(&format!("SELECT count(*) FROM product_variants {WHERE}"))
+        .bind(&t)
+        .bind(ids)
+        .bind(&pattern)
+        .fetch_one(tx.conn())
+        .await?;
+    Ok((rows, count))
+}
+
+/// The levels of the given variants, in one query.
+pub async fn levels(tx: &mut TenantTx, variant_ids: &[String]) -> Result<Vec<LevelRow>> {
+    Ok(sqlx::query_as(
+        "SELECT variant_id, location_id, stocked_quantity, reserved_quantity, created_at, updated_at \
+         FROM inventory_levels WHERE tenant_id = $1 AND variant_id = ANY($2) ORDER BY created_at, location_id",
+    )
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(variant_ids)
+    .fetch_all(tx.conn())
+    .await?)
+}
+
+/// Deletes one level. Whether it existed.
+pub async fn delete_level(tx: &mut TenantTx, variant_id: &str, location_id: &str) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM inventory_levels WHERE tenant_id = $1 AND variant_id = $2 AND location_id = $3")
+        .bind(tx.tenant_id().as_str().to_owned())
+        .bind(variant_id)
+        .bind(location_id)
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected() == 1)
 }

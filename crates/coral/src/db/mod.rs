@@ -9,6 +9,8 @@
 pub mod api_keys;
 pub mod carts;
 pub mod catalog;
+pub mod catalog_sources;
+pub mod currencies;
 pub mod customers;
 pub mod inventory;
 pub mod managed_pg;
@@ -24,5 +26,5 @@ pub mod tenants;
 
 mod handles;
 
-pub use handles::{PlatformDb, TenantDb, TenantTx};
+pub use handles::{CrossTenantTx, PlatformDb, TenantDb, TenantTx};
 pub use placements::{Database, SHARED_PLACEMENT};

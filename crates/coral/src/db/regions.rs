@@ -1,8 +1,9 @@
-//! Regions of a tenant and their countries.
+//! Regions of a tenant, their countries (with a tax rate each) and payment providers.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
 use serde_json::Value;
 use sqlx::types::Json;
 
@@ -22,6 +23,8 @@ pub struct RegionRow {
     pub deleted_at: Option<DateTime<Utc>>,
     #[sqlx(skip)]
     pub countries: Vec<CountryRow>,
+    #[sqlx(skip)]
+    pub payment_providers: Vec<String>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -32,6 +35,8 @@ pub struct CountryRow {
     pub num_code: String,
     pub name: String,
     pub display_name: String,
+    /// Percent, e.g. 20 for 20 %.
+    pub tax_rate: Decimal,
     pub created_at: DateTime<Utc>,
 }
 
@@ -71,15 +76,24 @@ pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<RegionRow>> {
     Ok(rows.pop())
 }
 
-/// Loads the countries of all `rows` in one query (no N+1).
+/// Loads the countries and payment providers of all `rows`, one query each (no N+1).
 async fn attach_countries(tx: &mut TenantTx, rows: &mut [RegionRow]) -> Result<()> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let tenant = tx.tenant_id().as_str().to_owned();
     let countries: Vec<CountryRow> = sqlx::query_as(
-        "SELECT rc.region_id, c.iso_2, c.iso_3, c.num_code, c.name, c.display_name, rc.created_at \
+        "SELECT rc.region_id, c.iso_2, c.iso_3, c.num_code, c.name, c.display_name, rc.tax_rate, rc.created_at \
          FROM region_countries rc JOIN countries c ON c.iso_2 = rc.country_code \
          WHERE rc.tenant_id = $1 AND rc.region_id = ANY($2) ORDER BY c.iso_2",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(&tenant)
+    .bind(&ids)
+    .fetch_all(tx.conn())
+    .await?;
+    let providers: Vec<(String, String)> = sqlx::query_as(
+        "SELECT region_id, provider_id FROM region_payment_providers \
+         WHERE tenant_id = $1 AND region_id = ANY($2) ORDER BY provider_id",
+    )
+    .bind(&tenant)
     .bind(&ids)
     .fetch_all(tx.conn())
     .await?;
@@ -87,27 +101,134 @@ async fn attach_countries(tx: &mut TenantTx, rows: &mut [RegionRow]) -> Result<(
     for c in countries {
         by_region.entry(c.region_id.clone()).or_default().push(c);
     }
+    let mut providers_by_region: HashMap<String, Vec<String>> = HashMap::new();
+    for (region, provider) in providers {
+        providers_by_region.entry(region).or_default().push(provider);
+    }
     for r in rows {
         r.countries = by_region.remove(&r.id).unwrap_or_default();
+        r.payment_providers = providers_by_region.remove(&r.id).unwrap_or_default();
     }
     Ok(())
 }
 
+/// The provider every region offers unless told otherwise (Medusa's default).
+pub const DEFAULT_PAYMENT_PROVIDER: &str = "pp_system_default";
+
+/// A region as written: its fields, countries with tax rates, payment providers.
+#[derive(Debug, Clone)]
+pub struct RegionFields {
+    pub name: String,
+    pub currency_code: String,
+    pub automatic_taxes: bool,
+    pub metadata: Option<Value>,
+    /// `(iso_2, tax rate in percent)`.
+    pub countries: Vec<(String, Decimal)>,
+    pub payment_providers: Vec<String>,
+}
+
+/// A region with the default provider and no tax (fixtures, demo, provisioning).
 pub async fn insert(tx: &mut TenantTx, name: &str, currency_code: &str, countries: &[String]) -> Result<String> {
+    let fields = RegionFields {
+        name: name.to_owned(),
+        currency_code: currency_code.to_owned(),
+        automatic_taxes: true,
+        metadata: None,
+        countries: countries.iter().map(|c| (c.clone(), Decimal::ZERO)).collect(),
+        payment_providers: vec![DEFAULT_PAYMENT_PROVIDER.to_owned()],
+    };
     let id = new_id("reg");
-    let tenant = tx.tenant_id().as_str().to_owned();
-    sqlx::query("INSERT INTO regions (tenant_id, id, name, currency_code) VALUES ($1, $2, $3, $4)")
-        .bind(&tenant)
-        .bind(&id)
-        .bind(name)
-        .bind(currency_code)
-        .execute(tx.conn())
-        .await?;
-    sqlx::query("INSERT INTO region_countries (tenant_id, country_code, region_id) SELECT $1, unnest($2::text[]), $3")
-        .bind(&tenant)
-        .bind(countries)
-        .bind(&id)
-        .execute(tx.conn())
-        .await?;
+    save(tx, &id, &fields, true).await?;
     Ok(id)
+}
+
+/// Writes region `id`: inserted when `insert`, else overwritten (countries and providers
+/// replaced). Returns whether a live region was written.
+pub async fn save(tx: &mut TenantTx, id: &str, r: &RegionFields, insert: bool) -> Result<bool> {
+    let tenant = tx.tenant_id().as_str().to_owned();
+    let sql = if insert {
+        "INSERT INTO regions (tenant_id, id, name, currency_code, automatic_taxes, metadata) \
+         VALUES ($1, $2, $3, $4, $5, $6)"
+    } else {
+        "UPDATE regions SET name = $3, currency_code = $4, automatic_taxes = $5, metadata = $6, updated_at = now() \
+         WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL"
+    };
+    let done = sqlx::query(sql)
+        .bind(&tenant)
+        .bind(id)
+        .bind(&r.name)
+        .bind(&r.currency_code)
+        .bind(r.automatic_taxes)
+        .bind(r.metadata.as_ref().map(Json))
+        .execute(tx.conn())
+        .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    for table in ["region_countries", "region_payment_providers"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE tenant_id = $1 AND region_id = $2"))
+            .bind(&tenant)
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+    }
+    let (codes, rates): (Vec<&str>, Vec<Decimal>) = r.countries.iter().map(|(c, t)| (c.as_str(), *t)).unzip();
+    sqlx::query(
+        "INSERT INTO region_countries (tenant_id, country_code, region_id, tax_rate) \
+         SELECT $1, c, $2, t FROM unnest($3::text[], $4::numeric[]) AS x(c, t)",
+    )
+    .bind(&tenant)
+    .bind(id)
+    .bind(&codes)
+    .bind(&rates)
+    .execute(tx.conn())
+    .await?;
+    sqlx::query(
+        "INSERT INTO region_payment_providers (tenant_id, region_id, provider_id) SELECT $1, $2, unnest($3::text[])",
+    )
+    .bind(&tenant)
+    .bind(id)
+    .bind(&r.payment_providers)
+    .execute(tx.conn())
+    .await?;
+    Ok(true)
+}
+
+/// Soft-deletes a region as Medusa does (orders and carts may still name it); its
+/// countries are freed for other regions and its region-specific prices dropped.
+pub async fn delete(tx: &mut TenantTx, id: &str) -> Result<bool> {
+    let tenant = tx.tenant_id().as_str().to_owned();
+    let done = sqlx::query(
+        "UPDATE regions SET deleted_at = now(), updated_at = now() \
+         WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL",
+    )
+    .bind(&tenant)
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    if done.rows_affected() != 1 {
+        return Ok(false);
+    }
+    for table in ["region_countries", "region_payment_providers", "prices"] {
+        sqlx::query(&format!("DELETE FROM {table} WHERE tenant_id = $1 AND region_id = $2"))
+            .bind(&tenant)
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+    }
+    Ok(true)
+}
+
+/// The payment provider ids a live region offers, sorted (empty for an unknown region).
+/// Checkout reads them to offer payment sessions.
+pub async fn payment_providers(tx: &mut TenantTx, region_id: &str) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT p.provider_id FROM region_payment_providers p \
+         JOIN regions r ON r.tenant_id = p.tenant_id AND r.id = p.region_id AND r.deleted_at IS NULL \
+         WHERE p.tenant_id = $1 AND p.region_id = $2 ORDER BY p.provider_id",
+    )
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(region_id)
+    .fetch_all(tx.conn())
+    .await?)
 }

@@ -112,7 +112,11 @@ fn routes() -> OpenApiRouter<AppState> {
             admin::products::update,
             admin::products::delete
         ))
-        .routes(routes!(admin::products::update_variant))
+        .routes(routes!(admin::products::create_variant))
+        .routes(routes!(
+            admin::products::update_variant,
+            admin::products::delete_variant
+        ))
         .routes(routes!(
             admin::taxonomy::collections,
             admin::taxonomy::create_collection

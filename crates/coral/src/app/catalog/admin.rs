@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::app::catalog::model::{assemble, Product};
+use crate::app::catalog::sources::mirror;
 use crate::app::catalog::{changed, check_handle, slugify};
 use crate::app::App;
 use crate::core::ids::new_id;
@@ -15,6 +16,7 @@ use crate::core::names::parse_currency;
 use crate::core::{Error, Result};
 use crate::db::catalog::write::{self, LinkTable, NewPrice, ProductFields, VariantFields};
 use crate::db::catalog::{read, taxonomy};
+use crate::db::catalog_sources as links;
 use crate::db::TenantTx;
 use crate::tenancy::TenantCtx;
 
@@ -123,7 +125,7 @@ pub struct ProductIn {
 
 const STATUSES: &[&str] = &["draft", "proposed", "published", "rejected"];
 
-fn non_empty(field: &str, v: &str) -> Result<String> {
+pub(super) fn non_empty(field: &str, v: &str) -> Result<String> {
     let v = v.trim();
     if v.is_empty() || v.len() > 1000 {
         return Err(Error::invalid(format!(
@@ -253,7 +255,7 @@ async fn write_relations(
 }
 
 /// Validates and stores the prices of a variant.
-async fn write_prices(tx: &mut TenantTx, variant_id: &str, prices: &[PriceIn]) -> Result<()> {
+pub(super) async fn write_prices(tx: &mut TenantTx, variant_id: &str, prices: &[PriceIn]) -> Result<()> {
     let regions = crate::db::regions::list(tx, i64::MAX, 0).await?.0;
     let mut out = Vec::with_capacity(prices.len());
     for p in prices {
@@ -284,7 +286,7 @@ async fn write_prices(tx: &mut TenantTx, variant_id: &str, prices: &[PriceIn]) -
     write::replace_prices(tx, variant_id, &out).await
 }
 
-fn variant_fields(base: VariantFields, v: &VariantIn) -> Result<VariantFields> {
+pub(super) fn variant_fields(base: VariantFields, v: &VariantIn) -> Result<VariantFields> {
     let mut f = base;
     if let Some(t) = &v.title {
         f.title = non_empty("title", t)?;
@@ -310,7 +312,7 @@ fn variant_fields(base: VariantFields, v: &VariantIn) -> Result<VariantFields> {
     Ok(f)
 }
 
-async fn write_stock(tx: &mut TenantTx, variant_id: &str, v: &VariantIn) -> Result<()> {
+pub(super) async fn write_stock(tx: &mut TenantTx, variant_id: &str, v: &VariantIn) -> Result<()> {
     if let Some(q) = v.inventory_quantity {
         let location = write::default_location(tx).await?;
         write::set_stock(tx, variant_id, &location, q).await?;
@@ -398,7 +400,7 @@ async fn create_in(tx: &mut TenantTx, ctx: &TenantCtx, input: &ProductIn) -> Res
     Ok(id)
 }
 
-async fn load(tx: &mut TenantTx, ids: &[String]) -> Result<Vec<Product>> {
+pub(super) async fn load(tx: &mut TenantTx, ids: &[String]) -> Result<Vec<Product>> {
     Ok(assemble(read::products(tx, Some(ids)).await?))
 }
 
@@ -432,7 +434,7 @@ pub async fn create_all(app: &App, ctx: &TenantCtx, inputs: Vec<ProductIn>) -> R
     Ok(products)
 }
 
-fn not_found(id: &str) -> Error {
+pub(super) fn not_found(id: &str) -> Error {
     Error::not_found(format!("Product with id: {id} was not found"))
 }
 
@@ -495,69 +497,22 @@ pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: ProductIn) -> R
         .await?
         .pop()
         .ok_or_else(|| not_found(id))?;
-    tx.commit().await?;
-    changed(app, ctx).await?;
+    mirror::commit_propagating(app, ctx, tx, &[id.to_owned()]).await?;
     Ok(p)
 }
 
+/// Deletes a product. Copies of it in subscribers' catalogs are unpublished and unlinked.
 pub async fn delete(app: &App, ctx: &TenantCtx, id: &str) -> Result<()> {
-    let mut tx = ctx.db.begin().await?;
-    if !write::delete_product(&mut tx, id).await? {
+    let mut x = app
+        .platform
+        .cross_tenant(ctx.db.begin().await?, "master catalog: withdraw a deleted source product");
+    let me = &ctx.tenant.id;
+    let found = links::links_to_products(x.links().await?, me.as_str(), &[id.to_owned()]).await?;
+    let touched = mirror::withdraw(&mut x, &found).await?;
+    if !write::delete_product(x.tenant(me).await?, id).await? {
         return Err(not_found(id));
     }
-    tx.commit().await?;
-    changed(app, ctx).await
-}
-
-/// Updates one variant (fields, prices, stock). Option values stay as created.
-pub async fn update_variant(
-    app: &App,
-    ctx: &TenantCtx,
-    product_id: &str,
-    variant_id: &str,
-    input: VariantIn,
-) -> Result<Product> {
-    if input.options.is_some() {
-        return Err(Error::invalid(
-            "Invalid request: a variant's option values cannot be changed",
-        ));
-    }
-    let mut tx = ctx.db.begin().await?;
-    let product = load(&mut tx, &[product_id.to_owned()])
-        .await?
-        .pop()
-        .ok_or_else(|| not_found(product_id))?;
-    let v = product
-        .variants
-        .iter()
-        .find(|v| v.row.id == variant_id)
-        .ok_or_else(|| Error::not_found(format!("Variant with id: {variant_id} was not found")))?;
-    let r = &v.row;
-    let base = VariantFields {
-        title: r.title.clone(),
-        sku: r.sku.clone(),
-        barcode: r.barcode.clone(),
-        ean: r.ean.clone(),
-        upc: r.upc.clone(),
-        allow_backorder: r.allow_backorder,
-        manage_inventory: r.manage_inventory,
-        weight: r.weight,
-        material: r.material.clone(),
-        variant_rank: r.variant_rank,
-        thumbnail: r.thumbnail.clone(),
-        metadata: r.metadata.clone().map(|m| m.0),
-    };
-    let fields = variant_fields(base, &input)?;
-    write::save_variant(&mut tx, product_id, variant_id, &fields, false).await?;
-    if let Some(prices) = &input.prices {
-        write_prices(&mut tx, variant_id, prices).await?;
-    }
-    write_stock(&mut tx, variant_id, &input).await?;
-    let p = load(&mut tx, &[product_id.to_owned()])
-        .await?
-        .pop()
-        .ok_or_else(|| not_found(product_id))?;
-    tx.commit().await?;
+    x.commit().await?;
     changed(app, ctx).await?;
-    Ok(p)
+    mirror::after_commit(app, &touched).await
 }

@@ -4,10 +4,13 @@
 pub mod admin;
 pub mod model;
 pub mod snapshot;
+pub mod sources;
 pub mod store;
 pub mod taxonomy;
+pub mod variants;
 
 use crate::app::App;
+use crate::core::ids::TenantId;
 use crate::core::Result;
 use crate::db::tenants::{self, CATALOG_CHANNEL};
 use crate::tenancy::TenantCtx;
@@ -15,9 +18,14 @@ use crate::tenancy::TenantCtx;
 /// After a committed catalog write: this process drops the snapshot now (the next read
 /// sees the write), the others when the announcement reaches them.
 pub async fn changed(app: &App, ctx: &TenantCtx) -> Result<()> {
-    app.catalogs.invalidate(Some(&ctx.tenant.id));
+    changed_tenant(app, &ctx.tenant.id).await
+}
+
+/// [`changed`] for a tenant other than the request's (master catalog propagation).
+pub async fn changed_tenant(app: &App, tenant: &TenantId) -> Result<()> {
+    app.catalogs.invalidate(Some(tenant));
     let mut conn = app.platform.control().acquire().await?;
-    tenants::notify(&mut conn, CATALOG_CHANNEL, ctx.tenant.id.as_str()).await
+    tenants::notify(&mut conn, CATALOG_CHANNEL, tenant.as_str()).await
 }
 
 /// A URL-safe handle from a title, as Medusa derives one: lowercase words joined by '-'.

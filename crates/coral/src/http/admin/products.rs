@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::app::catalog::admin::{self, ProductIn, VariantIn};
+use crate::app::catalog::variants;
 use crate::app::catalog::model::Product;
 use crate::app::catalog::snapshot::Catalog;
 use crate::core::Result;
@@ -110,7 +111,40 @@ pub async fn update_variant(
     Path((id, variant_id)): Path<(String, String)>,
     JsonBody(body): JsonBody<VariantIn>,
 ) -> Result<Json<Value>> {
-    let p = admin::update_variant(&app, &actor.ctx, &id, &variant_id, body).await?;
+    let p = variants::update(&app, &actor.ctx, &id, &variant_id, body).await?;
     let cat = app.catalogs.get(&actor.ctx).await?;
     Ok(Json(json!({ "product": render(&p, &cat) })))
+}
+
+/// Adds a variant; option values the product lacks are added to its options.
+#[utoipa::path(post, path = "/admin/products/{id}/variants", tag = "admin",
+    params(("id" = String, Path)), request_body = VariantIn,
+    responses((status = 200, description = "{ product }"), (status = 400, description = "bad options"),
+              (status = 404, description = "not in this store")),
+    security(("bearer" = [])))]
+pub async fn create_variant(
+    State(app): State<AppState>,
+    Staff(actor): Staff,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<VariantIn>,
+) -> Result<Json<Value>> {
+    let p = variants::create(&app, &actor.ctx, &id, body).await?;
+    let cat = app.catalogs.get(&actor.ctx).await?;
+    Ok(Json(json!({ "product": render(&p, &cat) })))
+}
+
+#[utoipa::path(delete, path = "/admin/products/{id}/variants/{variant_id}", tag = "admin",
+    params(("id" = String, Path), ("variant_id" = String, Path)),
+    responses((status = 200, description = "{ id, object, deleted, parent }"), (status = 404, description = "not in this store")),
+    security(("bearer" = [])))]
+pub async fn delete_variant(
+    State(app): State<AppState>,
+    Staff(actor): Staff,
+    Path((id, variant_id)): Path<(String, String)>,
+) -> Result<Json<Value>> {
+    let p = variants::delete(&app, &actor.ctx, &id, &variant_id).await?;
+    let cat = app.catalogs.get(&actor.ctx).await?;
+    Ok(Json(
+        json!({ "id": variant_id, "object": "variant", "deleted": true, "parent": render(&p, &cat) }),
+    ))
 }
