@@ -232,3 +232,14 @@ pub async fn payment_providers(tx: &mut TenantTx, region_id: &str) -> Result<Vec
     .fetch_all(tx.conn())
     .await?)
 }
+
+/// Drops a region's own prices that are not in `currency` (after its currency changed).
+pub async fn drop_prices_not_in(tx: &mut TenantTx, region_id: &str, currency: &str) -> Result<()> {
+    sqlx::query("DELETE FROM prices WHERE tenant_id = $1 AND region_id = $2 AND currency_code <> $3")
+        .bind(tx.tenant_id().as_str().to_owned())
+        .bind(region_id)
+        .bind(currency)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}

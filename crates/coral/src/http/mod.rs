@@ -67,6 +67,8 @@ fn routes() -> OpenApiRouter<AppState> {
         // store
         .routes(routes!(store::regions::list))
         .routes(routes!(store::regions::get))
+        .routes(routes!(store::currencies::list))
+        .routes(routes!(store::currencies::get))
         .routes(routes!(store::tenant::get))
         .routes(routes!(store::products::list))
         .routes(routes!(store::products::get))
@@ -148,6 +150,41 @@ fn routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(admin::shipping::secrets))
         .routes(routes!(admin::shipping::set_secret, admin::shipping::delete_secret))
+        .routes(routes!(admin::regions::list, admin::regions::create))
+        .routes(routes!(
+            admin::regions::get,
+            admin::regions::update,
+            admin::regions::delete
+        ))
+        .routes(routes!(admin::stock_locations::list, admin::stock_locations::create))
+        .routes(routes!(
+            admin::stock_locations::get,
+            admin::stock_locations::update,
+            admin::stock_locations::delete
+        ))
+        .routes(routes!(admin::inventory_items::list))
+        .routes(routes!(admin::inventory_items::get))
+        .routes(routes!(
+            admin::inventory_items::levels,
+            admin::inventory_items::create_level
+        ))
+        .routes(routes!(
+            admin::inventory_items::update_level,
+            admin::inventory_items::delete_level
+        ))
+        .routes(routes!(admin::catalog_sources::publish, admin::catalog_sources::list))
+        .routes(routes!(
+            admin::catalog_sources::get,
+            admin::catalog_sources::unpublish
+        ))
+        .routes(routes!(admin::catalog_sources::grant))
+        .routes(routes!(admin::catalog_sources::revoke))
+        .routes(routes!(admin::catalog_sources::products))
+        .routes(routes!(
+            admin::catalog_sources::subscribe,
+            admin::catalog_sources::subscriptions
+        ))
+        .routes(routes!(admin::catalog_sources::unsubscribe))
         // platform
         .routes(routes!(platform::tenants::create, platform::tenants::list))
         .routes(routes!(

@@ -1,7 +1,11 @@
 //! `/admin/*`: a tenant's staff. The tenant is always the token's.
 
+pub mod catalog_sources;
+pub mod inventory_items;
 pub mod orders;
 pub mod products;
+pub mod regions;
 pub mod shipping;
+pub mod stock_locations;
 pub mod taxonomy;
 pub mod users;

@@ -2,6 +2,7 @@
 
 pub mod carts;
 pub mod catalog;
+pub mod currencies;
 pub mod customers;
 pub mod payments;
 pub mod products;
