@@ -60,7 +60,11 @@ pub async fn location(ctx: &TenantCtx, id: &str) -> Result<LocationRow> {
 pub async fn save_location(ctx: &TenantCtx, id: Option<&str>, input: LocationIn) -> Result<LocationRow> {
     let mut tx = ctx.db.begin().await?;
     let current = match id {
-        Some(id) => Some(repo::location(&mut tx, id).await?.ok_or_else(|| location_not_found(id))?),
+        Some(id) => Some(
+            repo::location(&mut tx, id)
+                .await?
+                .ok_or_else(|| location_not_found(id))?,
+        ),
         None => None,
     };
     let name = match (&input.name, &current) {
@@ -91,8 +95,18 @@ pub async fn save_location(ctx: &TenantCtx, id: Option<&str>, input: LocationIn)
         .metadata
         .or_else(|| current.as_ref().and_then(|c| c.metadata.clone().map(|m| m.0)));
     let id = id.map_or_else(|| new_id("sloc"), str::to_owned);
-    repo::save_location(&mut tx, &id, &name, address.as_ref(), metadata.as_ref(), current.is_none()).await?;
-    let row = repo::location(&mut tx, &id).await?.ok_or_else(|| location_not_found(&id))?;
+    repo::save_location(
+        &mut tx,
+        &id,
+        &name,
+        address.as_ref(),
+        metadata.as_ref(),
+        current.is_none(),
+    )
+    .await?;
+    let row = repo::location(&mut tx, &id)
+        .await?
+        .ok_or_else(|| location_not_found(&id))?;
     tx.commit().await?;
     Ok(row)
 }
@@ -190,7 +204,9 @@ pub async fn set_level(
             )));
         }
         if repo::location(&mut tx, location_id).await?.is_none() {
-            return Err(Error::invalid(format!("Stock location with id: {location_id} was not found")));
+            return Err(Error::invalid(format!(
+                "Stock location with id: {location_id} was not found"
+            )));
         }
     }
     let reserved = level.map_or(0, |l| l.reserved_quantity);

@@ -58,9 +58,12 @@ pub struct RegionIn {
 /// A provider id: `pp_` then lowercase letters, digits and `_`/`-`.
 fn check_provider(id: &str) -> Result<String> {
     let ok = id.len() <= 100
-        && id
-            .strip_prefix("pp_")
-            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-'));
+        && id.strip_prefix("pp_").is_some_and(|rest| {
+            !rest.is_empty()
+                && rest
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+        });
     if ok {
         Ok(id.to_owned())
     } else {
@@ -94,7 +97,11 @@ async fn merge(tx: &mut TenantTx, mut r: RegionFields, input: RegionIn) -> Resul
                 return Err(Error::invalid(format!("Unknown country '{c}'")));
             }
             if !out.iter().any(|(x, _)| *x == c) {
-                let rate = r.countries.iter().find(|(x, _)| *x == c).map_or(Decimal::ZERO, |(_, t)| *t);
+                let rate = r
+                    .countries
+                    .iter()
+                    .find(|(x, _)| *x == c)
+                    .map_or(Decimal::ZERO, |(_, t)| *t);
                 out.push((c, rate));
             }
         }
@@ -132,7 +139,10 @@ async fn merge(tx: &mut TenantTx, mut r: RegionFields, input: RegionIn) -> Resul
 }
 
 pub async fn create(app: &App, ctx: &TenantCtx, input: RegionIn) -> Result<RegionRow> {
-    for (field, given) in [("name", input.name.is_some()), ("currency_code", input.currency_code.is_some())] {
+    for (field, given) in [
+        ("name", input.name.is_some()),
+        ("currency_code", input.currency_code.is_some()),
+    ] {
         if !given {
             return Err(Error::invalid(format!("Invalid request: Field '{field}' is required")));
         }
@@ -163,7 +173,11 @@ pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: RegionIn) -> Re
         currency_code: current.currency_code.clone(),
         automatic_taxes: current.automatic_taxes,
         metadata: current.metadata.map(|m| m.0),
-        countries: current.countries.iter().map(|c| (c.iso_2.clone(), c.tax_rate)).collect(),
+        countries: current
+            .countries
+            .iter()
+            .map(|c| (c.iso_2.clone(), c.tax_rate))
+            .collect(),
         payment_providers: current.payment_providers,
     };
     let fields = merge(&mut tx, base, input).await?;

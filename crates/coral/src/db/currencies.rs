@@ -26,11 +26,11 @@ pub struct CurrencyFilter {
 
 /// One page of currencies by code, and the total matching.
 pub async fn list(tx: &mut TenantTx, f: &CurrencyFilter, limit: i64, offset: i64) -> Result<(Vec<CurrencyRow>, i64)> {
-    let pattern = f
-        .q
-        .as_ref()
-        .map(|q| format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
-    const WHERE: &str = "WHERE ($1::text[] IS NULL OR code = ANY($1)) AND ($2::text IS NULL OR code ILIKE $2 OR name ILIKE $2)";
+    let pattern =
+        f.q.as_ref()
+            .map(|q| format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+    const WHERE: &str =
+        "WHERE ($1::text[] IS NULL OR code = ANY($1)) AND ($2::text IS NULL OR code ILIKE $2 OR name ILIKE $2)";
     let rows = sqlx::query_as(&format!(
         "SELECT code, name, symbol, symbol_native, decimal_digits, rounding FROM currencies {WHERE} \
          ORDER BY code LIMIT $3 OFFSET $4"

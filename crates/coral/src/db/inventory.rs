@@ -226,11 +226,12 @@ pub async fn levels(tx: &mut TenantTx, variant_ids: &[String]) -> Result<Vec<Lev
 
 /// Deletes one level. Whether it existed.
 pub async fn delete_level(tx: &mut TenantTx, variant_id: &str, location_id: &str) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM inventory_levels WHERE tenant_id = $1 AND variant_id = $2 AND location_id = $3")
-        .bind(tx.tenant_id().as_str().to_owned())
-        .bind(variant_id)
-        .bind(location_id)
-        .execute(tx.conn())
-        .await?;
+    let done =
+        sqlx::query("DELETE FROM inventory_levels WHERE tenant_id = $1 AND variant_id = $2 AND location_id = $3")
+            .bind(tx.tenant_id().as_str().to_owned())
+            .bind(variant_id)
+            .bind(location_id)
+            .execute(tx.conn())
+            .await?;
     Ok(done.rows_affected() == 1)
 }

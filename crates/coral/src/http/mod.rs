@@ -173,10 +173,7 @@ fn routes() -> OpenApiRouter<AppState> {
             admin::inventory_items::delete_level
         ))
         .routes(routes!(admin::catalog_sources::publish, admin::catalog_sources::list))
-        .routes(routes!(
-            admin::catalog_sources::get,
-            admin::catalog_sources::unpublish
-        ))
+        .routes(routes!(admin::catalog_sources::get, admin::catalog_sources::unpublish))
         .routes(routes!(admin::catalog_sources::grant))
         .routes(routes!(admin::catalog_sources::revoke))
         .routes(routes!(admin::catalog_sources::products))

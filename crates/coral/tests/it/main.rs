@@ -3,6 +3,8 @@
 mod harness;
 
 mod catalog;
+mod catalog_admin;
+mod catalog_sources;
 mod checkout;
 mod cli;
 mod compat;

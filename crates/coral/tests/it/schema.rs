@@ -5,7 +5,8 @@ use sqlx::{Connection, PgConnection, Row};
 
 use crate::harness::TestApp;
 
-/// Global tables (control plane and reference data); every other table is a tenant table.
+/// Global tables (control plane, reference data, and the master catalog's link tables,
+/// reached only through `CrossTenantTx`); every other table is a tenant table.
 const GLOBAL_TABLES: &[&str] = &[
     "_sqlx_migrations",
     "placements",
@@ -13,6 +14,10 @@ const GLOBAL_TABLES: &[&str] = &[
     "tenant_domains",
     "countries",
     "currencies",
+    "catalog_sources",
+    "catalog_source_grants",
+    "catalog_links",
+    "catalog_link_items",
 ];
 
 /// Every rule a tenant table breaks, as `table: problem` lines.
@@ -107,6 +112,8 @@ async fn every_tenant_table_has_tenant_keys_and_forced_rls() {
         "staff_users",
         "regions",
         "region_countries",
+        "region_payment_providers",
+        "inventory_levels",
     ] {
         assert!(
             tables.iter().any(|t| t == expected),

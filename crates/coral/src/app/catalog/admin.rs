@@ -503,9 +503,10 @@ pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: ProductIn) -> R
 
 /// Deletes a product. Copies of it in subscribers' catalogs are unpublished and unlinked.
 pub async fn delete(app: &App, ctx: &TenantCtx, id: &str) -> Result<()> {
-    let mut x = app
-        .platform
-        .cross_tenant(ctx.db.begin().await?, "master catalog: withdraw a deleted source product");
+    let mut x = app.platform.cross_tenant(
+        ctx.db.begin().await?,
+        "master catalog: withdraw a deleted source product",
+    );
     let me = &ctx.tenant.id;
     let found = links::links_to_products(x.links().await?, me.as_str(), &[id.to_owned()]).await?;
     let touched = mirror::withdraw(&mut x, &found).await?;

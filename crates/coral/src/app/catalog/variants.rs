@@ -24,7 +24,10 @@ pub async fn create(app: &App, ctx: &TenantCtx, product_id: &str, input: Variant
         .pop()
         .ok_or_else(|| not_found(product_id))?;
     let chosen = input.options.clone().unwrap_or_default();
-    if let Some(extra) = chosen.keys().find(|k| !product.options.iter().any(|o| &o.row.title == *k)) {
+    if let Some(extra) = chosen
+        .keys()
+        .find(|k| !product.options.iter().any(|o| &o.row.title == *k))
+    {
         return Err(Error::invalid(format!("The product has no option '{extra}'")));
     }
     let mut value_ids = Vec::new();

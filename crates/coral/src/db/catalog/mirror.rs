@@ -107,13 +107,15 @@ pub async fn clear_skus(tx: &mut TenantTx, product_id: &str) -> Result<()> {
 }
 
 pub async fn update_option(tx: &mut TenantTx, id: &str, title: &str, rank: i32) -> Result<()> {
-    sqlx::query("UPDATE product_options SET title = $3, rank = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2")
-        .bind(tx.tenant_id().as_str().to_owned())
-        .bind(id)
-        .bind(title)
-        .bind(rank)
-        .execute(tx.conn())
-        .await?;
+    sqlx::query(
+        "UPDATE product_options SET title = $3, rank = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(id)
+    .bind(title)
+    .bind(rank)
+    .execute(tx.conn())
+    .await?;
     Ok(())
 }
 

@@ -85,9 +85,15 @@ pub async fn create_level(
     JsonBody(body): JsonBody<NewLevelIn>,
 ) -> Result<Json<Value>> {
     let stocked = quantity(body.stocked_quantity.unwrap_or(0))?;
-    Ok(one(
-        &inventory::set_level(&app, &actor.ctx, &id, &body.location_id, stocked, false).await?,
-    ))
+    Ok(one(&inventory::set_level(
+        &app,
+        &actor.ctx,
+        &id,
+        &body.location_id,
+        stocked,
+        false,
+    )
+    .await?))
 }
 
 fn quantity(q: i32) -> Result<i32> {
@@ -110,9 +116,15 @@ pub async fn update_level(
     JsonBody(body): JsonBody<LevelIn>,
 ) -> Result<Json<Value>> {
     let stocked = quantity(body.stocked_quantity)?;
-    Ok(one(
-        &inventory::set_level(&app, &actor.ctx, &id, &location_id, stocked, true).await?,
-    ))
+    Ok(one(&inventory::set_level(
+        &app,
+        &actor.ctx,
+        &id,
+        &location_id,
+        stocked,
+        true,
+    )
+    .await?))
 }
 
 #[utoipa::path(delete, path = "/admin/inventory-items/{id}/location-levels/{location_id}", tag = "admin",

@@ -6,9 +6,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::app::catalog::admin::{self, ProductIn, VariantIn};
-use crate::app::catalog::variants;
 use crate::app::catalog::model::Product;
 use crate::app::catalog::snapshot::Catalog;
+use crate::app::catalog::variants;
 use crate::core::Result;
 use crate::http::catalog_json;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};

@@ -8,14 +8,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::app::catalog::model::{assemble, Product};
 use crate::app::catalog::changed_tenant;
+use crate::app::catalog::model::{assemble, Product};
 use crate::app::App;
 use crate::core::ids::{new_id, TenantId};
 use crate::core::Result;
 use crate::db::catalog::mirror::{self, Content, Part};
-use crate::db::catalog::write::{self, LinkTable, ProductFields, VariantFields};
 use crate::db::catalog::read;
+use crate::db::catalog::write::{self, LinkTable, ProductFields, VariantFields};
 use crate::db::catalog_sources::{self as links, LinkRow};
 use crate::db::{CrossTenantTx, TenantTx};
 use crate::tenancy::TenantCtx;
@@ -118,13 +118,23 @@ pub async fn sync(
             out.push((sv.id.clone(), vid));
         }
         if let Some(o) = existing {
-            let gone: Vec<String> = o.values.iter().map(|v| v.id.clone()).filter(|v| !kept_values.contains(v)).collect();
+            let gone: Vec<String> = o
+                .values
+                .iter()
+                .map(|v| v.id.clone())
+                .filter(|v| !kept_values.contains(v))
+                .collect();
             mirror::delete_parts(tx, Part::OptionValues, &gone).await?;
         }
         kept_options.insert(cid.clone());
         out.push((so.row.id.clone(), cid));
     }
-    let gone: Vec<String> = copy.options.iter().map(|o| o.row.id.clone()).filter(|o| !kept_options.contains(o)).collect();
+    let gone: Vec<String> = copy
+        .options
+        .iter()
+        .map(|o| o.row.id.clone())
+        .filter(|o| !kept_options.contains(o))
+        .collect();
     mirror::delete_parts(tx, Part::Options, &gone).await?;
 
     // SKUs are unique per tenant: the copy takes the source's unless the subscriber uses
@@ -199,18 +209,27 @@ pub async fn propagate(x: &mut CrossTenantTx, source: &TenantId, product_ids: &[
         .collect();
     let mut touched = Vec::new();
     for link in &found {
-        let Some(src) = sources.get(&link.source_product_id) else { continue };
-        let map: HashMap<String, String> = links::items(x.links().await?, &link.subscriber_tenant_id, &link.copy_product_id)
-            .await?
-            .into_iter()
-            .collect();
+        let Some(src) = sources.get(&link.source_product_id) else {
+            continue;
+        };
+        let map: HashMap<String, String> =
+            links::items(x.links().await?, &link.subscriber_tenant_id, &link.copy_product_id)
+                .await?
+                .into_iter()
+                .collect();
         let subscriber = TenantId::from_trusted(link.subscriber_tenant_id.clone());
         let tx = x.tenant(&subscriber).await?;
         let Some(copy) = load(tx, std::slice::from_ref(&link.copy_product_id)).await?.pop() else {
             continue;
         };
         let items = sync(tx, src, &copy, &map).await?;
-        links::replace_items(x.links().await?, &link.subscriber_tenant_id, &link.copy_product_id, &items).await?;
+        links::replace_items(
+            x.links().await?,
+            &link.subscriber_tenant_id,
+            &link.copy_product_id,
+            &items,
+        )
+        .await?;
         if !touched.contains(&subscriber) {
             touched.push(subscriber);
         }

@@ -197,7 +197,9 @@ pub async fn revoke(app: &App, ctx: &TenantCtx, id: &str, store: &str) -> Result
     let found = links::links_of_source(x.links().await?, &source.id, Some(&subscriber)).await?;
     let touched = mirror::withdraw(&mut x, &found).await?;
     if !links::revoke(x.links().await?, &source.id, &subscriber).await? {
-        return Err(Error::not_found(format!("Catalog source {id} is not granted to '{store}'")));
+        return Err(Error::not_found(format!(
+            "Catalog source {id} is not granted to '{store}'"
+        )));
     }
     let v = view(app, ctx, &mut x, source).await?;
     x.commit().await?;

@@ -61,11 +61,12 @@ pub async fn products(
         .platform
         .cross_tenant(ctx.db.begin().await?, "master catalog: browse source");
     let source = granted_source(&mut x, ctx, source_id).await?;
-    let copies: HashMap<String, String> = links::links_of_source(x.links().await?, source_id, Some(ctx.tenant.id.as_str()))
-        .await?
-        .into_iter()
-        .map(|l| (l.source_product_id, l.copy_product_id))
-        .collect();
+    let copies: HashMap<String, String> =
+        links::links_of_source(x.links().await?, source_id, Some(ctx.tenant.id.as_str()))
+            .await?
+            .into_iter()
+            .map(|l| (l.source_product_id, l.copy_product_id))
+            .collect();
     let tx = x.tenant(&TenantId::from_trusted(source.tenant_id)).await?;
     let ids = repo::published_ids(tx).await?;
     let count = ids.len() as i64;
@@ -184,7 +185,11 @@ pub async fn unsubscribe(app: &App, ctx: &TenantCtx, source_id: &str, product_id
         .await?
         .into_iter()
         .find(|l| l.source_product_id == product_id || l.copy_product_id == product_id)
-        .ok_or_else(|| Error::not_found(format!("No subscription to product {product_id} in catalog source {source_id}")))?;
+        .ok_or_else(|| {
+            Error::not_found(format!(
+                "No subscription to product {product_id} in catalog source {source_id}"
+            ))
+        })?;
     mirror::withdraw(&mut x, &[link]).await?;
     x.commit().await?;
     changed(app, ctx).await
