@@ -1,9 +1,15 @@
 //! `coral serve --demo`: two demo stores, `acme` and `globex`, with what Coral can do so
 //! far, created if missing. Re-running completes a store a previous run left unfinished.
+//! Each store keeps stock in two locations; `acme` publishes its catalog as a source
+//! granted to `globex`, which carries two of acme's products as linked copies.
 
 use crate::app::auth;
 use crate::app::catalog::admin::{self as catalog, IdRef, ImageIn, OptionIn, PriceIn, ProductIn, TagRef, VariantIn};
+use crate::app::catalog::sources::subscriptions::{self, SubscribeIn};
+use crate::app::catalog::sources::{self, PublishIn};
 use crate::app::catalog::taxonomy::{self, CategoryIn, CollectionIn};
+use crate::app::catalog::variants;
+use crate::app::inventory::{self, AddressIn, LocationIn};
 use crate::app::platform::{self, CreateTenant, NewAdmin};
 use crate::app::App;
 use crate::core::settings::{Branding, TenantSettings};
@@ -31,6 +37,8 @@ struct Spec {
     country: &'static str,
     color: &'static str,
     regions: &'static [(&'static str, &'static str, &'static [&'static str])],
+    /// A second stock location: (name, city, country).
+    store: (&'static str, &'static str, &'static str),
 }
 
 const SPECS: &[Spec] = &[
@@ -52,6 +60,7 @@ const SPECS: &[Spec] = &[
             ("Europe", "eur", &["de", "es", "fr", "it", "nl"]),
             ("North America", "usd", &["ca", "us"]),
         ],
+        store: ("Lyon Store", "Lyon", "fr"),
     },
     Spec {
         products: &[
@@ -69,6 +78,7 @@ const SPECS: &[Spec] = &[
             ("United Kingdom", "gbp", &["gb"]),
             ("Nordics", "sek", &["dk", "no", "se"]),
         ],
+        store: ("Manchester Depot", "Manchester", "gb"),
     },
 ];
 
@@ -132,13 +142,12 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
             demo_customer(&mut tx, spec.handle).await?;
         }
         tx.commit().await?;
-        let ctx = crate::tenancy::TenantCtx {
-            sales_channel_ids: tenant.default_sales_channel_id.iter().cloned().collect(),
-            tenant: tenant.clone(),
-            db,
-        };
+        let ctx = ctx_of(tenant.clone(), db);
         if catalog::list(&ctx, None, 1, 0).await?.1 == 0 {
             seed_catalog(app, &ctx, spec).await?;
+        }
+        if inventory::locations(&ctx, 1, 0).await?.1 < 2 {
+            seed_second_location(app, &ctx, spec).await?;
         }
         out.push(DemoTenant {
             handle: spec.handle,
@@ -149,6 +158,7 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
             domain,
         });
     }
+    seed_franchise(app).await?;
     Ok(out)
 }
 
@@ -177,6 +187,99 @@ async fn demo_customer(tx: &mut TenantTx, handle: &str) -> Result<()> {
     let hash = auth::hash_password(DEMO_PASSWORD).await?;
     let identity = customers::insert_identity(tx, &email, &hash).await?;
     customers::link_identity(tx, &identity, &customer).await
+}
+
+fn ctx_of(tenant: std::sync::Arc<crate::tenancy::Tenant>, db: crate::db::TenantDb) -> crate::tenancy::TenantCtx {
+    crate::tenancy::TenantCtx {
+        sales_channel_ids: tenant.default_sales_channel_id.iter().cloned().collect(),
+        tenant,
+        db,
+    }
+}
+
+async fn demo_ctx(app: &App, handle: &str) -> Result<crate::tenancy::TenantCtx> {
+    let tenant = app
+        .directory
+        .by_id_or_handle(handle)
+        .ok_or_else(|| Error::Internal(anyhow::anyhow!("demo tenant {handle} vanished")))?;
+    let db = app.directory.tenant_db(&tenant).await?;
+    Ok(ctx_of(tenant, db))
+}
+
+/// A shop next to the warehouse, holding 10 of each of the first product's variants.
+async fn seed_second_location(app: &App, ctx: &crate::tenancy::TenantCtx, spec: &Spec) -> Result<()> {
+    let (name, city, country) = spec.store;
+    let location = inventory::save_location(
+        ctx,
+        None,
+        LocationIn {
+            name: Some(name.into()),
+            address: Some(AddressIn {
+                address_1: "1 High Street".into(),
+                address_2: None,
+                company: Some(spec.name.into()),
+                city: Some(city.into()),
+                country_code: country.into(),
+                phone: None,
+                province: None,
+                postal_code: None,
+            }),
+            metadata: None,
+        },
+    )
+    .await?;
+    for item in inventory::items(ctx, None, 3, 0).await?.0 {
+        inventory::set_level(app, ctx, &item.row.id, &location.id, 10, false).await?;
+    }
+    Ok(())
+}
+
+/// acme is a catalog source granted to globex; globex carries two acme products, priced
+/// in its own currencies and published.
+async fn seed_franchise(app: &App) -> Result<()> {
+    let (acme, globex) = (demo_ctx(app, "acme").await?, demo_ctx(app, "globex").await?);
+    let source = sources::publish(
+        app,
+        &acme,
+        PublishIn {
+            subscribers: Some(vec!["globex".into()]),
+        },
+    )
+    .await?;
+    if !subscriptions::list(app, &globex, &source.id).await?.is_empty() {
+        return Ok(());
+    }
+    let offered = subscriptions::products(app, &globex, &source.id, 2, 0).await?.0;
+    let input = SubscribeIn {
+        product_ids: Some(offered.iter().map(|(p, _)| p.row.id.clone()).collect()),
+        all: None,
+    };
+    let regions = crate::app::regions::list(&globex, 10, 0).await?.0;
+    for sub in subscriptions::subscribe(app, &globex, &source.id, input).await? {
+        let copy = catalog::get(&globex, &sub.product_id).await?;
+        for v in &copy.variants {
+            let prices = regions
+                .iter()
+                .map(|r| PriceIn {
+                    currency_code: r.currency_code.clone(),
+                    amount: rust_decimal::Decimal::new(if r.currency_code == "sek" { 39900 } else { 2900 }, 2),
+                    region_id: None,
+                })
+                .collect();
+            let input = VariantIn {
+                prices: Some(prices),
+                inventory_quantity: Some(12),
+                ..Default::default()
+            };
+            variants::update(app, &globex, &sub.product_id, &v.row.id, input).await?;
+        }
+        let publish = ProductIn {
+            status: Some("published".into()),
+            ..Default::default()
+        };
+        catalog::update(app, &globex, &sub.product_id, publish).await?;
+    }
+    Ok(())
 }
 
 /// Collections, a category tree and products with S/M/L variants, priced in every region

@@ -5,8 +5,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::catalog::shirt;
-use crate::harness::Admin;
 use crate::compat::assert_shape;
+use crate::harness::Admin;
 use crate::harness::TestApp;
 
 fn ids(v: &Value, key: &str) -> Vec<String> {

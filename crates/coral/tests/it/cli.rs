@@ -195,6 +195,21 @@ async fn serve_demo_runs_on_the_managed_postgres_and_stops_it() {
     .await;
     assert_eq!(names(&acme), vec!["Europe", "North America"]);
     assert_eq!(names(&globex), vec!["United Kingdom", "Nordics"]);
+    // globex carries two of acme's products (the master catalog), priced in pounds.
+    let (_, products) = send(
+        client
+            .get(format!("{url}/store/products?limit=50&country_code=gb"))
+            .header("x-publishable-api-key", &keys[1]),
+    )
+    .await;
+    assert_eq!(products["count"], 6, "{products}");
+    let tee = products["products"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["title"] == "Trail Runner Tee")
+        .expect("acme's tee in globex's store");
+    assert_eq!(tee["variants"][0]["calculated_price"]["currency_code"], "gbp");
     stop(&mut child);
     assert!(!base.join("pg/data/postmaster.pid").exists(), "postgres was stopped");
 
