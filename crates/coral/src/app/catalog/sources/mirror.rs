@@ -91,10 +91,10 @@ pub async fn sync(
     let mut value_ids: HashMap<&str, String> = HashMap::new();
     let mut kept_options = HashSet::new();
     for so in &source.options {
-        let existing = map
+        let copy_option = map
             .get(&so.row.id)
             .and_then(|cid| copy.options.iter().find(|o| &o.row.id == cid));
-        let cid = match existing {
+        let cid = match copy_option {
             Some(o) => {
                 mirror::update_option(tx, &o.row.id, &so.row.title, so.row.rank).await?;
                 o.row.id.clone()
@@ -105,7 +105,7 @@ pub async fn sync(
         for sv in &so.values {
             let existing = map
                 .get(&sv.id)
-                .and_then(|vid| existing.and_then(|o| o.values.iter().find(|v| &v.id == vid)));
+                .and_then(|vid| copy_option.and_then(|o| o.values.iter().find(|v| &v.id == vid)));
             let vid = match existing {
                 Some(v) => {
                     mirror::update_option_value(tx, &v.id, &sv.value, sv.rank).await?;
@@ -117,7 +117,7 @@ pub async fn sync(
             value_ids.insert(&sv.id, vid.clone());
             out.push((sv.id.clone(), vid));
         }
-        if let Some(o) = existing {
+        if let Some(o) = copy_option {
             let gone: Vec<String> = o
                 .values
                 .iter()
@@ -159,7 +159,7 @@ pub async fn sync(
             variant_rank: r.variant_rank,
             thumbnail: r.thumbnail.clone(),
             // The subscriber's own inventory policy and metadata.
-            allow_backorder: existing.map_or(false, |v| v.row.allow_backorder),
+            allow_backorder: existing.is_some_and(|v| v.row.allow_backorder),
             manage_inventory: existing.map_or(r.manage_inventory, |v| v.row.manage_inventory),
             metadata: existing.and_then(|v| v.row.metadata.clone().map(|m| m.0)),
         };

@@ -68,7 +68,7 @@ fn store_ref(app: &App, id: &str) -> StoreRef {
     }
 }
 
-pub(crate) fn not_found(id: &str) -> Error {
+fn not_found(id: &str) -> Error {
     Error::not_found(format!("Catalog source with id: {id} was not found"))
 }
 

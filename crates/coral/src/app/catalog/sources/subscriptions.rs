@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::app::catalog::changed;
 use crate::app::catalog::model::Product;
-use crate::app::catalog::sources::{granted_source, mirror, not_found};
+use crate::app::catalog::sources::{granted_source, mirror};
 use crate::app::App;
 use crate::core::ids::TenantId;
 use crate::core::{Error, Result};
@@ -178,9 +178,7 @@ pub async fn unsubscribe(app: &App, ctx: &TenantCtx, source_id: &str, product_id
     let mut x = app
         .platform
         .cross_tenant(ctx.db.begin().await?, "master catalog: unsubscribe");
-    granted_source(&mut x, ctx, source_id)
-        .await
-        .map_err(|_| not_found(source_id))?;
+    granted_source(&mut x, ctx, source_id).await?;
     let link = links::links_of_source(x.links().await?, source_id, Some(ctx.tenant.id.as_str()))
         .await?
         .into_iter()
