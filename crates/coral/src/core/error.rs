@@ -80,6 +80,10 @@ const UNIQUE_MESSAGES: &[(&str, &str)] = &[
         "prices_variant_currency_region_key",
         "A variant can have only one price per currency and region",
     ),
+    (
+        "catalog_links_source_product_key",
+        "This store is already subscribed to that product",
+    ),
 ];
 
 impl From<sqlx::Error> for Error {
