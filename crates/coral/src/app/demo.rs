@@ -9,13 +9,15 @@ use crate::app::catalog::sources::subscriptions::{self, SubscribeIn};
 use crate::app::catalog::sources::{self, PublishIn};
 use crate::app::catalog::taxonomy::{self, CategoryIn, CollectionIn};
 use crate::app::catalog::variants;
+use crate::app::checkout::providers;
 use crate::app::inventory::{self, AddressIn, LocationIn};
 use crate::app::platform::{self, CreateTenant, NewAdmin};
 use crate::app::App;
+use crate::core::ids::new_id;
 use crate::core::settings::{Branding, TenantSettings};
 use crate::core::{Error, Result};
 use crate::db::customers::{self, Profile};
-use crate::db::regions;
+use crate::db::regions::{self, RegionFields};
 use crate::db::shipping::{self, ShippingOptionFields};
 use crate::db::TenantTx;
 
@@ -129,8 +131,17 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
         let mut tx = db.begin().await?;
         if regions::list(&mut tx, 1, 0).await?.1 == 0 {
             for (name, currency, countries) in spec.regions {
-                let countries: Vec<String> = countries.iter().map(|c| (*c).to_owned()).collect();
-                let region = regions::insert(&mut tx, name, currency, &countries).await?;
+                let region = new_id("reg");
+                let fields = RegionFields {
+                    name: (*name).to_owned(),
+                    currency_code: (*currency).to_owned(),
+                    automatic_taxes: true,
+                    metadata: None,
+                    countries: countries.iter().map(|c| ((*c).to_owned(), vat(c))).collect(),
+                    // NMI is offered only where a key is set (NMI_SECURITY_KEY or the store's secret).
+                    payment_providers: vec![providers::SYSTEM.into(), providers::NMI.into()],
+                };
+                regions::save(&mut tx, &region, &fields, true).await?;
                 for (option, code, amount) in [
                     ("Standard Shipping", "standard", "4.95"),
                     ("Express Shipping", "express", "14.95"),
@@ -160,6 +171,18 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
     }
     seed_franchise(app).await?;
     Ok(out)
+}
+
+/// Standard VAT of the demo's European countries (percent); none elsewhere.
+fn vat(country: &str) -> rust_decimal::Decimal {
+    let rate = match country {
+        "de" => 19,
+        "fr" | "gb" => 20,
+        "es" | "nl" => 21,
+        "it" => 22,
+        _ => 0,
+    };
+    rate.into()
 }
 
 pub fn flat_option(region_id: &str, name: &str, code: &str, amount: rust_decimal::Decimal) -> ShippingOptionFields {

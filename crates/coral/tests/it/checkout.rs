@@ -54,7 +54,7 @@ impl<'a> Shop<'a> {
 }
 
 /// A store selling one shirt (S/M/L at 10/12/14 EUR, `stock` each) with flat shipping
-/// of 10 EUR and 20 % tax in France. Answers (tenant, variant S id, shipping option id).
+/// of 10 EUR, 20 % tax in France, and both payment providers enabled in its region. Answers (tenant, variant S id, shipping option id).
 pub async fn store(app: &TestApp, handle: &str, stock: i64) -> (TestTenant, String, String) {
     let t = app.tenant(handle).await;
     let admin = Admin::of(app, &t).await;
@@ -90,19 +90,22 @@ pub async fn store(app: &TestApp, handle: &str, stock: i64) -> (TestTenant, Stri
                    "type": {"code": "standard", "label": "Standard", "description": "Ship in 2-3 days."}}),
         )
         .await;
-    let mut conn = app.owner_conn().await;
-    sqlx::query("UPDATE region_countries SET tax_rate = 20 WHERE tenant_id = $1 AND country_code = 'fr'")
-        .bind(&t.id)
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    sqlx::query(
-        "UPDATE stock_locations SET address = '{\"city\": \"Paris\", \"country_code\": \"FR\"}' WHERE tenant_id = $1",
-    )
-    .bind(&t.id)
-    .execute(&mut conn)
-    .await
-    .unwrap();
+    admin
+        .ok(
+            Method::POST,
+            &format!("/admin/regions/{region}"),
+            json!({"tax_rates": {"fr": 20}, "payment_providers": ["pp_system_default", "pp_nmi_nmi"]}),
+        )
+        .await;
+    let locations = admin.ok(Method::GET, "/admin/stock-locations", json!(null)).await;
+    let location = locations["stock_locations"][0]["id"].as_str().unwrap();
+    admin
+        .ok(
+            Method::POST,
+            &format!("/admin/stock-locations/{location}"),
+            json!({"address": {"address_1": "1 Quai de la Gare", "city": "Paris", "country_code": "FR"}}),
+        )
+        .await;
     (t, variant, so["shipping_option"]["id"].as_str().unwrap().to_owned())
 }
 
@@ -683,8 +686,15 @@ async fn carts_reprice_and_lines_change() {
         .await;
     assert_eq!(cart["cart"]["item_subtotal"], 10);
     // A second region in USD, where the shirt has no price: the change is refused.
-    let usd = app.add_region(&t, "America", "usd", &["us"]).await;
-    app.app.catalogs.invalidate(None); // regions are written behind the API's back here
+    let admin = Admin::of(&app, &t).await;
+    let usd = admin
+        .ok(
+            Method::POST,
+            "/admin/regions",
+            json!({"name": "America", "currency_code": "usd", "countries": ["us"]}),
+        )
+        .await;
+    let usd = usd["region"]["id"].as_str().unwrap();
     let (s, v) = shop
         .call(
             Method::POST,

@@ -11,16 +11,22 @@ use crate::db::payments::{self, CollectionRow};
 use crate::db::TenantTx;
 use crate::tenancy::TenantCtx;
 
-/// The providers enabled in a region. Every region offers the system provider; NMI is
-/// offered where the tenant or the platform has an NMI key.
+/// The providers a region offers: those its admin enabled (`payment_providers`) that
+/// Coral knows and can use — NMI only where the tenant or the platform has a key.
 pub async fn for_region(app: &App, ctx: &TenantCtx, region_id: &str) -> Result<Vec<&'static str>> {
     let catalog = app.catalogs.get(ctx).await?;
-    if catalog.region(region_id).is_none() {
-        return Err(Error::not_found(format!("Region with id: {region_id} was not found")));
-    }
-    let mut list = vec![providers::SYSTEM];
-    if providers::nmi_configured(app, ctx).await? {
-        list.push(providers::NMI);
+    let region = catalog
+        .region(region_id)
+        .ok_or_else(|| Error::not_found(format!("Region with id: {region_id} was not found")))?;
+    let mut list = Vec::new();
+    for id in providers::ALL {
+        if !region.payment_providers.iter().any(|p| p == id) {
+            continue;
+        }
+        if *id == providers::NMI && !providers::nmi_configured(app, ctx).await? {
+            continue;
+        }
+        list.push(*id);
     }
     Ok(list)
 }
