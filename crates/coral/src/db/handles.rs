@@ -32,6 +32,26 @@ impl TenantDb {
         let tx = self.pool.begin().await?;
         TenantTx::enter(tx, self.tenant_id.clone()).await
     }
+
+    /// Like `begin`, but the commit does not wait for the WAL flush
+    /// (`synchronous_commit = off` for this transaction): a crash may lose the last
+    /// fraction of a second of such writes, never corrupt them. For cart edits, whose
+    /// commits were most of checkout's WAL waits (BENCHMARKS.md); never for orders or
+    /// payments. A later durable commit (placing the order) flushes them too.
+    pub async fn begin_relaxed(&self) -> Result<TenantTx> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "SELECT set_config('role', 'coral_app', true), set_config('coral.tenant_id', $1, true), \
+             set_config('synchronous_commit', 'off', true)",
+        )
+        .bind(self.tenant_id.as_str())
+        .execute(&mut *tx)
+        .await?;
+        Ok(TenantTx {
+            tx,
+            tenant_id: self.tenant_id.clone(),
+        })
+    }
 }
 
 /// An open tenant-scoped transaction. Dropped without `commit`, it rolls back.

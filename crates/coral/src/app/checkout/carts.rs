@@ -93,7 +93,7 @@ async fn write<F>(app: &App, ctx: &TenantCtx, id: &str, change: F) -> Result<Car
 where
     F: for<'t> AsyncFnOnce(&'t mut TenantTx, Cart, Arc<Catalog>) -> Result<()>,
 {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = ctx.db.begin_relaxed().await?;
     if !carts::lock(&mut tx, id).await? {
         return Err(Error::not_found(format!("Cart with id '{id}' not found")));
     }
@@ -226,7 +226,7 @@ pub async fn create(app: &App, ctx: &TenantCtx, customer: Option<&str>, input: C
             )));
         }
     }
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = ctx.db.begin_relaxed().await?;
     let mut f = CartFields {
         region_id: region.id.clone(),
         currency_code: region.currency_code.clone(),

@@ -45,7 +45,7 @@ pub struct PaymentCollectionIn {
 
 /// The cart's payment collection, created on first call, for the cart's current total.
 pub async fn create_collection(app: &App, ctx: &TenantCtx, input: PaymentCollectionIn) -> Result<CollectionRow> {
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = ctx.db.begin_relaxed().await?;
     if !crate::db::carts::lock(&mut tx, &input.cart_id).await? {
         return Err(Error::not_found(format!("Cart with id '{}' not found", input.cart_id)));
     }
@@ -83,7 +83,7 @@ pub async fn create_session(
     input: SessionIn,
 ) -> Result<CollectionRow> {
     providers::check_known(&input.provider_id)?;
-    let mut tx = ctx.db.begin().await?;
+    let mut tx = ctx.db.begin_relaxed().await?;
     let cart_id = payments::cart_of(&mut tx, collection_id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Payment collection with id: {collection_id} was not found")))?;
