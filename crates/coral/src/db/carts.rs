@@ -118,14 +118,19 @@ pub async fn load(tx: &mut TenantTx, id: &str) -> Result<Option<CartRow>> {
 }
 
 /// Locks the cart row until the transaction ends, so writes to one cart (and its
-/// completion) happen one at a time. `false` when there is no such cart.
-pub async fn lock(tx: &mut TenantTx, id: &str) -> Result<bool> {
+/// completion) happen one at a time, then loads it. Two statements on purpose: a
+/// `FOR UPDATE` that waited for another transaction sees that transaction's row but not,
+/// in its subqueries, the rows it added (e.g. the order of a concurrent completion).
+pub async fn load_locked(tx: &mut TenantTx, id: &str) -> Result<Option<CartRow>> {
     let found: Option<i32> = sqlx::query_scalar("SELECT 1 FROM carts WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
         .bind(tx.tenant_id().as_str().to_owned())
         .bind(id)
         .fetch_optional(tx.conn())
         .await?;
-    Ok(found.is_some())
+    match found {
+        Some(_) => load(tx, id).await,
+        None => Ok(None),
+    }
 }
 
 pub async fn insert(tx: &mut TenantTx, f: &CartFields) -> Result<String> {

@@ -254,14 +254,15 @@ pub async fn record(
 }
 
 /// Marks the collection authorised for `amount` (at cart completion).
-pub async fn authorize_collection(tx: &mut TenantTx, id: &str, amount: Decimal) -> Result<()> {
+pub async fn authorize_collection(tx: &mut TenantTx, id: &str, currency: &str, amount: Decimal) -> Result<()> {
     sqlx::query(
-        "UPDATE payment_collections SET status = 'authorized', authorized_amount = $3, updated_at = now() \
-         WHERE tenant_id = $1 AND id = $2",
+        "UPDATE payment_collections SET status = 'authorized', amount = $3, authorized_amount = $3, \
+         currency_code = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2",
     )
     .bind(tx.tenant_id().as_str().to_owned())
     .bind(id)
     .bind(amount)
+    .bind(currency)
     .execute(tx.conn())
     .await?;
     Ok(())

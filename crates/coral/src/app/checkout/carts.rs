@@ -57,17 +57,29 @@ pub fn shipping_lines(row: &CartRow) -> Vec<Line> {
         .collect()
 }
 
+fn no_cart(id: &str) -> Error {
+    Error::not_found(format!("Cart with id '{id}' not found"))
+}
+
 /// Loads cart `id` and computes its totals; 404 in Medusa's words when there is none.
 pub async fn load(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, id: &str) -> Result<Cart> {
-    let row = carts::load(tx, id)
-        .await?
-        .ok_or_else(|| Error::not_found(format!("Cart with id '{id}' not found")))?;
+    let row = carts::load(tx, id).await?.ok_or_else(|| no_cart(id))?;
+    view(app, ctx, tx, row).await
+}
+
+/// `load`, locking the cart row until the transaction ends.
+pub async fn lock(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, id: &str) -> Result<Cart> {
+    let row = carts::load_locked(tx, id).await?.ok_or_else(|| no_cart(id))?;
+    view(app, ctx, tx, row).await
+}
+
+async fn view(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, row: CartRow) -> Result<Cart> {
     let catalog = app.catalogs.get(ctx).await?;
     let region = match catalog.region(&row.region_id) {
         Some(r) => r.clone(),
         None => regions::get(tx, &row.region_id)
             .await?
-            .ok_or_else(|| Error::Internal(anyhow::anyhow!("cart {id} has no region")))?,
+            .ok_or_else(|| Error::Internal(anyhow::anyhow!("cart {} has no region", row.id)))?,
     };
     let digits = row.decimal_digits.max(0) as u32;
     let items = item_lines(&row);
@@ -94,10 +106,7 @@ where
     F: for<'t> AsyncFnOnce(&'t mut TenantTx, Cart, Arc<Catalog>) -> Result<()>,
 {
     let mut tx = ctx.db.begin_relaxed().await?;
-    if !carts::lock(&mut tx, id).await? {
-        return Err(Error::not_found(format!("Cart with id '{id}' not found")));
-    }
-    let cart = load(app, ctx, &mut tx, id).await?;
+    let cart = lock(app, ctx, &mut tx, id).await?;
     if cart.row.completed_at.is_some() {
         return Err(Error::invalid(format!("Cart {id} is already completed.")));
     }

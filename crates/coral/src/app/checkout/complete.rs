@@ -36,10 +36,7 @@ pub enum Completion {
 
 pub async fn complete(app: &Arc<App>, ctx: &TenantCtx, cart_id: &str) -> Result<Completion> {
     let mut tx = ctx.db.begin().await?;
-    if !cart_rows::lock(&mut tx, cart_id).await? {
-        return Err(Error::not_found(format!("Cart with id '{cart_id}' not found")));
-    }
-    let cart = carts::load(app, ctx, &mut tx, cart_id).await?;
+    let cart = carts::lock(app, ctx, &mut tx, cart_id).await?;
     if let Some(order_id) = &cart.row.order_id {
         return Ok(Completion::Order(order_id.clone()));
     }
@@ -159,8 +156,7 @@ async fn record(
     )
     .await?;
     payments::set_session_status(&mut tx, &session.id, "authorized").await?;
-    payments::set_amount(&mut tx, collection_id, &row.currency_code, amount).await?;
-    payments::authorize_collection(&mut tx, collection_id, amount).await?;
+    payments::authorize_collection(&mut tx, collection_id, &row.currency_code, amount).await?;
     for item in &row.items.0 {
         let new = orders::NewItem {
             variant_id: &item.variant_id,

@@ -46,10 +46,7 @@ pub struct PaymentCollectionIn {
 /// The cart's payment collection, created on first call, for the cart's current total.
 pub async fn create_collection(app: &App, ctx: &TenantCtx, input: PaymentCollectionIn) -> Result<CollectionRow> {
     let mut tx = ctx.db.begin_relaxed().await?;
-    if !crate::db::carts::lock(&mut tx, &input.cart_id).await? {
-        return Err(Error::not_found(format!("Cart with id '{}' not found", input.cart_id)));
-    }
-    let cart = carts::load(app, ctx, &mut tx, &input.cart_id).await?;
+    let cart = carts::lock(app, ctx, &mut tx, &input.cart_id).await?;
     if cart.row.completed_at.is_some() {
         return Err(Error::invalid(format!("Cart {} is already completed.", cart.row.id)));
     }
@@ -87,8 +84,7 @@ pub async fn create_session(
     let cart_id = payments::cart_of(&mut tx, collection_id)
         .await?
         .ok_or_else(|| Error::not_found(format!("Payment collection with id: {collection_id} was not found")))?;
-    crate::db::carts::lock(&mut tx, &cart_id).await?;
-    let cart = carts::load(app, ctx, &mut tx, &cart_id).await?;
+    let cart = carts::lock(app, ctx, &mut tx, &cart_id).await?;
     if cart.row.completed_at.is_some() {
         return Err(Error::invalid(format!("Cart {cart_id} is already completed.")));
     }
