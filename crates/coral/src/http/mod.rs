@@ -70,6 +70,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(store::currencies::list))
         .routes(routes!(store::currencies::get))
         .routes(routes!(store::tenant::get))
+        .routes(routes!(store::tenant::locales))
         .routes(routes!(store::products::list))
         .routes(routes!(store::products::get))
         .routes(routes!(store::catalog::collections))

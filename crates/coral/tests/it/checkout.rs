@@ -536,6 +536,11 @@ async fn customers_register_sign_in_and_see_their_orders_in_their_store_only() {
     assert_eq!(s, StatusCode::OK);
     let (s, _) = guest.call(Method::GET, "/store/customers/me", None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED, "a guest gets 401, never a 5xx");
+    let locales = guest.ok(Method::GET, "/store/locales", None).await;
+    assert_eq!(
+        locales["locales"][0]["code"], "en-US",
+        "the starter asks on every page: {locales}"
+    );
 }
 
 #[tokio::test]

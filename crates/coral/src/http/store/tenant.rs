@@ -31,3 +31,39 @@ pub async fn get(Store(ctx): Store) -> Result<Json<Value>> {
         "features": t.settings.public_features,
     }})))
 }
+
+/// A locale's display name for the few Coral knows; the code itself otherwise.
+fn locale_name(code: &str) -> &str {
+    match code {
+        "en-US" => "English (United States)",
+        "en-GB" => "English (United Kingdom)",
+        "fr-FR" => "French (France)",
+        "de-DE" => "German (Germany)",
+        "es-ES" => "Spanish (Spain)",
+        "it-IT" => "Italian (Italy)",
+        "nl-NL" => "Dutch (Netherlands)",
+        other => other,
+    }
+}
+
+/// `GET /store/locales`: the store's locales, as Medusa answers (`{ locales: [{code, name}] }`).
+/// The Next.js starter calls it on every page.
+#[utoipa::path(get, path = "/store/locales", tag = "store",
+    responses((status = 200, description = "{ locales: [{ code, name }] }"),
+              (status = 400, description = "no store could be resolved")))]
+pub async fn locales(Store(ctx): Store) -> Result<Json<Value>> {
+    let t = &ctx.tenant;
+    let mut codes = vec![t.default_locale.as_str()];
+    codes.extend(
+        t.settings
+            .locales
+            .iter()
+            .map(String::as_str)
+            .filter(|l| *l != t.default_locale),
+    );
+    let list: Vec<Value> = codes
+        .into_iter()
+        .map(|c| json!({ "code": c, "name": locale_name(c) }))
+        .collect();
+    Ok(Json(json!({ "locales": list })))
+}
