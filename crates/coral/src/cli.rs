@@ -65,6 +65,12 @@ pub struct GlobalArgs {
         global = true
     )]
     pub nmi_url: String,
+    /// Plan of tenants created without one (`free`, `standard`, `enterprise` or your own).
+    #[arg(long, env = "CORAL_DEFAULT_PLAN", default_value = "standard", global = true)]
+    pub default_plan: String,
+    /// Platform-wide feature flags under every plan: `name` (on) or `name=false`, comma-separated.
+    #[arg(long, env = "CORAL_DEFAULT_FEATURES", default_value = "", global = true)]
+    pub default_features: String,
 }
 
 #[derive(Subcommand)]
@@ -94,6 +100,9 @@ pub enum Command {
         /// Where to write the publishable keys, one per line (for `coral-bench --keys-file`).
         #[arg(long, default_value = "bench-keys.txt")]
         keys_file: PathBuf,
+        /// Plan of new bench tenants; `enterprise` (no rate limits) measures the engine itself.
+        #[arg(long, default_value = "enterprise")]
+        plan: String,
     },
 }
 
@@ -125,6 +134,9 @@ pub enum TenantCommand {
         /// Placement (database) id; default the shared one.
         #[arg(long)]
         placement: Option<String>,
+        /// Plan id (`free`, `standard`, `enterprise`, …); default `CORAL_DEFAULT_PLAN`.
+        #[arg(long)]
+        plan: Option<String>,
         /// Email of the first staff user (tenant_admin).
         #[arg(long, requires = "admin_password")]
         admin_email: Option<String>,
@@ -176,6 +188,8 @@ impl GlobalArgs {
                 nmi_url: self.nmi_url.clone(),
                 nmi_security_key: env("NMI_SECURITY_KEY"),
             },
+            default_plan: self.default_plan.clone(),
+            default_features: crate::config::parse_features(&self.default_features)?,
         })
     }
 }
@@ -204,13 +218,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             tenants,
             products,
             keys_file,
+            plan,
         } => {
             let cfg = cli.global.config(default_listen)?;
             let storage = Storage::open(&cfg).await?;
             let result = async {
                 migrate::migrate_all(&storage.platform(), |_| {}).await?;
                 let app = App::build(cfg, storage.db.clone()).await?;
-                bench_seed(&app, tenants, products, &keys_file).await
+                bench_seed(&app, tenants, products, &plan, &keys_file).await
             }
             .await;
             storage.shutdown().await;
@@ -234,7 +249,13 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
 
 /// Seeds tenant after tenant with a progress bar. Ctrl-C stops between tenants' catalog
 /// transactions (an interrupted one rolls back); the keys seeded so far are written.
-async fn bench_seed(app: &App, tenants: usize, products: usize, keys_file: &std::path::Path) -> anyhow::Result<()> {
+async fn bench_seed(
+    app: &App,
+    tenants: usize,
+    products: usize,
+    plan: &str,
+    keys_file: &std::path::Path,
+) -> anyhow::Result<()> {
     let bar = indicatif::ProgressBar::new(tenants as u64);
     bar.set_style(indicatif::ProgressStyle::with_template(
         "{bar:40} {pos}/{len} tenants {elapsed} (eta {eta})",
@@ -245,7 +266,7 @@ async fn bench_seed(app: &App, tenants: usize, products: usize, keys_file: &std:
     for i in 1..=tenants {
         let handle = format!("bench-{i:04}");
         tokio::select! {
-            key = crate::app::bench_seed::tenant(app, &handle, products) => keys.push(key?),
+            key = crate::app::bench_seed::tenant(app, &handle, products, plan) => keys.push(key?),
             _ = &mut interrupted => {
                 bar.abandon_with_message("interrupted");
                 break;
@@ -272,6 +293,7 @@ async fn tenant(app: &App, cmd: TenantCommand) -> anyhow::Result<Value> {
             placement,
             admin_email,
             admin_password,
+            plan,
         } => {
             let admin = admin_email.zip(admin_password).map(|(email, password)| NewAdmin {
                 email,
@@ -293,6 +315,9 @@ async fn tenant(app: &App, cmd: TenantCommand) -> anyhow::Result<Value> {
                     allow_tenant_header: Some(allow_tenant_header),
                     placement_id: placement,
                     admin,
+                    plan_id: plan,
+                    overrides: None,
+                    detailed_metrics: None,
                 },
             )
             .await?;

@@ -1,5 +1,6 @@
 //! Runtime configuration: environment (through clap) plus secrets kept in the data dir.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
@@ -21,6 +22,10 @@ pub struct Config {
     /// Memory budget for per-tenant catalog snapshots; idle ones are evicted beyond it.
     pub catalog_cache_bytes: usize,
     pub payments: PaymentsConfig,
+    /// Plan of tenants created without one.
+    pub default_plan: String,
+    /// The platform layer of feature flags (below plan and tenant override).
+    pub default_features: BTreeMap<String, bool>,
     pub secrets: Secrets,
 }
 
@@ -40,6 +45,23 @@ impl std::fmt::Debug for PaymentsConfig {
             .field("nmi_security_key", &self.nmi_security_key.as_ref().map(|_| "***"))
             .finish()
     }
+}
+
+/// `CORAL_DEFAULT_FEATURES`: `reviews,wishlist=true,beta=false`.
+pub fn parse_features(s: &str) -> anyhow::Result<BTreeMap<String, bool>> {
+    let mut out = BTreeMap::new();
+    for item in s.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let (name, on) = match item.split_once('=') {
+            None => (item, true),
+            Some((n, "true")) => (n, true),
+            Some((n, "false")) => (n, false),
+            Some(_) => anyhow::bail!("CORAL_DEFAULT_FEATURES: '{item}' must be name, name=true or name=false"),
+        };
+        let name = name.trim().to_owned();
+        crate::core::plans::check_feature_names([&name]).map_err(|e| anyhow::anyhow!("CORAL_DEFAULT_FEATURES: {e}"))?;
+        out.insert(name, on);
+    }
+    Ok(out)
 }
 
 /// Secrets: from the environment when set, else generated once into the data dir.

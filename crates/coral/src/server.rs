@@ -112,6 +112,7 @@ pub async fn serve(cfg: Config, with_demo: bool) -> anyhow::Result<()> {
     );
     axum::serve(listener, router).with_graceful_shutdown(shutdown).await?;
     tracing::info!("shutting down");
+    crate::app::usage::flush(&app).await;
     storage.shutdown().await;
     Ok(())
 }

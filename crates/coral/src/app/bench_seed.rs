@@ -14,8 +14,9 @@ use crate::core::{Error, Result};
 use crate::db::{regions, shipping};
 use crate::tenancy::TenantCtx;
 
-/// Makes sure tenant `handle` exists with `products` products; returns its publishable key.
-pub async fn tenant(app: &App, handle: &str, products: usize) -> Result<String> {
+/// Makes sure tenant `handle` exists (created on `plan`) with `products` products; returns
+/// its publishable key.
+pub async fn tenant(app: &App, handle: &str, products: usize, plan: &str) -> Result<String> {
     if app.directory.by_id_or_handle(handle).is_none() {
         let input = CreateTenant {
             handle: handle.to_owned(),
@@ -28,6 +29,9 @@ pub async fn tenant(app: &App, handle: &str, products: usize) -> Result<String> 
             metadata: Some(serde_json::json!({ "bench": true })),
             allow_tenant_header: Some(true),
             placement_id: None,
+            plan_id: Some(plan.into()),
+            overrides: None,
+            detailed_metrics: None,
             admin: None,
         };
         platform::create_tenant(app, input).await?;

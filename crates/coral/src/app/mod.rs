@@ -10,10 +10,13 @@ pub mod customers;
 pub mod demo;
 pub mod inventory;
 pub mod orders;
+pub mod metrics;
+pub mod plans;
 pub mod platform;
 pub mod regions;
 pub mod secrets;
 pub mod staff;
+pub mod usage;
 
 use std::sync::Arc;
 
@@ -32,13 +35,14 @@ pub struct App {
     pub catalogs: Arc<catalog::snapshot::Catalogs>,
     pub sealer: secrets::Sealer,
     pub nmi: checkout::nmi::Nmi,
+    pub metrics: metrics::Metrics,
 }
 
 impl App {
-    /// Loads the tenant directory and starts listening for changes to it.
+    /// Loads the tenant directory, starts listening for changes to it and persisting usage.
     pub async fn build(config: Config, db: Arc<Database>) -> anyhow::Result<Arc<Self>> {
         let platform = PlatformDb::new(db);
-        let directory = Directory::load(platform.clone()).await?;
+        let directory = Directory::load(platform.clone(), config.default_features.clone()).await?;
         let catalogs = Arc::new(catalog::snapshot::Catalogs::new(config.catalog_cache_bytes));
         let hook = Arc::clone(&catalogs);
         directory.subscribe(
@@ -53,7 +57,7 @@ impl App {
             }),
         );
         directory.spawn_listener();
-        Ok(Arc::new(Self {
+        let app = Arc::new(Self {
             resolution: ResolutionConfig {
                 base_domain: config.base_domain.clone(),
                 single_tenant: config.single_tenant,
@@ -65,6 +69,9 @@ impl App {
             platform,
             directory,
             catalogs,
-        }))
+            metrics: metrics::Metrics::new(),
+        });
+        usage::spawn_flusher(&app);
+        Ok(app)
     }
 }

@@ -7,12 +7,14 @@ use sqlx::types::Json;
 
 use crate::app::{auth, App};
 use crate::core::ids::TenantId;
+use crate::core::plans::{check_feature_names, Overrides, Plan};
 use crate::core::names::{parse_country, parse_currency, parse_domain, parse_email, parse_locale, Handle};
 use crate::core::settings::TenantSettings;
 use crate::core::{Error, Result};
 use crate::db::api_keys::{self, NewKey};
 use crate::db::tenants::{self, TenantRow};
 use crate::db::{migrate, placements, staff, TenantTx, SHARED_PLACEMENT};
+use crate::tenancy::quota::{self, Quota};
 use crate::tenancy::TenantStatus;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -37,6 +39,12 @@ pub struct CreateTenant {
     pub placement_id: Option<String>,
     /// The first staff user, a `tenant_admin`.
     pub admin: Option<NewAdmin>,
+    /// Default: `CORAL_DEFAULT_PLAN`.
+    pub plan_id: Option<String>,
+    /// Limits and feature flags that win over the plan's.
+    pub overrides: Option<Overrides>,
+    /// Give this tenant its own series in `/metrics`.
+    pub detailed_metrics: Option<bool>,
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -61,6 +69,11 @@ pub struct UpdateTenant {
     pub settings: Option<TenantSettings>,
     pub metadata: Option<Value>,
     pub allow_tenant_header: Option<bool>,
+    /// Moves the tenant to another plan.
+    pub plan_id: Option<String>,
+    /// Replaces the tenant's overrides of its plan's limits and flags.
+    pub overrides: Option<Overrides>,
+    pub detailed_metrics: Option<bool>,
 }
 
 /// What provisioning created.
@@ -86,6 +99,25 @@ fn parse_domains(domains: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// A plan that exists (the directory holds every plan).
+fn find_plan(app: &App, id: &str) -> Result<std::sync::Arc<Plan>> {
+    app.directory
+        .plan(id)
+        .ok_or_else(|| Error::invalid(format!("Unknown plan '{id}'")))
+}
+
+fn check_overrides(o: Overrides) -> Result<Overrides> {
+    check_feature_names(o.features.keys())?;
+    Ok(Overrides {
+        limits: o.limits.validate()?,
+        features: o.features,
+    })
+}
+
+fn overrides_json(o: &Overrides) -> Result<Json<Value>> {
+    Ok(Json(serde_json::to_value(o).map_err(anyhow::Error::from)?))
+}
+
 async fn check_codes(app: &App, currency: &str, country: Option<&str>) -> Result<()> {
     let mut conn = app.platform.control().acquire().await?;
     if !tenants::currency_exists(&mut conn, currency).await? {
@@ -109,6 +141,9 @@ pub async fn create_tenant(app: &App, input: CreateTenant) -> Result<Provisioned
     let settings = input.settings.unwrap_or_default().validate()?;
     let domains = parse_domains(&input.domains)?;
     let placement_id = input.placement_id.unwrap_or_else(|| SHARED_PLACEMENT.to_owned());
+    let plan = find_plan(app, input.plan_id.as_deref().unwrap_or(&app.config.default_plan))?;
+    let overrides = check_overrides(input.overrides.unwrap_or_default())?;
+    let limits = plan.limits.with(&overrides.limits);
     check_codes(app, &currency, country.as_deref()).await?;
     let admin = match &input.admin {
         Some(a) => {
@@ -142,6 +177,9 @@ pub async fn create_tenant(app: &App, input: CreateTenant) -> Result<Provisioned
         created_at: now,
         updated_at: now,
         deactivated_at: None,
+        plan_id: plan.id.clone(),
+        overrides: overrides_json(&overrides)?,
+        detailed_metrics: input.detailed_metrics.unwrap_or(false),
         domains,
     };
 
@@ -152,6 +190,10 @@ pub async fn create_tenant(app: &App, input: CreateTenant) -> Result<Provisioned
 
     // The tenant's own rows are written under RLS, as coral_app, in its placement.
     let populate = |mut tx: TenantTx| async {
+        quota::check(&mut tx, &limits, Quota::PublishableKeys, 1).await?;
+        if admin.is_some() {
+            quota::check(&mut tx, &limits, Quota::Staff, 1).await?;
+        }
         let sc = api_keys::insert_sales_channel(&mut tx, "Default Sales Channel", true).await?;
         let key =
             api_keys::insert_publishable(&mut tx, "Default Publishable API Key", std::slice::from_ref(&sc)).await?;
@@ -244,6 +286,8 @@ pub async fn update_tenant(app: &App, id_or_handle: &str, input: UpdateTenant) -
     let country = input.default_country_code.as_deref().map(parse_country).transpose()?;
     let domains = input.domains.as_deref().map(parse_domains).transpose()?;
     let settings = input.settings.map(TenantSettings::validate).transpose()?;
+    let plan_id = input.plan_id.as_deref().map(|p| find_plan(app, p)).transpose()?;
+    let overrides = input.overrides.map(check_overrides).transpose()?;
     if let Some(c) = &currency {
         check_codes(app, c, country.as_deref()).await?;
     } else if let Some(c) = &country {
@@ -273,6 +317,15 @@ pub async fn update_tenant(app: &App, id_or_handle: &str, input: UpdateTenant) -
         }
         if let Some(v) = input.allow_tenant_header {
             row.allow_tenant_header = v;
+        }
+        if let Some(p) = plan_id {
+            row.plan_id = p.id.clone();
+        }
+        if let Some(o) = &overrides {
+            row.overrides = overrides_json(o)?;
+        }
+        if let Some(v) = input.detailed_metrics {
+            row.detailed_metrics = v;
         }
         Ok(true)
     })

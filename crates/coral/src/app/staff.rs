@@ -78,9 +78,9 @@ pub struct StaffActor {
     pub user: StaffRow,
 }
 
-/// Bearer token → staff actor. The tenant comes from the token's claim only, and the
-/// user must still exist, be active and hold the token's version.
-pub async fn authenticate(app: &App, bearer: &str) -> Result<StaffActor> {
+/// Bearer token → the token's tenant and claims, from memory only (no query), so the
+/// tenant's rate limit can be checked before any database work.
+pub fn verify_token(app: &App, bearer: &str) -> Result<(Arc<Tenant>, Claims)> {
     let unauthorized = || Error::Unauthorized("Unauthorized".into());
     let claims = app.tokens.verify(bearer)?;
     if claims.actor_type != "user" {
@@ -89,6 +89,13 @@ pub async fn authenticate(app: &App, bearer: &str) -> Result<StaffActor> {
     let tid = TenantId::parse(&claims.tenant_id).ok_or_else(unauthorized)?;
     let tenant = app.directory.get(&tid).ok_or_else(unauthorized)?;
     check_tenant_open(&tenant)?;
+    Ok((tenant, claims))
+}
+
+/// Verified claims → staff actor. The tenant comes from the token's claim only, and the
+/// user must still exist, be active and hold the token's version.
+pub async fn authenticate(app: &App, tenant: Arc<Tenant>, claims: &Claims) -> Result<StaffActor> {
+    let unauthorized = || Error::Unauthorized("Unauthorized".into());
     let db = app.directory.tenant_db(&tenant).await?;
     let mut tx = db.begin().await?;
     let user = staff::get(&mut tx, &claims.actor_id).await?.ok_or_else(unauthorized)?;

@@ -3,6 +3,18 @@
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// A refused request's rate-limit state, for the 429 response's headers.
+#[derive(Debug, Clone)]
+pub struct RateLimited {
+    pub message: String,
+    /// Requests allowed at once (the bucket's size).
+    pub limit: u32,
+    /// Whole seconds until a request will be allowed again (at least 1).
+    pub retry_after_secs: u64,
+    /// Whole seconds until the bucket is full again.
+    pub reset_secs: u64,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     /// 400 `invalid_data`: the request is malformed or breaks a rule.
@@ -26,6 +38,9 @@ pub enum Error {
     /// 422 `duplicate_error`: a unique value is already taken.
     #[error("{0}")]
     Duplicate(String),
+    /// 429 `too_many_requests`: the tenant is over its rate limit for this API family.
+    #[error("{}", .0.message)]
+    TooManyRequests(RateLimited),
     /// 413 `payload_too_large`.
     #[error("Request body is too large")]
     PayloadTooLarge,

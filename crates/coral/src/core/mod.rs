@@ -2,6 +2,7 @@
 pub mod error;
 pub mod ids;
 pub mod names;
+pub mod plans;
 pub mod settings;
 
-pub use error::{Error, Result};
+pub use error::{Error, RateLimited, Result};

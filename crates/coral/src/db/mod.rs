@@ -18,11 +18,13 @@ pub mod migrate;
 pub mod orders;
 pub mod payments;
 pub mod placements;
+pub mod plans;
 pub mod regions;
 pub mod secrets;
 pub mod shipping;
 pub mod staff;
 pub mod tenants;
+pub mod usage;
 
 mod handles;
 

@@ -77,6 +77,14 @@ impl Database {
         Ok(pools)
     }
 
+    /// The pools opened so far (no query), for metrics.
+    pub async fn open_pools(&self) -> Vec<(String, PgPool)> {
+        let mut pools = vec![(SHARED_PLACEMENT.to_owned(), self.primary.clone())];
+        let others = self.others.read().await;
+        pools.extend(others.iter().map(|(id, p)| (id.clone(), p.clone())));
+        pools
+    }
+
     pub async fn close(&self) {
         for pool in self.others.read().await.values() {
             pool.close().await;

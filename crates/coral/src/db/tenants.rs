@@ -28,6 +28,10 @@ pub struct TenantRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deactivated_at: Option<DateTime<Utc>>,
+    pub plan_id: String,
+    /// `core::plans::Overrides` as stored.
+    pub overrides: Json<Value>,
+    pub detailed_metrics: bool,
     /// Custom domains, aggregated from `tenant_domains`.
     pub domains: Vec<String>,
 }
@@ -38,8 +42,8 @@ const SELECT: &str = "SELECT t.*, COALESCE((SELECT array_agg(d.domain ORDER BY d
 pub async fn insert(conn: &mut PgConnection, t: &TenantRow) -> Result<()> {
     sqlx::query(
         "INSERT INTO tenants (id, handle, name, status, placement_id, default_currency_code, default_locale, \
-         default_country_code, allow_tenant_header, settings, metadata) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         default_country_code, allow_tenant_header, settings, metadata, plan_id, overrides, detailed_metrics) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(&t.id)
     .bind(&t.handle)
@@ -52,6 +56,9 @@ pub async fn insert(conn: &mut PgConnection, t: &TenantRow) -> Result<()> {
     .bind(t.allow_tenant_header)
     .bind(&t.settings)
     .bind(&t.metadata)
+    .bind(&t.plan_id)
+    .bind(&t.overrides)
+    .bind(t.detailed_metrics)
     .execute(&mut *conn)
     .await?;
     Ok(())
@@ -132,7 +139,8 @@ pub async fn update(conn: &mut PgConnection, t: &TenantRow) -> Result<()> {
     sqlx::query(
         "UPDATE tenants SET name = $2, status = $3, default_currency_code = $4, default_locale = $5, \
          default_country_code = $6, allow_tenant_header = $7, settings = $8, metadata = $9, \
-         deactivated_at = $10, updated_at = now() WHERE id = $1",
+         deactivated_at = $10, plan_id = $11, overrides = $12, detailed_metrics = $13, updated_at = now() \
+         WHERE id = $1",
     )
     .bind(&t.id)
     .bind(&t.name)
@@ -144,10 +152,17 @@ pub async fn update(conn: &mut PgConnection, t: &TenantRow) -> Result<()> {
     .bind(&t.settings)
     .bind(&t.metadata)
     .bind(t.deactivated_at)
+    .bind(&t.plan_id)
+    .bind(&t.overrides)
+    .bind(t.detailed_metrics)
     .execute(conn)
     .await?;
     Ok(())
 }
+
+/// The payload on [`DIRECTORY_CHANNEL`] that makes every process reload all tenants
+/// (a plan changed, so every tenant on it has new effective limits).
+pub const RELOAD_ALL: &str = "*";
 
 /// Announces a change of `tenant_id` to every Coral process (delivered on commit).
 pub async fn notify_changed(conn: &mut PgConnection, tenant_id: &str) -> Result<()> {

@@ -1,6 +1,6 @@
 //! The one place `core::Error` becomes an HTTP response, in Medusa's `{type, message}` shape.
 
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
@@ -16,6 +16,7 @@ impl Error {
             Error::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             Error::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             Error::Duplicate(_) => (StatusCode::UNPROCESSABLE_ENTITY, "duplicate_error"),
+            Error::TooManyRequests(_) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests"),
             Error::PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Error::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             Error::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "unknown_error"),
@@ -39,6 +40,20 @@ impl IntoResponse for Error {
             }
             other => other.to_string(),
         };
-        (status, Json(serde_json::json!({ "type": kind, "message": message }))).into_response()
+        let mut response = (status, Json(serde_json::json!({ "type": kind, "message": message }))).into_response();
+        if let Error::TooManyRequests(r) = &self {
+            let h = response.headers_mut();
+            h.insert(header::RETRY_AFTER, HeaderValue::from(r.retry_after_secs));
+            rate_limit_headers(h, r.limit, 0, r.reset_secs);
+        }
+        response
     }
+}
+
+/// `RateLimit-Limit`, `-Remaining` and `-Reset` (draft-ietf-httpapi-ratelimit-headers):
+/// the bucket's size, what is left of it, and whole seconds until it is full again.
+pub fn rate_limit_headers(h: &mut HeaderMap, limit: u32, remaining: u32, reset_secs: u64) {
+    h.insert("ratelimit-limit", HeaderValue::from(limit));
+    h.insert("ratelimit-remaining", HeaderValue::from(remaining));
+    h.insert("ratelimit-reset", HeaderValue::from(reset_secs));
 }

@@ -14,7 +14,8 @@ use crate::app::staff::{self, StaffActor};
 use crate::app::App;
 use crate::core::{Error, Result};
 use crate::tenancy::resolve::{resolve, Signals};
-use crate::tenancy::TenantCtx;
+use crate::http::observe::admit;
+use crate::tenancy::{ApiFamily, TenantCtx};
 
 pub type AppState = Arc<App>;
 
@@ -152,7 +153,8 @@ pub fn signals(headers: &HeaderMap) -> Signals<'_> {
     }
 }
 
-/// The storefront's tenant, resolved from the request (DESIGN.md's order).
+/// The storefront's tenant, resolved from the request (DESIGN.md's order, from memory),
+/// then its storefront rate limit checked.
 pub struct Store(pub TenantCtx);
 
 impl FromRequestParts<AppState> for Store {
@@ -160,7 +162,7 @@ impl FromRequestParts<AppState> for Store {
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self> {
         let resolved = resolve(&app.directory, &app.resolution, signals(&parts.headers))?;
-        tracing::Span::current().record("tenant_id", resolved.tenant.id.as_str());
+        admit(parts, &resolved.tenant, ApiFamily::Store)?;
         let db = app.directory.tenant_db(&resolved.tenant).await?;
         let sales_channel_ids = resolved
             .key_channels
@@ -193,7 +195,7 @@ impl FromRequestParts<AppState> for Shopper {
 }
 
 /// A staff member, from `Authorization: Bearer <jwt>`. Its tenant is the token's claim,
-/// never a header.
+/// never a header; the tenant's admin rate limit is checked before the user is re-read.
 pub struct Staff(pub StaffActor);
 
 impl FromRequestParts<AppState> for Staff {
@@ -201,9 +203,9 @@ impl FromRequestParts<AppState> for Staff {
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self> {
         let token = bearer(&parts.headers).ok_or_else(|| Error::Unauthorized("Unauthorized".into()))?;
-        let actor = staff::authenticate(app, token).await?;
-        tracing::Span::current().record("tenant_id", actor.ctx.tenant.id.as_str());
-        Ok(Staff(actor))
+        let (tenant, claims) = staff::verify_token(app, token)?;
+        admit(parts, &tenant, ApiFamily::Admin)?;
+        Ok(Staff(staff::authenticate(app, tenant, &claims).await?))
     }
 }
 

@@ -8,6 +8,7 @@ pub mod checkout_json;
 pub mod error;
 pub mod extract;
 pub mod fields;
+pub mod observe;
 pub mod ops;
 pub mod order_json;
 pub mod platform;
@@ -36,7 +37,7 @@ use extract::AppState;
          (name = "auth", description = "Medusa-compatible authentication"),
          (name = "admin", description = "A tenant's staff; tenant from the token"),
          (name = "platform", description = "The platform operator; bearer CORAL_PLATFORM_TOKEN"),
-         (name = "ops", description = "Health, readiness, this document"))
+         (name = "ops", description = "Health, readiness, metrics, this document"))
 )]
 struct ApiDoc;
 
@@ -64,6 +65,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ops::health))
         .routes(routes!(ops::ready))
         .routes(routes!(ops::openapi))
+        .routes(routes!(ops::metrics))
         // store
         .routes(routes!(store::regions::list))
         .routes(routes!(store::regions::get))
@@ -108,6 +110,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::customer_login))
         // admin
         .routes(routes!(admin::users::me))
+        .routes(routes!(admin::usage::get))
         .routes(routes!(admin::products::create, admin::products::list))
         .routes(routes!(admin::products::batch))
         .routes(routes!(
@@ -192,6 +195,9 @@ fn routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(platform::tenants::suspend))
         .routes(routes!(platform::tenants::resume))
+        .routes(routes!(platform::tenants::usage))
+        .routes(routes!(platform::plans::list, platform::plans::create))
+        .routes(routes!(platform::plans::get, platform::plans::update))
         .routes(routes!(platform::placements::create))
 }
 
@@ -239,6 +245,7 @@ pub fn router(app: AppState) -> Router {
         .fallback(ops::unknown_route)
         .method_not_allowed_fallback(ops::unknown_route)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), observe::observe))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::x_request_id(MakeRequestUlid))

@@ -9,7 +9,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::core::Error;
-use crate::http::extract::AppState;
+use crate::http::extract::{AppState, Platform};
 
 /// The OpenAPI document, rendered once when the router is built.
 pub(crate) static SPEC: OnceLock<String> = OnceLock::new();
@@ -42,6 +42,17 @@ pub async fn ready(State(app): State<AppState>) -> Response {
 pub async fn openapi() -> Response {
     let spec = SPEC.get().map(String::as_str).unwrap_or("{}");
     ([(header::CONTENT_TYPE, "application/json")], spec.to_owned()).into_response()
+}
+
+/// Prometheus metrics in the text exposition format. Behind the platform token: tenant
+/// ids and traffic figures are the operator's business (Prometheus sends it with
+/// `authorization: { credentials: … }`).
+#[utoipa::path(get, path = "/metrics", tag = "ops",
+    responses((status = 200, description = "Prometheus text format 0.0.4"), (status = 401, description = "bad platform token")),
+    security(("bearer" = [])))]
+pub async fn metrics(State(app): State<AppState>, _: Platform) -> Response {
+    let body = app.metrics.render(&app).await;
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
 }
 
 /// Any route Coral does not have: a JSON 404, for every method.

@@ -3,17 +3,21 @@
 //! `pg_notify('coral_directory', tenant_id)` in their transaction; every Coral process
 //! listens and reloads that tenant, so a change is seen everywhere within a second.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use serde::de::DeserializeOwned;
 use sqlx::postgres::PgListener;
 
 use crate::core::ids::TenantId;
+use crate::core::plans::{layer_features, Limits, Overrides, Plan};
 use crate::core::settings::TenantSettings;
 use crate::core::Result;
-use crate::db::tenants::{TenantRow, DIRECTORY_CHANNEL};
-use crate::db::{api_keys, tenants, PlatformDb, TenantDb};
+use crate::db::plans::PlanRow;
+use crate::db::tenants::{TenantRow, DIRECTORY_CHANNEL, RELOAD_ALL};
+use crate::db::{api_keys, plans, tenants, PlatformDb, TenantDb};
+use crate::tenancy::limits::RateLimits;
 use crate::tenancy::{Tenant, TenantStatus};
 
 /// A publishable key's tenant and the sales channels it opens.
@@ -29,6 +33,7 @@ struct Maps {
     by_handle: HashMap<String, TenantId>,
     by_domain: HashMap<String, TenantId>,
     by_key: HashMap<String, Arc<KeyInfo>>,
+    plans: HashMap<String, Arc<Plan>>,
 }
 
 impl Maps {
@@ -44,7 +49,10 @@ impl Maps {
         }
     }
 
-    fn insert(&mut self, t: Tenant, keys: Vec<api_keys::KeyEntry>) {
+    fn insert(&mut self, mut t: Tenant, keys: Vec<api_keys::KeyEntry>) {
+        if let Some(old) = self.tenants.get(&t.id) {
+            carry_over(&mut t, old);
+        }
         self.remove(&t.id);
         self.by_handle.insert(t.handle.clone(), t.id.clone());
         for d in &t.domains {
@@ -68,12 +76,71 @@ pub type ChangeHook = Box<dyn Fn(Option<&str>) + Send + Sync>;
 pub struct Directory {
     maps: RwLock<Maps>,
     platform: PlatformDb,
+    /// The platform layer of feature flags (configuration), below plan and tenant.
+    feature_defaults: BTreeMap<String, bool>,
     /// Other caches' change channels, served by the same listener connection.
     subscribers: RwLock<Vec<(&'static str, ChangeHook)>>,
 }
 
-fn to_tenant(row: TenantRow, keys: &[api_keys::KeyEntry], default_channel: Option<String>) -> Tenant {
+/// A stored JSON value that was validated on the way in; should it not read, the
+/// default is used and the operator told.
+fn read_json<T: DeserializeOwned + Default>(what: &str, id: &str, v: serde_json::Value) -> T {
+    serde_json::from_value(v).unwrap_or_else(|e| {
+        tracing::error!(id, error = %e, "unreadable {what}; using defaults");
+        T::default()
+    })
+}
+
+fn to_plan(row: PlanRow) -> Plan {
+    Plan {
+        limits: read_json("plan limits", &row.id, row.limits.0),
+        features: read_json("plan features", &row.id, row.features.0),
+        id: row.id,
+        name: row.name,
+    }
+}
+
+/// A reloaded tenant keeps its usage counters, and its rate buckets unless its rates changed.
+fn carry_over(t: &mut Tenant, old: &Tenant) {
+    t.usage = old.usage.clone();
+    if old.rate_limits.matches(&t.limits) {
+        t.rate_limits = old.rate_limits.clone();
+    }
+}
+
+fn to_tenant(
+    row: TenantRow,
+    keys: &[api_keys::KeyEntry],
+    default_channel: Option<String>,
+    plan: Option<&Plan>,
+    feature_defaults: &BTreeMap<String, bool>,
+) -> Tenant {
+    let overrides: Overrides = read_json("tenant overrides", &row.id, row.overrides.0);
+    let limits = match plan {
+        Some(p) => p.limits.with(&overrides.limits),
+        None => {
+            // The foreign key makes this unreachable; refuse rather than allow unlimited.
+            tracing::error!(tenant_id = %row.id, plan_id = %row.plan_id, "tenant's plan not found; applying the strictest limits");
+            Limits {
+                store_rps: Some(1),
+                admin_rps: Some(1),
+                max_products: Some(0),
+                max_staff: Some(0),
+                max_publishable_keys: Some(0),
+                max_storage_bytes: Some(0),
+                ..Default::default()
+            }
+        }
+    };
+    let empty = BTreeMap::new();
+    let features = layer_features(feature_defaults, plan.map_or(&empty, |p| &p.features), &overrides.features);
     Tenant {
+        plan_id: row.plan_id,
+        rate_limits: Arc::new(RateLimits::new(&limits)),
+        limits,
+        features,
+        detailed_metrics: row.detailed_metrics,
+        usage: Arc::default(),
         id: TenantId::from_trusted(row.id),
         handle: row.handle,
         name: row.name,
@@ -92,11 +159,12 @@ fn to_tenant(row: TenantRow, keys: &[api_keys::KeyEntry], default_channel: Optio
 }
 
 impl Directory {
-    /// Loads every tenant of every placement.
-    pub async fn load(platform: PlatformDb) -> Result<Arc<Self>> {
+    /// Loads every plan, and every tenant of every placement.
+    pub async fn load(platform: PlatformDb, feature_defaults: BTreeMap<String, bool>) -> Result<Arc<Self>> {
         let dir = Arc::new(Self {
             maps: RwLock::new(Maps::default()),
             platform,
+            feature_defaults,
             subscribers: RwLock::default(),
         });
         dir.reload_all().await?;
@@ -113,11 +181,23 @@ impl Directory {
             }
             channels.extend(api_keys::all_default_channels(&pool).await?);
         }
-        let mut maps = Maps::default();
+        let mut maps = Maps {
+            plans: plans::all(self.platform.control())
+                .await?
+                .into_iter()
+                .map(|p| (p.id.clone(), Arc::new(to_plan(p))))
+                .collect(),
+            ..Maps::default()
+        };
+        let old = self.maps.read().expect("directory lock").tenants.clone();
         for row in rows {
             let k = keys.remove(&row.id).unwrap_or_default();
             let ch = channels.remove(&row.id);
-            let t = to_tenant(row, &k, ch);
+            let plan = maps.plans.get(&row.plan_id).cloned();
+            let mut t = to_tenant(row, &k, ch, plan.as_deref(), &self.feature_defaults);
+            if let Some(o) = old.get(&t.id) {
+                carry_over(&mut t, o);
+            }
             maps.insert(t, k);
         }
         *self.maps.write().expect("directory lock") = maps;
@@ -126,17 +206,26 @@ impl Directory {
 
     /// Re-reads one tenant (or forgets it if it no longer exists).
     pub async fn reload(&self, id: &str) -> Result<()> {
+        if id == RELOAD_ALL {
+            return self.reload_all().await;
+        }
         let Some(tid) = TenantId::parse(id) else { return Ok(()) };
-        let row = tenants::find(&mut *self.platform.control().acquire().await?, id).await?;
-        let Some(row) = row else {
+        let mut conn = self.platform.control().acquire().await?;
+        let Some(row) = tenants::find(&mut conn, id).await? else {
             self.maps.write().expect("directory lock").remove(&tid);
             return Ok(());
         };
+        let plan = plans::find(&mut conn, &row.plan_id).await?.map(|p| Arc::new(to_plan(p)));
+        drop(conn);
         let pool = self.platform.placement(&row.placement_id).await?;
         let keys = api_keys::active_of_tenant(&pool, id).await?;
         let channel = api_keys::default_channel(&pool, id).await?;
-        let t = to_tenant(row, &keys, channel);
-        self.maps.write().expect("directory lock").insert(t, keys);
+        let t = to_tenant(row, &keys, channel, plan.as_deref(), &self.feature_defaults);
+        let mut maps = self.maps.write().expect("directory lock");
+        if let Some(p) = plan {
+            maps.plans.insert(p.id.clone(), p);
+        }
+        maps.insert(t, keys);
         Ok(())
     }
 
@@ -234,6 +323,22 @@ impl Directory {
             (Some(t), None) => Some(t.clone()),
             _ => None,
         }
+    }
+
+    /// Every tenant, e.g. to persist their usage counters.
+    pub fn tenants(&self) -> Vec<Arc<Tenant>> {
+        self.maps.read().expect("directory lock").tenants.values().cloned().collect()
+    }
+
+    pub fn plan(&self, id: &str) -> Option<Arc<Plan>> {
+        self.maps.read().expect("directory lock").plans.get(id).cloned()
+    }
+
+    /// How many tenants are in each status.
+    pub fn count_by_status(&self) -> [(TenantStatus, usize); 3] {
+        let maps = self.maps.read().expect("directory lock");
+        [TenantStatus::Active, TenantStatus::Suspended, TenantStatus::Deactivated]
+            .map(|s| (s, maps.tenants.values().filter(|t| t.status == s).count()))
     }
 
     pub fn len(&self) -> usize {

@@ -105,6 +105,10 @@ pub fn test_config(database: &str, data_dir: &std::path::Path) -> Config {
             nmi_url: "http://127.0.0.1:9/unused".into(),
             nmi_security_key: None,
         },
+        // Unlimited, so tests of other things never meet a rate limit; the limits tests
+        // choose their tenants' plans.
+        default_plan: "enterprise".into(),
+        default_features: Default::default(),
         secrets: Secrets {
             platform_token: PLATFORM_TOKEN.into(),
             jwt_secret: format!("jwt-{database}"),

@@ -18,6 +18,8 @@ const GLOBAL_TABLES: &[&str] = &[
     "catalog_source_grants",
     "catalog_links",
     "catalog_link_items",
+    "plans",
+    "tenant_usage",
 ];
 
 /// Every rule a tenant table breaks, as `table: problem` lines.

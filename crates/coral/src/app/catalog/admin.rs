@@ -18,6 +18,7 @@ use crate::db::catalog::write::{self, LinkTable, NewPrice, ProductFields, Varian
 use crate::db::catalog::{read, taxonomy};
 use crate::db::catalog_sources as links;
 use crate::db::TenantTx;
+use crate::tenancy::quota::{self, Quota};
 use crate::tenancy::TenantCtx;
 
 /// Most products one batch call may create.
@@ -417,9 +418,11 @@ pub async fn batch_create(app: &App, ctx: &TenantCtx, inputs: Vec<ProductIn>) ->
     create_all(app, ctx, inputs).await
 }
 
-/// Creates every product in one transaction (operator seeding has no batch limit).
+/// Creates every product in one transaction (operator seeding has no batch limit), or
+/// none when they would take the tenant over its plan's product quota.
 pub async fn create_all(app: &App, ctx: &TenantCtx, inputs: Vec<ProductIn>) -> Result<Vec<Product>> {
     let mut tx = ctx.db.begin().await?;
+    quota::check(&mut tx, &ctx.tenant.limits, Quota::Products, inputs.len() as u64).await?;
     let mut ids = Vec::with_capacity(inputs.len());
     for (i, input) in inputs.iter().enumerate() {
         let id = create_in(&mut tx, ctx, input).await.map_err(|e| match e {

@@ -8,4 +8,5 @@ pub mod regions;
 pub mod shipping;
 pub mod stock_locations;
 pub mod taxonomy;
+pub mod usage;
 pub mod users;

@@ -6,10 +6,11 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::app::platform::{self, CreateTenant, UpdateTenant};
-use crate::core::Result;
+use crate::app::usage;
+use crate::core::{Error, Result};
 use crate::db::tenants::TenantRow;
 use crate::http::extract::{AppState, JsonBody, Platform, QueryPairs};
-use crate::tenancy::TenantStatus;
+use crate::tenancy::{TenantCtx, TenantStatus};
 
 pub fn tenant_json(t: &TenantRow) -> Value {
     json!({
@@ -19,6 +20,7 @@ pub fn tenant_json(t: &TenantRow) -> Value {
         "domains": t.domains, "allow_tenant_header": t.allow_tenant_header,
         "settings": t.settings.0, "metadata": t.metadata.as_ref().map(|m| &m.0),
         "created_at": t.created_at, "updated_at": t.updated_at, "deactivated_at": t.deactivated_at,
+        "plan_id": t.plan_id, "overrides": t.overrides.0, "detailed_metrics": t.detailed_metrics,
     })
 }
 
@@ -74,6 +76,8 @@ pub async fn get(State(app): State<AppState>, _: Platform, Path(id): Path<String
     ))
 }
 
+/// Changes a tenant: settings, domains, and its plan, overrides (`{"limits": {…},
+/// "features": {…}}`, replacing the previous ones) and `detailed_metrics`.
 #[utoipa::path(patch, path = "/platform/tenants/{id}", tag = "platform", request_body = UpdateTenant,
     params(("id" = String, Path, description = "tenant id or handle")),
     responses((status = 200, description = "{ tenant }"), (status = 404, description = "unknown tenant")),
@@ -115,4 +119,23 @@ pub async fn resume(State(app): State<AppState>, _: Platform, Path(id): Path<Str
 pub async fn deactivate(State(app): State<AppState>, _: Platform, Path(id): Path<String>) -> Result<Json<Value>> {
     let t = platform::set_status(&app, &id, TenantStatus::Deactivated).await?;
     Ok(Json(json!({ "id": t.id, "object": "tenant", "deleted": true })))
+}
+
+/// The tenant's usage since it was created (requests, rate-limited requests, orders,
+/// revenue, products, staff, keys, storage) and its effective limits.
+#[utoipa::path(get, path = "/platform/tenants/{id}/usage", tag = "platform",
+    params(("id" = String, Path, description = "tenant id or handle")),
+    responses((status = 200, description = "{ usage }", body = inline(Object)), (status = 404, description = "unknown tenant")),
+    security(("bearer" = [])))]
+pub async fn usage(State(app): State<AppState>, _: Platform, Path(id): Path<String>) -> Result<Json<Value>> {
+    let tenant = app
+        .directory
+        .by_id_or_handle(&id)
+        .ok_or_else(|| Error::not_found(format!("Tenant with id: {id} was not found")))?;
+    let ctx = TenantCtx {
+        db: app.directory.tenant_db(&tenant).await?,
+        sales_channel_ids: Default::default(),
+        tenant,
+    };
+    Ok(Json(json!({ "usage": usage::report(&app, &ctx).await? })))
 }

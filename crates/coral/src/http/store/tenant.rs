@@ -28,7 +28,7 @@ pub async fn get(Store(ctx): Store) -> Result<Json<Value>> {
         "locales": with_default(&t.default_locale, &t.settings.locales),
         "currencies": with_default(&t.default_currency_code, &t.settings.currencies),
         "branding": t.settings.branding,
-        "features": t.settings.public_features,
+        "features": t.public_features(),
     }})))
 }
 

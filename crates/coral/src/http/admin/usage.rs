@@ -1,0 +1,18 @@
+//! `GET /admin/usage`: the caller's own store's usage and limits (never another's: the
+//! tenant is the token's).
+
+use axum::extract::State;
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::app::usage;
+use crate::core::Result;
+use crate::http::extract::{AppState, Staff};
+
+#[utoipa::path(get, path = "/admin/usage", tag = "admin",
+    responses((status = 200, description = "{ usage }: requests, rate-limited requests, orders, revenue, products, staff, keys, storage, limits"),
+              (status = 401, description = "missing, invalid or revoked token")),
+    security(("bearer" = [])))]
+pub async fn get(State(app): State<AppState>, Staff(actor): Staff) -> Result<Json<Value>> {
+    Ok(Json(json!({ "usage": usage::report(&app, &actor.ctx).await? })))
+}

@@ -1,0 +1,53 @@
+//! `/platform/plans`: the plans tenants are on (limits and feature flags).
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::app::plans::{self, CreatePlan, UpdatePlan};
+use crate::core::Result;
+use crate::http::extract::{AppState, JsonBody, Platform};
+
+#[utoipa::path(get, path = "/platform/plans", tag = "platform",
+    responses((status = 200, description = "{ plans, count }")),
+    security(("bearer" = [])))]
+pub async fn list(State(app): State<AppState>, _: Platform) -> Result<Json<Value>> {
+    let plans = plans::list(&app).await?;
+    Ok(Json(json!({ "count": plans.len(), "plans": plans })))
+}
+
+#[utoipa::path(post, path = "/platform/plans", tag = "platform", request_body = CreatePlan,
+    responses((status = 201, description = "{ plan }"), (status = 400, description = "invalid input"),
+              (status = 422, description = "the id is taken")),
+    security(("bearer" = [])))]
+pub async fn create(
+    State(app): State<AppState>,
+    _: Platform,
+    JsonBody(body): JsonBody<CreatePlan>,
+) -> Result<(StatusCode, Json<Value>)> {
+    let plan = plans::create(&app, body).await?;
+    Ok((StatusCode::CREATED, Json(json!({ "plan": plan }))))
+}
+
+#[utoipa::path(get, path = "/platform/plans/{id}", tag = "platform",
+    params(("id" = String, Path, description = "plan id")),
+    responses((status = 200, description = "{ plan }"), (status = 404, description = "unknown plan")),
+    security(("bearer" = [])))]
+pub async fn get(State(app): State<AppState>, _: Platform, Path(id): Path<String>) -> Result<Json<Value>> {
+    Ok(Json(json!({ "plan": plans::get(&app, &id)? })))
+}
+
+/// Changes a plan; every tenant on it gets the new limits and flags at once.
+#[utoipa::path(patch, path = "/platform/plans/{id}", tag = "platform", request_body = UpdatePlan,
+    params(("id" = String, Path, description = "plan id")),
+    responses((status = 200, description = "{ plan }"), (status = 404, description = "unknown plan")),
+    security(("bearer" = [])))]
+pub async fn update(
+    State(app): State<AppState>,
+    _: Platform,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<UpdatePlan>,
+) -> Result<Json<Value>> {
+    Ok(Json(json!({ "plan": plans::update(&app, &id, body).await? })))
+}
