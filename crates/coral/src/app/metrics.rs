@@ -54,12 +54,18 @@ impl Metrics {
         )
         .expect("valid metric");
         let rate_limited = IntCounterVec::new(
-            Opts::new("rate_limited_total", "Requests refused with 429 by a tenant's rate limit"),
+            Opts::new(
+                "rate_limited_total",
+                "Requests refused with 429 by a tenant's rate limit",
+            ),
             &["family", "tenant"],
         )
         .expect("valid metric");
         let pool_connections = IntGaugeVec::new(
-            Opts::new("db_pool_connections", "Open database connections by placement and state"),
+            Opts::new(
+                "db_pool_connections",
+                "Open database connections by placement and state",
+            ),
             &["placement", "state"],
         )
         .expect("valid metric");
@@ -68,15 +74,14 @@ impl Metrics {
             &["placement"],
         )
         .expect("valid metric");
-        let catalog_tenants = IntGauge::new("catalog_cache_tenants", "Tenants with a catalog snapshot in memory")
-            .expect("valid metric");
+        let catalog_tenants =
+            IntGauge::new("catalog_cache_tenants", "Tenants with a catalog snapshot in memory").expect("valid metric");
         let catalog_bytes = IntGauge::new(
             "catalog_cache_bytes",
             "Estimated size of the catalog snapshots in memory",
         )
         .expect("valid metric");
-        let tenants =
-            IntGaugeVec::new(Opts::new("tenants", "Tenants by status"), &["status"]).expect("valid metric");
+        let tenants = IntGaugeVec::new(Opts::new("tenants", "Tenants by status"), &["status"]).expect("valid metric");
         for c in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),

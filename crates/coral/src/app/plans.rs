@@ -67,7 +67,10 @@ pub async fn list(app: &App) -> Result<Vec<Plan>> {
 }
 
 pub fn get(app: &App, id: &str) -> Result<Plan> {
-    app.directory.plan(id).map(|p| (*p).clone()).ok_or_else(|| not_found(id))
+    app.directory
+        .plan(id)
+        .map(|p| (*p).clone())
+        .ok_or_else(|| not_found(id))
 }
 
 pub async fn create(app: &App, input: CreatePlan) -> Result<Plan> {

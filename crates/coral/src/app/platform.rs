@@ -7,8 +7,8 @@ use sqlx::types::Json;
 
 use crate::app::{auth, App};
 use crate::core::ids::TenantId;
-use crate::core::plans::{check_feature_names, Overrides, Plan};
 use crate::core::names::{parse_country, parse_currency, parse_domain, parse_email, parse_locale, Handle};
+use crate::core::plans::{check_feature_names, Overrides, Plan};
 use crate::core::settings::TenantSettings;
 use crate::core::{Error, Result};
 use crate::db::api_keys::{self, NewKey};

@@ -153,8 +153,7 @@ pub fn check_plan_id(id: &str) -> Result<String> {
 pub fn check_feature_names<'a>(names: impl IntoIterator<Item = &'a String>) -> Result<()> {
     for n in names {
         let ok = (1..=64).contains(&n.len())
-            && n
-                .bytes()
+            && n.bytes()
                 .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-.".contains(&b));
         if !ok {
             return Err(Error::invalid(format!(
@@ -189,13 +188,15 @@ mod tests {
             max_staff: Some(2),
             ..Default::default()
         };
-        let o: LimitOverrides =
-            serde_json::from_str(r#"{"store_rps": 50, "max_products": null}"#).unwrap();
+        let o: LimitOverrides = serde_json::from_str(r#"{"store_rps": 50, "max_products": null}"#).unwrap();
         let eff = plan.with(&o);
         assert_eq!(eff.store_rps, Some(50));
         assert_eq!(eff.max_products, None, "explicit null lifts the limit");
         assert_eq!(eff.max_staff, Some(2), "absent keeps the plan's");
-        assert_eq!(serde_json::to_value(&o).unwrap(), serde_json::json!({"store_rps": 50, "max_products": null}));
+        assert_eq!(
+            serde_json::to_value(&o).unwrap(),
+            serde_json::json!({"store_rps": 50, "max_products": null})
+        );
     }
 
     #[test]
@@ -211,7 +212,12 @@ mod tests {
 
     #[test]
     fn zero_rates_and_bad_names_are_refused() {
-        assert!(Limits { store_rps: Some(0), ..Default::default() }.validate().is_err());
+        assert!(Limits {
+            store_rps: Some(0),
+            ..Default::default()
+        }
+        .validate()
+        .is_err());
         assert!(check_plan_id("Free").is_err());
         assert!(check_plan_id("free-2").is_ok());
         assert!(check_feature_names(&["Bad Flag".to_owned()]).is_err());

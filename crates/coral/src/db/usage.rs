@@ -57,9 +57,17 @@ pub async fn storage_bytes(tx: &mut TenantTx) -> Result<u64> {
     }
     let parts: Vec<String> = tables
         .iter()
-        .map(|t| format!("SELECT sum(pg_column_size(x.*)) AS b FROM \"{}\" x", t.replace('"', "\"\"")))
+        .map(|t| {
+            format!(
+                "SELECT sum(pg_column_size(x.*)) AS b FROM \"{}\" x",
+                t.replace('"', "\"\"")
+            )
+        })
         .collect();
-    let sql = format!("SELECT coalesce(sum(b), 0)::bigint FROM ({}) s", parts.join(" UNION ALL "));
+    let sql = format!(
+        "SELECT coalesce(sum(b), 0)::bigint FROM ({}) s",
+        parts.join(" UNION ALL ")
+    );
     let n: i64 = sqlx::query_scalar(&sql).fetch_one(tx.conn()).await?;
     Ok(n.max(0) as u64)
 }

@@ -13,8 +13,8 @@ use crate::app::customers::{self, CustomerAuth};
 use crate::app::staff::{self, StaffActor};
 use crate::app::App;
 use crate::core::{Error, Result};
-use crate::tenancy::resolve::{resolve, Signals};
 use crate::http::observe::admit;
+use crate::tenancy::resolve::{resolve, Signals};
 use crate::tenancy::{ApiFamily, TenantCtx};
 
 pub type AppState = Arc<App>;

@@ -52,7 +52,11 @@ pub async fn openapi() -> Response {
     security(("bearer" = [])))]
 pub async fn metrics(State(app): State<AppState>, _: Platform) -> Response {
     let body = app.metrics.render(&app).await;
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }
 
 /// Any route Coral does not have: a JSON 404, for every method.

@@ -133,7 +133,11 @@ fn to_tenant(
         }
     };
     let empty = BTreeMap::new();
-    let features = layer_features(feature_defaults, plan.map_or(&empty, |p| &p.features), &overrides.features);
+    let features = layer_features(
+        feature_defaults,
+        plan.map_or(&empty, |p| &p.features),
+        &overrides.features,
+    );
     Tenant {
         plan_id: row.plan_id,
         rate_limits: Arc::new(RateLimits::new(&limits)),
@@ -215,7 +219,9 @@ impl Directory {
             self.maps.write().expect("directory lock").remove(&tid);
             return Ok(());
         };
-        let plan = plans::find(&mut conn, &row.plan_id).await?.map(|p| Arc::new(to_plan(p)));
+        let plan = plans::find(&mut conn, &row.plan_id)
+            .await?
+            .map(|p| Arc::new(to_plan(p)));
         drop(conn);
         let pool = self.platform.placement(&row.placement_id).await?;
         let keys = api_keys::active_of_tenant(&pool, id).await?;
@@ -327,7 +333,13 @@ impl Directory {
 
     /// Every tenant, e.g. to persist their usage counters.
     pub fn tenants(&self) -> Vec<Arc<Tenant>> {
-        self.maps.read().expect("directory lock").tenants.values().cloned().collect()
+        self.maps
+            .read()
+            .expect("directory lock")
+            .tenants
+            .values()
+            .cloned()
+            .collect()
     }
 
     pub fn plan(&self, id: &str) -> Option<Arc<Plan>> {

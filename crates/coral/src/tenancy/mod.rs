@@ -124,7 +124,12 @@ impl Tenant {
         self.settings
             .public_features
             .iter()
-            .map(|(name, wanted)| (name.clone(), *wanted && self.features.get(name).copied().unwrap_or(true)))
+            .map(|(name, wanted)| {
+                (
+                    name.clone(),
+                    *wanted && self.features.get(name).copied().unwrap_or(true),
+                )
+            })
             .collect()
     }
 }

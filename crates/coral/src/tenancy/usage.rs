@@ -85,7 +85,12 @@ impl TenantUsage {
                     self.orders.fetch_add(n, Ordering::Relaxed);
                 }
                 (Some("revenue"), Some(cur), None) => {
-                    *self.revenue.lock().expect("revenue lock").entry(cur.to_owned()).or_default() += *v;
+                    *self
+                        .revenue
+                        .lock()
+                        .expect("revenue lock")
+                        .entry(cur.to_owned())
+                        .or_default() += *v;
                 }
                 _ => {}
             }
@@ -105,9 +110,15 @@ impl TenantUsage {
         };
         for f in ApiFamily::ALL {
             for (c, class) in CLASSES.iter().enumerate() {
-                put(format!("requests.{}.{class}", f.as_str()), read(&self.requests[f as usize][c]));
+                put(
+                    format!("requests.{}.{class}", f.as_str()),
+                    read(&self.requests[f as usize][c]),
+                );
             }
-            put(format!("rate_limited.{}", f.as_str()), read(&self.rate_limited[f as usize]));
+            put(
+                format!("rate_limited.{}", f.as_str()),
+                read(&self.rate_limited[f as usize]),
+            );
         }
         put("orders".into(), read(&self.orders));
         let revenue = revenue(&mut self.revenue.lock().expect("revenue lock"));

@@ -28,7 +28,10 @@ fn parse_prometheus(text: &str) -> Vec<Sample> {
                 (Some("HELP"), Some(n), Some(_)) => assert!(is_name(n), "{line}"),
                 (Some("TYPE"), Some(n), Some(t)) => {
                     assert!(is_name(n), "{line}");
-                    assert!(["counter", "gauge", "histogram", "summary", "untyped"].contains(&t), "{line}");
+                    assert!(
+                        ["counter", "gauge", "histogram", "summary", "untyped"].contains(&t),
+                        "{line}"
+                    );
                 }
                 _ => panic!("bad comment line: {line}"),
             }
@@ -42,7 +45,9 @@ fn parse_prometheus(text: &str) -> Vec<Sample> {
         let (name, labels) = match series.split_once('{') {
             None => (series, BTreeMap::new()),
             Some((name, rest)) => {
-                let body = rest.strip_suffix('}').unwrap_or_else(|| panic!("unclosed labels: {line}"));
+                let body = rest
+                    .strip_suffix('}')
+                    .unwrap_or_else(|| panic!("unclosed labels: {line}"));
                 let mut labels = BTreeMap::new();
                 let mut rest = body;
                 while !rest.is_empty() {
@@ -78,7 +83,11 @@ async fn metrics_parse_and_only_marked_tenants_get_a_tenant_label() {
     let other = app.tenant("other").await;
     // Marking a tenant later, through PATCH, works too.
     let (s, _) = app
-        .platform(Method::PATCH, &format!("/platform/tenants/{}", other.id), Some(json!({"detailed_metrics": true})))
+        .platform(
+            Method::PATCH,
+            &format!("/platform/tenants/{}", other.id),
+            Some(json!({"detailed_metrics": true})),
+        )
         .await;
     assert_eq!(s, StatusCode::OK);
     for t in [&marked, &plain, &other] {
@@ -86,15 +95,25 @@ async fn metrics_parse_and_only_marked_tenants_get_a_tenant_label() {
             assert_eq!(app.store_get(t, "/store/regions").await.0, StatusCode::OK);
         }
     }
-    assert_eq!(app.store_get(&plain, "/store/regions/reg_nope").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.store_get(&plain, "/store/regions/reg_nope").await.0,
+        StatusCode::NOT_FOUND
+    );
 
     assert_eq!(send(app.get("/metrics")).await.0, StatusCode::UNAUTHORIZED);
     let resp = app.get("/metrics").bearer_auth(PLATFORM_TOKEN).send().await.unwrap();
     assert_eq!(resp.status(), StatusCode::OK);
-    assert!(resp.headers()["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4"));
+    assert!(resp.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain; version=0.0.4"));
     let samples = parse_prometheus(&resp.text().await.unwrap());
 
-    let tenants: BTreeSet<&str> = samples.iter().filter_map(|s| s.1.get("tenant")).map(String::as_str).collect();
+    let tenants: BTreeSet<&str> = samples
+        .iter()
+        .filter_map(|s| s.1.get("tenant"))
+        .map(String::as_str)
+        .collect();
     assert_eq!(tenants, BTreeSet::from(["", marked.id.as_str(), other.id.as_str()]));
 
     let count = |tenant: &str, class: &str| -> f64 {
@@ -114,11 +133,19 @@ async fn metrics_parse_and_only_marked_tenants_get_a_tenant_label() {
     assert_eq!(count("", "2xx"), 3.0, "the unmarked tenant, aggregated");
     assert_eq!(count("", "4xx"), 1.0);
     let histogram = samples.iter().any(|(n, l, v)| {
-        n == "coral_http_request_duration_seconds_count" && l["route"] == "/store/regions" && l["tenant"] == marked.id && *v == 3.0
+        n == "coral_http_request_duration_seconds_count"
+            && l["route"] == "/store/regions"
+            && l["tenant"] == marked.id
+            && *v == 3.0
     });
     assert!(histogram, "latency histogram by route template");
     let names: BTreeSet<&str> = samples.iter().map(|s| s.0.as_str()).collect();
-    for n in ["coral_db_pool_connections", "coral_db_pool_max_connections", "coral_catalog_cache_tenants", "coral_tenants"] {
+    for n in [
+        "coral_db_pool_connections",
+        "coral_db_pool_max_connections",
+        "coral_catalog_cache_tenants",
+        "coral_tenants",
+    ] {
         assert!(names.contains(n), "{n} missing");
     }
 }
@@ -134,7 +161,12 @@ async fn usage_counts_requests_orders_and_stock_and_shows_only_the_callers_tenan
     app.store_get(&a, "/store/regions/reg_nope").await;
     app.store_get(&b, "/store/regions").await;
     let token = app.admin_token(&a).await;
-    let (s, _) = send(app.post("/admin/products").bearer_auth(&token).json(&json!({"title": "Counted"}))).await;
+    let (s, _) = send(
+        app.post("/admin/products")
+            .bearer_auth(&token)
+            .json(&json!({"title": "Counted"})),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
 
     // Orders come from the checkout use case; it reports them through this function.
@@ -145,7 +177,9 @@ async fn usage_counts_requests_orders_and_stock_and_shows_only_the_callers_tenan
     coral::app::usage::flush(&app.app).await;
     app.store_get(&a, "/store/regions").await;
 
-    let (s, v) = app.platform(Method::GET, &format!("/platform/tenants/{}/usage", a.id), None).await;
+    let (s, v) = app
+        .platform(Method::GET, &format!("/platform/tenants/{}/usage", a.id), None)
+        .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     let u = &v["usage"];
     assert_eq!(u["tenant_id"], a.id);
@@ -154,7 +188,14 @@ async fn usage_counts_requests_orders_and_stock_and_shows_only_the_callers_tenan
     assert_eq!(u["requests"]["store"]["4xx"], 1);
     assert_eq!(u["orders"], 2);
     assert_eq!(u["revenue"]["eur"], json!("30.50"));
-    assert_eq!((u["products"].as_u64(), u["staff"].as_u64(), u["publishable_keys"].as_u64()), (Some(1), Some(1), Some(1)));
+    assert_eq!(
+        (
+            u["products"].as_u64(),
+            u["staff"].as_u64(),
+            u["publishable_keys"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1))
+    );
     assert!(u["storage_bytes"].as_u64().unwrap() > 0);
     assert_eq!(u["limits"]["max_products"], 100);
 
@@ -177,5 +218,8 @@ async fn usage_counts_requests_orders_and_stock_and_shows_only_the_callers_tenan
     assert_eq!(v["usage"]["tenant_id"], b.id);
     assert_eq!(v["usage"]["requests"]["store"]["2xx"], 1);
     assert_eq!(v["usage"]["products"], 0);
-    assert_eq!(app.platform(Method::GET, "/platform/tenants/nope/usage", None).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.platform(Method::GET, "/platform/tenants/nope/usage", None).await.0,
+        StatusCode::NOT_FOUND
+    );
 }

@@ -30,13 +30,23 @@ async fn a_batch_crossing_the_product_limit_creates_nothing() {
 
     let four = json!({"create": [product("A"), product("B"), product("C"), product("D")]});
     let (s, v) = admin(&app, &t, Method::POST, "/admin/products/batch", four).await;
-    assert_eq!((s, v["type"].as_str()), (StatusCode::FORBIDDEN, Some("not_allowed")), "{v}");
+    assert_eq!(
+        (s, v["type"].as_str()),
+        (StatusCode::FORBIDDEN, Some("not_allowed")),
+        "{v}"
+    );
     let msg = v["message"].as_str().unwrap();
-    assert!(msg.contains("max_products") && msg.contains("at most 3 products"), "{msg}");
+    assert!(
+        msg.contains("max_products") && msg.contains("at most 3 products"),
+        "{msg}"
+    );
     assert_eq!(product_count(&app, &t).await, 0, "nothing partial");
 
     let two = json!({"create": [product("A"), product("B")]});
-    assert_eq!(admin(&app, &t, Method::POST, "/admin/products/batch", two).await.0, StatusCode::OK);
+    assert_eq!(
+        admin(&app, &t, Method::POST, "/admin/products/batch", two).await.0,
+        StatusCode::OK
+    );
     let (s, _) = admin(&app, &t, Method::POST, "/admin/products", product("C")).await;
     assert_eq!(s, StatusCode::OK);
     let (s, v) = admin(&app, &t, Method::POST, "/admin/products", product("D")).await;
@@ -47,9 +57,16 @@ async fn a_batch_crossing_the_product_limit_creates_nothing() {
     let token = app.admin_token(&t).await;
     let (_, list) = send(app.get("/admin/products").bearer_auth(&token)).await;
     let id = list["products"][0]["id"].as_str().unwrap();
-    let (s, _) = send(app.request(Method::DELETE, &format!("/admin/products/{id}")).bearer_auth(&token)).await;
+    let (s, _) = send(
+        app.request(Method::DELETE, &format!("/admin/products/{id}"))
+            .bearer_auth(&token),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(admin(&app, &t, Method::POST, "/admin/products", product("E")).await.0, StatusCode::OK);
+    assert_eq!(
+        admin(&app, &t, Method::POST, "/admin/products", product("E")).await.0,
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -59,7 +76,13 @@ async fn concurrent_creates_cannot_both_take_the_last_place() {
         .tenant_with("racy", json!({"overrides": {"limits": {"max_products": 2}}}))
         .await;
     let token = app.admin_token(&t).await;
-    let creates = (0..6).map(|i| send(app.post("/admin/products").bearer_auth(&token).json(&product(&format!("P{i}")))));
+    let creates = (0..6).map(|i| {
+        send(
+            app.post("/admin/products")
+                .bearer_auth(&token)
+                .json(&product(&format!("P{i}"))),
+        )
+    });
     let statuses: Vec<StatusCode> = join_all(creates).await.into_iter().map(|r| r.0).collect();
     let ok = statuses.iter().filter(|s| **s == StatusCode::OK).count();
     let refused = statuses.iter().filter(|s| **s == StatusCode::FORBIDDEN).count();
@@ -70,14 +93,21 @@ async fn concurrent_creates_cannot_both_take_the_last_place() {
 #[tokio::test]
 async fn provisioning_respects_the_staff_and_key_quotas() {
     let app = TestApp::spawn().await;
-    for (limit, noun) in [("max_staff", "staff users"), ("max_publishable_keys", "publishable API keys")] {
+    for (limit, noun) in [
+        ("max_staff", "staff users"),
+        ("max_publishable_keys", "publishable API keys"),
+    ] {
         let body = json!({
             "handle": format!("q-{}", limit.replace('_', "-")), "name": "Q",
             "admin": {"email": "a@q.test", "password": "s3cret-password"},
             "overrides": {"limits": {limit: 0}},
         });
         let (s, v) = app.platform(Method::POST, "/platform/tenants", Some(body)).await;
-        assert_eq!((s, v["type"].as_str()), (StatusCode::FORBIDDEN, Some("not_allowed")), "{v}");
+        assert_eq!(
+            (s, v["type"].as_str()),
+            (StatusCode::FORBIDDEN, Some("not_allowed")),
+            "{v}"
+        );
         assert!(v["message"].as_str().unwrap().contains(noun), "{v}");
     }
     let (_, v) = app.platform(Method::GET, "/platform/tenants", None).await;
