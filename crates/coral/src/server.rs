@@ -121,7 +121,7 @@ fn print_demo(app: &App, tenants: &[demo::DemoTenant]) {
     let port = app.config.listen.port();
     println!("Demo stores:");
     for t in tenants {
-        println!("  {} ({})", t.name, t.handle);
+        println!("  {} ({}), plan {}", t.name, t.handle, t.plan);
         println!("    publishable key: {}", t.publishable_key);
         println!(
             "    try:  curl -H 'x-publishable-api-key: {}' http://localhost:{port}/store/regions",

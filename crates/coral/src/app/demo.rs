@@ -24,6 +24,7 @@ use crate::db::TenantTx;
 pub struct DemoTenant {
     pub handle: &'static str,
     pub name: &'static str,
+    pub plan: &'static str,
     pub publishable_key: String,
     pub admin_email: String,
     pub admin_password: &'static str,
@@ -170,6 +171,7 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
         out.push(DemoTenant {
             handle: spec.handle,
             name: spec.name,
+            plan: spec.plan,
             publishable_key: tenant.keys.first().cloned().unwrap_or_default(),
             admin_email,
             admin_password: DEMO_PASSWORD,

@@ -11,6 +11,7 @@ use crate::core::plans::{check_feature_names, check_plan_id, Limits, Plan};
 use crate::core::{Error, Result};
 use crate::db::plans::{self, PlanRow};
 use crate::db::tenants::{self, RELOAD_ALL};
+use crate::tenancy::directory::to_plan;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -57,13 +58,10 @@ fn not_found(id: &str) -> Error {
     Error::not_found(format!("Plan with id: {id} was not found"))
 }
 
-/// Every plan, as the directory holds them (oldest first: the built-in set).
+/// Every plan, oldest first (the built-in set, then the operator's).
 pub async fn list(app: &App) -> Result<Vec<Plan>> {
     let rows = plans::all(app.platform.control()).await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|r| app.directory.plan(&r.id).map(|p| (*p).clone()))
-        .collect())
+    Ok(rows.into_iter().map(to_plan).collect())
 }
 
 pub fn get(app: &App, id: &str) -> Result<Plan> {
@@ -95,13 +93,7 @@ pub async fn create(app: &App, input: CreatePlan) -> Result<Plan> {
 /// Changes a plan; every tenant on it gets the new limits and flags at once.
 pub async fn update(app: &App, id: &str, input: UpdatePlan) -> Result<Plan> {
     let mut tx = app.platform.control().begin().await?;
-    let row = plans::find(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
-    let mut plan = Plan {
-        limits: serde_json::from_value(row.limits.0).unwrap_or_default(),
-        features: serde_json::from_value(row.features.0).unwrap_or_default(),
-        id: row.id,
-        name: row.name,
-    };
+    let mut plan = to_plan(plans::find_for_update(&mut tx, id).await?.ok_or_else(|| not_found(id))?);
     if let Some(n) = &input.name {
         plan.name = check_name(n)?;
     }

@@ -31,6 +31,16 @@ pub async fn find(conn: &mut PgConnection, id: &str) -> Result<Option<PlanRow>> 
     )
 }
 
+/// Like [`find`], locking the row until the transaction ends (no lost updates).
+pub async fn find_for_update(conn: &mut PgConnection, id: &str) -> Result<Option<PlanRow>> {
+    Ok(
+        sqlx::query_as("SELECT id, name, limits, features FROM plans WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_optional(conn)
+            .await?,
+    )
+}
+
 pub async fn insert(conn: &mut PgConnection, p: &PlanRow) -> Result<()> {
     sqlx::query("INSERT INTO plans (id, name, limits, features) VALUES ($1, $2, $3, $4)")
         .bind(&p.id)

@@ -91,7 +91,8 @@ fn read_json<T: DeserializeOwned + Default>(what: &str, id: &str, v: serde_json:
     })
 }
 
-fn to_plan(row: PlanRow) -> Plan {
+/// A stored plan as the rest of Coral sees it.
+pub fn to_plan(row: PlanRow) -> Plan {
     Plan {
         limits: read_json("plan limits", &row.id, row.limits.0),
         features: read_json("plan features", &row.id, row.features.0),
