@@ -93,7 +93,11 @@ pub async fn create(app: &App, input: CreatePlan) -> Result<Plan> {
 /// Changes a plan; every tenant on it gets the new limits and flags at once.
 pub async fn update(app: &App, id: &str, input: UpdatePlan) -> Result<Plan> {
     let mut tx = app.platform.control().begin().await?;
-    let mut plan = to_plan(plans::find_for_update(&mut tx, id).await?.ok_or_else(|| not_found(id))?);
+    let mut plan = to_plan(
+        plans::find_for_update(&mut tx, id)
+            .await?
+            .ok_or_else(|| not_found(id))?,
+    );
     if let Some(n) = &input.name {
         plan.name = check_name(n)?;
     }

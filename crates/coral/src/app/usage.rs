@@ -19,7 +19,7 @@ use crate::tenancy::{Tenant, TenantCtx};
 /// How often counters are persisted (the issue allows losing at most a minute).
 pub const FLUSH_EVERY: Duration = Duration::from_secs(30);
 
-/// For the checkout use case: counts a placed order and its total (major units).
+/// Counts a placed order and its total (major units); checkout completion calls it.
 pub fn record_order(tenant: &Tenant, currency: &str, amount: Decimal) {
     tenant.usage.record_order(currency, amount);
 }

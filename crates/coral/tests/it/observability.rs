@@ -223,3 +223,22 @@ async fn usage_counts_requests_orders_and_stock_and_shows_only_the_callers_tenan
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_completed_checkout_counts_an_order_and_its_revenue() {
+    use crate::checkout::{ready_cart, store, Shop};
+    let app = TestApp::spawn().await;
+    let (t, variant, option) = store(&app, "orders", 9).await;
+    let shop = Shop::of(&app, &t);
+    let cart = ready_cart(&shop, &variant, &option, 2, "pp_system_default", json!({})).await;
+    let done = shop.post(&format!("/store/carts/{cart}/complete"), json!({})).await;
+    let total = done["order"]["total"].as_f64().unwrap();
+
+    let (s, v) = app
+        .platform(Method::GET, &format!("/platform/tenants/{}/usage", t.id), None)
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["usage"]["orders"], 1);
+    let revenue: f64 = v["usage"]["revenue"]["eur"].as_str().unwrap().parse().unwrap();
+    assert_eq!(revenue, total);
+}

@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 
 use crate::app::checkout::carts::{self, Cart};
 use crate::app::checkout::providers::{self, Money};
-use crate::app::App;
+use crate::app::{usage, App};
 use crate::core::ids::new_id;
 use crate::core::{Error, Result};
 use crate::db::payments::{self, NewPayment, SessionRow};
@@ -112,6 +112,7 @@ pub async fn complete(app: &Arc<App>, ctx: &TenantCtx, cart_id: &str) -> Result<
         return Err(e);
     }
     app.catalogs.stock_changed(ctx, &variant_ids).await;
+    usage::record_order(&ctx.tenant, &row.currency_code, amount);
     Ok(Completion::Order(order_id))
 }
 
