@@ -113,3 +113,39 @@ async fn provisioning_respects_the_staff_and_key_quotas() {
     let (_, v) = app.platform(Method::GET, "/platform/tenants", None).await;
     assert_eq!(v["count"], 0, "no tenant is left half-provisioned");
 }
+
+#[tokio::test]
+async fn master_catalog_copies_count_against_the_subscribers_quota() {
+    use crate::catalog::shirt;
+    use crate::harness::Admin;
+    let app = TestApp::spawn().await;
+    let hq_t = app.tenant("hq").await;
+    let fr_t = app
+        .tenant_with("franchise", json!({"overrides": {"limits": {"max_products": 1}}}))
+        .await;
+    let (hq, fr) = (Admin::of(&app, &hq_t).await, Admin::of(&app, &fr_t).await);
+    let v = hq
+        .ok(
+            Method::POST,
+            "/admin/catalog-sources",
+            json!({"subscribers": ["franchise"]}),
+        )
+        .await;
+    let source = v["catalog_source"]["id"].as_str().unwrap().to_owned();
+    for title in ["Tee", "Polo"] {
+        hq.ok(Method::POST, "/admin/products", shirt(title)).await;
+    }
+    let (s, v) = fr
+        .call(
+            Method::POST,
+            &format!("/admin/catalog-sources/{source}/subscriptions"),
+            Some(json!({"all": true})),
+        )
+        .await;
+    assert_eq!(
+        (s, v["type"].as_str()),
+        (StatusCode::FORBIDDEN, Some("not_allowed")),
+        "{v}"
+    );
+    assert_eq!(product_count(&app, &fr_t).await, 0, "no copy is taken");
+}

@@ -1,6 +1,7 @@
 //! The subscriber's side of a catalog source: browse its products (content only — never
 //! its prices, stock, channels or drafts), subscribe to some or all, let them go.
 
+use crate::tenancy::quota::{self, Quota};
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -135,6 +136,15 @@ pub async fn subscribe(app: &App, ctx: &TenantCtx, source_id: &str, input: Subsc
         )));
     }
 
+    // Copies are the subscriber's products: they count against its plan, all or none.
+    let new_copies = sources.iter().filter(|p| !existing.contains_key(&p.row.id)).count();
+    quota::check(
+        x.tenant(&me).await?,
+        &ctx.tenant.limits,
+        Quota::Products,
+        new_copies as u64,
+    )
+    .await?;
     let channel = ctx.tenant.default_sales_channel_id.as_deref();
     let mut out = Vec::with_capacity(sources.len());
     for p in &sources {
