@@ -57,6 +57,9 @@ pub struct GlobalArgs {
     /// Memory budget for the per-tenant catalog snapshots, in MiB.
     #[arg(long, env = "CORAL_CATALOG_CACHE_MB", default_value_t = 512, global = true)]
     pub catalog_cache_mb: usize,
+    /// Memory budget for cached rendered product JSON, in MiB (all tenants together).
+    #[arg(long, env = "CORAL_RENDER_CACHE_MB", default_value_t = 64, global = true)]
+    pub render_cache_mb: usize,
     /// NMI Direct Post endpoint for the `pp_nmi_nmi` payment provider.
     #[arg(
         long,
@@ -185,6 +188,7 @@ impl GlobalArgs {
             placement_pool_size: self.placement_pool_size,
             body_limit: self.body_limit,
             catalog_cache_bytes: self.catalog_cache_mb << 20,
+            render_cache_bytes: self.render_cache_mb << 20,
             payments: PaymentsConfig {
                 nmi_url: self.nmi_url.clone(),
                 nmi_security_key: env("NMI_SECURITY_KEY"),

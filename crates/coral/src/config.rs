@@ -21,6 +21,8 @@ pub struct Config {
     pub body_limit: usize,
     /// Memory budget for per-tenant catalog snapshots; idle ones are evicted beyond it.
     pub catalog_cache_bytes: usize,
+    /// Budget for cached rendered product JSON (all tenants together).
+    pub render_cache_bytes: usize,
     pub payments: PaymentsConfig,
     /// Plan of tenants created without one.
     pub default_plan: String,

@@ -238,6 +238,15 @@ async fn the_guest_checkout_of_the_samples_yields_an_order_with_hand_computed_to
     assert_shape(&pc, "checkout-7_create_payment_session");
     assert_eq!(pc["payment_collection"]["payment_sessions"][0]["status"], "pending");
 
+    let stock_of_s = || async {
+        let (_, p) = app
+            .store_get(&t, "/store/products?fields=%2Bvariants.inventory_quantity&limit=1")
+            .await;
+        let variants = p["products"][0]["variants"].as_array().unwrap().clone();
+        variants.into_iter().find(|v| v["id"] == variant.as_str()).unwrap()["inventory_quantity"].clone()
+    };
+    assert_eq!(stock_of_s().await, 5, "read (and cached) before the order");
+
     let done = shop.post(&format!("/store/carts/{id}/complete"), json!({})).await;
     assert_shape(&done, "checkout-8_complete_cart");
     let order = &done["order"];
@@ -266,18 +275,8 @@ async fn the_guest_checkout_of_the_samples_yields_an_order_with_hand_computed_to
         .await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(o["order"]["display_id"], 1);
-    // Stock went from 5 to 3, and the storefront sees it at once.
-    let (_, p) = app
-        .store_get(&t, "/store/products?fields=%2Bvariants.inventory_quantity&limit=1")
-        .await;
-    let s_variant = p["products"][0]["variants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|v| v["id"] == variant.as_str())
-        .unwrap()
-        .clone();
-    assert_eq!(s_variant["inventory_quantity"], 3);
+    // Stock went from 5 to 3, and the storefront sees it at once (no stale rendering).
+    assert_eq!(stock_of_s().await, 3);
     // And the event is in the outbox, in the same transaction.
     let mut conn = app.owner_conn().await;
     let events: Vec<(String, String)> = sqlx::query_as("SELECT event, resource_id FROM outbox WHERE tenant_id = $1")

@@ -101,6 +101,7 @@ pub fn test_config(database: &str, data_dir: &std::path::Path) -> Config {
         placement_pool_size: 4,
         body_limit: 64 * 1024,
         catalog_cache_bytes: 64 << 20,
+        render_cache_bytes: 16 << 20,
         payments: PaymentsConfig {
             nmi_url: "http://127.0.0.1:9/unused".into(),
             nmi_security_key: None,

@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod model;
+pub mod rendered;
 pub mod snapshot;
 pub mod sources;
 pub mod store;

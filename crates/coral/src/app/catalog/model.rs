@@ -1,7 +1,7 @@
 //! The catalog as use cases and responses see it: products assembled from their rows.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 
 use crate::db::catalog::read::ProductRows;
 use crate::db::catalog::rows::*;
@@ -34,6 +34,8 @@ pub struct Product {
     pub tag_ids: Vec<String>,
     pub category_ids: Vec<String>,
     pub sales_channel_ids: Vec<String>,
+    /// Bumped when a variant's stock changes in place, so cached renderings refresh.
+    pub stock_version: AtomicU64,
 }
 
 impl Product {
@@ -143,6 +145,7 @@ pub fn assemble(rows: ProductRows) -> Vec<Product> {
                 tag_ids: tags.remove(&row.id).unwrap_or_default(),
                 category_ids: categories.remove(&row.id).unwrap_or_default(),
                 sales_channel_ids: channels.remove(&row.id).unwrap_or_default(),
+                stock_version: AtomicU64::new(0),
                 options,
                 variants,
                 row,

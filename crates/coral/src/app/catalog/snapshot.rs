@@ -31,6 +31,8 @@ pub struct Catalog {
     pub regions: Vec<RegionRow>,
     /// Rough heap size, for the memory budget.
     pub approx_bytes: usize,
+    /// Unique per build: rendered JSON is cached under it (`rendered`).
+    pub id: u64,
     last_used: AtomicU64,
 }
 
@@ -108,6 +110,7 @@ async fn build(ctx: &TenantCtx) -> Result<Catalog> {
         types: taxonomy::values(&mut tx, taxonomy::Table::Types).await?,
         regions: regions::list(&mut tx, i64::MAX, 0).await?.0,
         approx_bytes,
+        id: super::rendered::next_catalog_id(),
         last_used: AtomicU64::new(0),
     };
     tx.commit().await?;
@@ -162,8 +165,9 @@ impl Catalogs {
         match fresh.await {
             Ok(levels) => {
                 for id in variant_ids {
-                    if let Some((_, v)) = catalog.variant(id) {
+                    if let Some((p, v)) = catalog.variant(id) {
                         v.set_available(levels.get(id).copied());
+                        p.stock_version.fetch_add(1, Ordering::Relaxed);
                     }
                 }
             }

@@ -1,11 +1,20 @@
 //! `GET /store/products`, `GET /store/products/{id}` — Medusa's shapes, from the snapshot.
 
-use axum::extract::{Path, State};
-use axum::Json;
-use serde_json::{json, Value};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+
+use crate::app::catalog::model::Product;
+use crate::app::catalog::rendered::RenderKey;
+use crate::app::catalog::snapshot::Catalog;
 use crate::app::catalog::store::{self, Order, ProductFilter};
+use crate::app::App;
 use crate::core::Result;
+use crate::db::regions::RegionRow;
 use crate::http::catalog_json::{self, nested_defaults, PRODUCT_DEFAULTS};
 use crate::http::extract::{AppState, QueryPairs, Store};
 use crate::http::fields::Selection;
@@ -22,7 +31,7 @@ use crate::http::fields::Selection;
            ("country_code" = Option<String>, Query)),
     responses((status = 200, description = "{ products, count, offset, limit }"),
               (status = 400, description = "bad query or key"), (status = 404, description = "unknown region")))]
-pub async fn list(State(app): State<AppState>, Store(ctx): Store, q: QueryPairs) -> Result<Json<Value>> {
+pub async fn list(State(app): State<AppState>, Store(ctx): Store, q: QueryPairs) -> Result<Response> {
     let (limit, offset) = q.page(50)?;
     let order = q.get("order").filter(|o| !o.is_empty()).map(Order::parse).transpose()?;
     let filter = ProductFilter {
@@ -44,18 +53,50 @@ pub async fn list(State(app): State<AppState>, Store(ctx): Store, q: QueryPairs)
         limit as usize,
         offset as usize,
     );
-    let selection = Selection::parse(q.get("fields"));
-    let products: Vec<Value> = page
-        .into_iter()
-        .map(|p| {
+    let fields = q.get("fields");
+    let selection = Selection::parse(fields);
+    let view = view_key("list", region, fields);
+    let mut body = String::from("{\"products\":[");
+    for (i, p) in page.into_iter().enumerate() {
+        if i > 0 {
+            body.push(',');
+        }
+        body.push_str(&rendered(&app, &cat, p, &view, || {
             let mut v = catalog_json::product(p, &cat, region, false);
             selection.apply(&mut v, Some(PRODUCT_DEFAULTS), &nested_defaults);
             v
-        })
-        .collect();
-    Ok(Json(
-        json!({ "products": products, "count": count, "offset": offset, "limit": limit }),
-    ))
+        }));
+    }
+    body.push_str(&format!("],\"count\":{count},\"offset\":{offset},\"limit\":{limit}}}"));
+    Ok(json_body(body))
+}
+
+/// What a rendering depends on besides the product (see `app::catalog::rendered`).
+fn view_key(route: &str, region: Option<&RegionRow>, fields: Option<&str>) -> Arc<str> {
+    format!(
+        "{route}|{}|{}",
+        region.map_or("", |r| r.id.as_str()),
+        fields.unwrap_or("")
+    )
+    .into()
+}
+
+/// The product's JSON text for `view`, from the render cache or `render`.
+fn rendered(app: &App, cat: &Catalog, p: &Product, view: &Arc<str>, render: impl FnOnce() -> Value) -> Arc<str> {
+    let Some(&index) = cat.by_id.get(&p.row.id) else {
+        return render().to_string().into();
+    };
+    let key = RenderKey {
+        catalog: cat.id,
+        product: index as u32,
+        stock: p.stock_version.load(Ordering::Relaxed),
+        view: Arc::clone(view),
+    };
+    app.rendered.get_or_render(key, || render().to_string())
+}
+
+fn json_body(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 #[utoipa::path(get, path = "/store/products/{id}", tag = "store",
@@ -67,13 +108,17 @@ pub async fn get(
     Store(ctx): Store,
     Path(id): Path<String>,
     q: QueryPairs,
-) -> Result<Json<Value>> {
+) -> Result<Response> {
     let cat = app.catalogs.get(&ctx).await?;
     let region = store::pricing_region(&cat, q.get("region_id"), q.get("country_code"))?;
     let p = store::get(&cat, &ctx.sales_channel_ids, &id)?;
-    let mut v = catalog_json::product(p, &cat, region, false);
-    let mut defaults = PRODUCT_DEFAULTS.to_vec();
-    defaults.push("categories"); // Medusa's by-id answer includes them
-    Selection::parse(q.get("fields")).apply(&mut v, Some(&defaults), &nested_defaults);
-    Ok(Json(json!({ "product": v })))
+    let fields = q.get("fields");
+    let text = rendered(&app, &cat, p, &view_key("get", region, fields), || {
+        let mut v = catalog_json::product(p, &cat, region, false);
+        let mut defaults = PRODUCT_DEFAULTS.to_vec();
+        defaults.push("categories"); // Medusa's by-id answer includes them
+        Selection::parse(fields).apply(&mut v, Some(&defaults), &nested_defaults);
+        v
+    });
+    Ok(json_body(format!("{{\"product\":{text}}}")))
 }
