@@ -214,26 +214,22 @@ pub async fn insert_item(tx: &mut TenantTx, cart_id: &str, item: NewItem<'_>) ->
     Ok(())
 }
 
-pub async fn set_item_quantity(tx: &mut TenantTx, cart_id: &str, item_id: &str, quantity: i32) -> Result<()> {
+/// A line's new quantity and/or unit price (`None` keeps the current one).
+pub async fn update_item(
+    tx: &mut TenantTx,
+    cart_id: &str,
+    item_id: &str,
+    quantity: Option<i32>,
+    unit_price: Option<Decimal>,
+) -> Result<()> {
     sqlx::query(
-        "UPDATE cart_line_items SET quantity = $4, updated_at = now() WHERE tenant_id = $1 AND cart_id = $2 AND id = $3",
+        "UPDATE cart_line_items SET quantity = coalesce($4, quantity), unit_price = coalesce($5, unit_price), \
+         updated_at = now() WHERE tenant_id = $1 AND cart_id = $2 AND id = $3",
     )
     .bind(tx.tenant_id().as_str().to_owned())
     .bind(cart_id)
     .bind(item_id)
     .bind(quantity)
-    .execute(tx.conn())
-    .await?;
-    Ok(())
-}
-
-pub async fn set_item_price(tx: &mut TenantTx, cart_id: &str, item_id: &str, unit_price: Decimal) -> Result<()> {
-    sqlx::query(
-        "UPDATE cart_line_items SET unit_price = $4, updated_at = now() WHERE tenant_id = $1 AND cart_id = $2 AND id = $3",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(cart_id)
-    .bind(item_id)
     .bind(unit_price)
     .execute(tx.conn())
     .await?;

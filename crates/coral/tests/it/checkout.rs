@@ -151,6 +151,20 @@ pub async fn ready_cart(
     id
 }
 
+/// The tenant's order count and the variant's stocked quantity, read as the owner.
+async fn orders_and_stock(app: &TestApp, t: &TestTenant, variant: &str) -> (i64, i32) {
+    let mut conn = app.owner_conn().await;
+    sqlx::query_as(
+        "SELECT (SELECT count(*) FROM orders WHERE tenant_id = $1), \
+                (SELECT stocked_quantity FROM inventory_levels WHERE tenant_id = $1 AND variant_id = $2)",
+    )
+    .bind(&t.id)
+    .bind(variant)
+    .fetch_one(&mut conn)
+    .await
+    .unwrap()
+}
+
 fn num(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
 }
@@ -307,16 +321,7 @@ async fn concurrent_completes_of_one_cart_create_exactly_one_order() {
         })
         .collect();
     assert!(ids.iter().all(|i| *i == ids[0] && i.is_string()), "{ids:?}");
-    let mut conn = app.owner_conn().await;
-    let (orders, stock): (i64, i32) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM orders WHERE tenant_id = $1), \
-                (SELECT stocked_quantity FROM inventory_levels WHERE tenant_id = $1 AND variant_id = $2)",
-    )
-    .bind(&t.id)
-    .bind(&variant)
-    .fetch_one(&mut conn)
-    .await
-    .unwrap();
+    let (orders, stock) = orders_and_stock(&app, &t, &variant).await;
     assert_eq!((orders, stock), (1, 4));
 }
 
@@ -346,16 +351,7 @@ async fn the_last_unit_is_sold_once_and_the_loser_changes_nothing() {
     );
     let (_, cart) = shop.call(Method::GET, &format!("/store/carts/{}", loser.1), None).await;
     assert!(cart["cart"]["completed_at"].is_null(), "the loser's cart is untouched");
-    let mut conn = app.owner_conn().await;
-    let (orders, stock): (i64, i32) = sqlx::query_as(
-        "SELECT (SELECT count(*) FROM orders WHERE tenant_id = $1), \
-                (SELECT stocked_quantity FROM inventory_levels WHERE tenant_id = $1 AND variant_id = $2)",
-    )
-    .bind(&t.id)
-    .bind(&variant)
-    .fetch_one(&mut conn)
-    .await
-    .unwrap();
+    let (orders, stock) = orders_and_stock(&app, &t, &variant).await;
     assert_eq!((orders, stock), (1, 0));
 }
 

@@ -334,7 +334,7 @@ async fn change_region(tx: &mut TenantTx, cart: &Cart, region: &RegionRow, catal
                     item.variant_id, region.name
                 ))
             })?;
-        carts::set_item_price(tx, &cart.row.id, &item.id, price.amount).await?;
+        carts::update_item(tx, &cart.row.id, &item.id, None, Some(price.amount)).await?;
     }
     carts::set_shipping_method(tx, &cart.row.id, None).await
 }
@@ -437,7 +437,7 @@ async fn add_item(tx: &mut TenantTx, cart: &Cart, catalog: &Catalog, ctx: &Tenan
     let total = i64::from(quantity) + existing.map_or(0, |i| i64::from(i.quantity));
     check_stock(tx, variant, total).await?;
     match existing {
-        Some(line) => carts::set_item_quantity(tx, &cart.row.id, &line.id, check_quantity(total)?).await,
+        Some(line) => carts::update_item(tx, &cart.row.id, &line.id, Some(check_quantity(total)?), None).await,
         None => {
             carts::insert_item(
                 tx,
@@ -494,7 +494,7 @@ pub async fn update_line_item(app: &App, ctx: &TenantCtx, id: &str, item_id: &st
         if let Some((_, variant)) = catalog.variant(&line.variant_id) {
             check_stock(tx, variant, input.quantity).await?;
         }
-        carts::set_item_quantity(tx, &cart.row.id, item_id, quantity).await
+        carts::update_item(tx, &cart.row.id, item_id, Some(quantity), None).await
     })
     .await
 }
