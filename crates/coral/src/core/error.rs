@@ -106,6 +106,10 @@ impl From<sqlx::Error> for Error {
         match &e {
             sqlx::Error::RowNotFound => Error::NotFound("Not found".into()),
             sqlx::Error::PoolTimedOut => Error::Unavailable("The database is busy, try again".into()),
+            // The database went away (restart, failover): the client may retry; not a bug.
+            sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
+                Error::Unavailable("The database is unavailable, try again".into())
+            }
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 let name = db.constraint().unwrap_or_default();
                 match UNIQUE_MESSAGES.iter().find(|(c, _)| *c == name) {
