@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand};
 use serde_json::{json, Value};
@@ -9,6 +10,7 @@ use serde_json::{json, Value};
 use crate::app::platform::{self, CreateTenant, NewAdmin};
 use crate::app::App;
 use crate::config::{Config, PaymentsConfig, Secrets};
+use crate::db::audit::Audit;
 use crate::db::migrate;
 use crate::http::platform::tenants::tenant_json;
 use crate::server::{self, Storage};
@@ -305,9 +307,11 @@ async fn tenant(app: &App, cmd: TenantCommand) -> anyhow::Result<Value> {
                 password,
                 first_name: None,
                 last_name: None,
+                role: None,
             });
             let p = platform::create_tenant(
                 app,
+                &Arc::new(Audit::system("cli", "tenant.create")),
                 CreateTenant {
                     handle,
                     name,
@@ -339,10 +343,10 @@ async fn tenant(app: &App, cmd: TenantCommand) -> anyhow::Result<Value> {
         }
         TenantCommand::Show { id } => json!({ "tenant": tenant_json(&platform::get_tenant(app, &id).await?) }),
         TenantCommand::Suspend { id } => {
-            json!({ "tenant": tenant_json(&platform::set_status(app, &id, TenantStatus::Suspended).await?) })
+            json!({ "tenant": tenant_json(&platform::set_status(app, &Arc::new(Audit::system("cli", "tenant.suspend")), &id, TenantStatus::Suspended).await?) })
         }
         TenantCommand::Resume { id } => {
-            json!({ "tenant": tenant_json(&platform::set_status(app, &id, TenantStatus::Active).await?) })
+            json!({ "tenant": tenant_json(&platform::set_status(app, &Arc::new(Audit::system("cli", "tenant.resume")), &id, TenantStatus::Active).await?) })
         }
     })
 }

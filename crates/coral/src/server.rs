@@ -110,7 +110,8 @@ pub async fn serve(cfg: Config, with_demo: bool) -> anyhow::Result<()> {
         "Coral listening on http://{listen} (ready in {} ms)",
         started.elapsed().as_millis()
     );
-    axum::serve(listener, router).with_graceful_shutdown(shutdown).await?;
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown).await?;
     tracing::info!("shutting down");
     crate::app::usage::flush(&app).await;
     storage.shutdown().await;

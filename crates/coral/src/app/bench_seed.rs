@@ -3,6 +3,8 @@
 //! stocked inventory. Each tenant's catalog is one transaction, so an interrupted run
 //! leaves whole tenants only; re-running completes what is missing.
 
+use std::sync::Arc;
+
 use rust_decimal::Decimal;
 
 use crate::app::catalog::admin::{self, IdRef, ImageIn, OptionIn, PriceIn, ProductIn, VariantIn};
@@ -11,6 +13,7 @@ use crate::app::demo;
 use crate::app::platform::{self, CreateTenant};
 use crate::app::App;
 use crate::core::{Error, Result};
+use crate::db::audit::Audit;
 use crate::db::{regions, shipping};
 use crate::tenancy::TenantCtx;
 
@@ -34,7 +37,7 @@ pub async fn tenant(app: &App, handle: &str, products: usize, plan: &str) -> Res
             detailed_metrics: None,
             admin: None,
         };
-        platform::create_tenant(app, input).await?;
+        platform::create_tenant(app, &Arc::new(Audit::system("cli", "tenant.create")), input).await?;
     }
     let tenant = app
         .directory

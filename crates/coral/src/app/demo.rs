@@ -3,6 +3,8 @@
 //! Each store keeps stock in two locations; `acme` publishes its catalog as a source
 //! granted to `globex`, which carries two of acme's products as linked copies.
 
+use std::sync::Arc;
+
 use crate::app::auth;
 use crate::app::catalog::admin::{self as catalog, IdRef, ImageIn, OptionIn, PriceIn, ProductIn, TagRef, VariantIn};
 use crate::app::catalog::sources::subscriptions::{self, SubscribeIn};
@@ -16,6 +18,7 @@ use crate::app::App;
 use crate::core::ids::new_id;
 use crate::core::settings::{Branding, TenantSettings};
 use crate::core::{Error, Result};
+use crate::db::audit::Audit;
 use crate::db::customers::{self, Profile};
 use crate::db::regions::{self, RegionFields};
 use crate::db::shipping::{self, ShippingOptionFields};
@@ -99,6 +102,7 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
         if app.directory.by_id_or_handle(spec.handle).is_none() {
             platform::create_tenant(
                 app,
+                &Arc::new(Audit::system("demo", "tenant.create")),
                 CreateTenant {
                     handle: spec.handle.into(),
                     name: spec.name.into(),
@@ -126,6 +130,7 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
                         password: DEMO_PASSWORD.into(),
                         first_name: Some("Demo".into()),
                         last_name: Some("Admin".into()),
+                        role: None,
                     }),
                 },
             )

@@ -1,6 +1,8 @@
 //! Use cases: what Coral does, independent of HTTP. Handlers call one function here
 //! with a `TenantCtx` (or the platform context) and map its result.
 
+pub mod api_keys;
+pub mod audit;
 pub mod auth;
 pub mod bench_seed;
 pub mod catalog;
@@ -16,7 +18,9 @@ pub mod platform;
 pub mod regions;
 pub mod secrets;
 pub mod staff;
+pub mod stores;
 pub mod usage;
+pub mod users;
 
 use std::sync::Arc;
 
@@ -37,6 +41,7 @@ pub struct App {
     pub sealer: secrets::Sealer,
     pub nmi: checkout::nmi::Nmi,
     pub metrics: metrics::Metrics,
+    pub login_limits: crate::tenancy::login_limits::LoginLimits,
 }
 
 impl App {
@@ -72,6 +77,7 @@ impl App {
             directory,
             catalogs,
             metrics: metrics::Metrics::new(),
+            login_limits: Default::default(),
         });
         usage::spawn_flusher(&app);
         Ok(app)

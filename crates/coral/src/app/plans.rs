@@ -2,6 +2,7 @@
 //! process, which reloads its tenants' effective limits and flags.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use sqlx::types::Json;
@@ -9,6 +10,7 @@ use sqlx::types::Json;
 use crate::app::App;
 use crate::core::plans::{check_feature_names, check_plan_id, Limits, Plan};
 use crate::core::{Error, Result};
+use crate::db::audit::Audit;
 use crate::db::plans::{self, PlanRow};
 use crate::db::tenants::{self, RELOAD_ALL};
 use crate::tenancy::directory::to_plan;
@@ -71,7 +73,7 @@ pub fn get(app: &App, id: &str) -> Result<Plan> {
         .ok_or_else(|| not_found(id))
 }
 
-pub async fn create(app: &App, input: CreatePlan) -> Result<Plan> {
+pub async fn create(app: &App, audit: &Arc<Audit>, input: CreatePlan) -> Result<Plan> {
     check_feature_names(input.features.keys())?;
     let plan = Plan {
         id: check_plan_id(&input.id)?,
@@ -79,7 +81,7 @@ pub async fn create(app: &App, input: CreatePlan) -> Result<Plan> {
         limits: input.limits.validate()?,
         features: input.features,
     };
-    let mut tx = app.platform.control().begin().await?;
+    let mut tx = app.platform.begin_audited(audit).await?;
     if plans::find(&mut tx, &plan.id).await?.is_some() {
         return Err(Error::Duplicate(format!("A plan with id '{}' already exists", plan.id)));
     }
@@ -91,8 +93,8 @@ pub async fn create(app: &App, input: CreatePlan) -> Result<Plan> {
 }
 
 /// Changes a plan; every tenant on it gets the new limits and flags at once.
-pub async fn update(app: &App, id: &str, input: UpdatePlan) -> Result<Plan> {
-    let mut tx = app.platform.control().begin().await?;
+pub async fn update(app: &App, audit: &Arc<Audit>, id: &str, input: UpdatePlan) -> Result<Plan> {
+    let mut tx = app.platform.begin_audited(audit).await?;
     let mut plan = to_plan(
         plans::find_for_update(&mut tx, id)
             .await?

@@ -1,6 +1,8 @@
 //! Platform use cases: provisioning and managing tenants and placements. Shared by the
 //! `/platform` API and the `coral tenant` commands.
 
+use std::sync::Arc;
+
 use serde::Deserialize;
 use serde_json::Value;
 use sqlx::types::Json;
@@ -9,9 +11,11 @@ use crate::app::{auth, App};
 use crate::core::ids::TenantId;
 use crate::core::names::{parse_country, parse_currency, parse_domain, parse_email, parse_locale, Handle};
 use crate::core::plans::{check_feature_names, Overrides, Plan};
+use crate::core::roles::Role;
 use crate::core::settings::TenantSettings;
 use crate::core::{Error, Result};
 use crate::db::api_keys::{self, NewKey};
+use crate::db::audit::Audit;
 use crate::db::tenants::{self, TenantRow};
 use crate::db::{migrate, placements, staff, TenantTx, SHARED_PLACEMENT};
 use crate::tenancy::quota::{self, Quota};
@@ -54,6 +58,8 @@ pub struct NewAdmin {
     pub password: String,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
+    /// `tenant_admin` (default), or `platform_admin` for a platform operator's account.
+    pub role: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -84,7 +90,7 @@ pub struct Provisioned {
     pub admin_user_id: Option<String>,
 }
 
-fn check_name(name: &str) -> Result<String> {
+pub(crate) fn check_name(name: &str) -> Result<String> {
     let n = name.trim();
     if n.is_empty() || n.len() > 200 {
         return Err(Error::invalid("name must be 1 to 200 characters"));
@@ -118,7 +124,7 @@ fn overrides_json(o: &Overrides) -> Result<Json<Value>> {
     Ok(Json(serde_json::to_value(o).map_err(anyhow::Error::from)?))
 }
 
-async fn check_codes(app: &App, currency: &str, country: Option<&str>) -> Result<()> {
+pub(crate) async fn check_codes(app: &App, currency: &str, country: Option<&str>) -> Result<()> {
     let mut conn = app.platform.control().acquire().await?;
     if !tenants::currency_exists(&mut conn, currency).await? {
         return Err(Error::invalid(format!("Unknown currency '{currency}'")));
@@ -133,7 +139,7 @@ async fn check_codes(app: &App, currency: &str, country: Option<&str>) -> Result
 
 /// Creates the tenant, its default sales channel, a publishable key for it and
 /// optionally its first staff user — all or nothing.
-pub async fn create_tenant(app: &App, input: CreateTenant) -> Result<Provisioned> {
+pub async fn create_tenant(app: &App, audit: &Arc<Audit>, input: CreateTenant) -> Result<Provisioned> {
     let handle = Handle::parse(&input.handle)?;
     let currency = parse_currency(input.default_currency_code.as_deref().unwrap_or("usd"))?;
     let locale = parse_locale(input.default_locale.as_deref().unwrap_or("en-US"))?;
@@ -147,9 +153,14 @@ pub async fn create_tenant(app: &App, input: CreateTenant) -> Result<Provisioned
     check_codes(app, &currency, country.as_deref()).await?;
     let admin = match &input.admin {
         Some(a) => {
+            let role = match a.role.as_deref().map(Role::parse) {
+                None => Role::TenantAdmin,
+                Some(Some(r @ (Role::TenantAdmin | Role::PlatformAdmin))) => r,
+                Some(_) => return Err(Error::invalid("admin.role must be tenant_admin or platform_admin")),
+            };
             let email = parse_email(&a.email)?;
             auth::check_password_policy(&a.password)?;
-            Some((email, auth::hash_password(&a.password).await?))
+            Some((email, auth::hash_password(&a.password).await?, role))
         }
         None => None,
     };
@@ -183,7 +194,7 @@ pub async fn create_tenant(app: &App, input: CreateTenant) -> Result<Provisioned
         domains,
     };
 
-    let mut control = app.platform.control().begin().await?;
+    let mut control = app.platform.begin_audited(audit).await?;
     tenants::insert(&mut control, &row).await?;
     tenants::replace_domains(&mut control, &row.id, &row.domains).await?;
     tenants::notify_changed(&mut control, &row.id).await?;
@@ -198,13 +209,13 @@ pub async fn create_tenant(app: &App, input: CreateTenant) -> Result<Provisioned
         let key =
             api_keys::insert_publishable(&mut tx, "Default Publishable API Key", std::slice::from_ref(&sc)).await?;
         let user = match &admin {
-            Some((email, hash)) => {
+            Some((email, hash, role)) => {
                 let new = staff::NewStaff {
                     email,
                     password_hash: hash,
                     first_name: input.admin.as_ref().and_then(|a| a.first_name.as_deref()),
                     last_name: input.admin.as_ref().and_then(|a| a.last_name.as_deref()),
-                    role: "tenant_admin",
+                    role: role.as_str(),
                 };
                 Some(staff::insert(&mut tx, &new).await?)
             }
@@ -213,7 +224,7 @@ pub async fn create_tenant(app: &App, input: CreateTenant) -> Result<Provisioned
         Ok::<_, Error>((tx, sc, key, user))
     };
     let (sc, key, user) = if placement_id == SHARED_PLACEMENT {
-        let (tx, sc, key, user) = populate(TenantTx::enter(control, id.clone()).await?).await?;
+        let (tx, sc, key, user) = populate(control.into_tenant(id.clone()).await?).await?;
         tx.commit().await?;
         (sc, key, user)
     } else {
@@ -255,10 +266,11 @@ pub async fn list_tenants(app: &App, status: Option<&str>, limit: i64, offset: i
 /// Loads the tenant for update, lets `change` edit it, writes it back and announces it.
 async fn modify(
     app: &App,
+    audit: &Arc<Audit>,
     id_or_handle: &str,
     change: impl FnOnce(&mut TenantRow) -> Result<bool>,
 ) -> Result<TenantRow> {
-    let mut tx = app.platform.control().begin().await?;
+    let mut tx = app.platform.begin_audited(audit).await?;
     let mut row = tenants::find(&mut tx, id_or_handle)
         .await?
         .ok_or_else(|| Error::not_found(format!("Tenant with id: {id_or_handle} was not found")))?;
@@ -279,7 +291,12 @@ async fn modify(
     get_tenant(app, &row.id).await
 }
 
-pub async fn update_tenant(app: &App, id_or_handle: &str, input: UpdateTenant) -> Result<TenantRow> {
+pub async fn update_tenant(
+    app: &App,
+    audit: &Arc<Audit>,
+    id_or_handle: &str,
+    input: UpdateTenant,
+) -> Result<TenantRow> {
     let name = input.name.as_deref().map(check_name).transpose()?;
     let currency = input.default_currency_code.as_deref().map(parse_currency).transpose()?;
     let locale = input.default_locale.as_deref().map(parse_locale).transpose()?;
@@ -293,7 +310,7 @@ pub async fn update_tenant(app: &App, id_or_handle: &str, input: UpdateTenant) -
     } else if let Some(c) = &country {
         check_codes(app, "usd", Some(c)).await?;
     }
-    modify(app, id_or_handle, |row| {
+    modify(app, audit, id_or_handle, |row| {
         if let Some(v) = name {
             row.name = v;
         }
@@ -334,8 +351,8 @@ pub async fn update_tenant(app: &App, id_or_handle: &str, input: UpdateTenant) -
 
 /// Moves the tenant to `to`. Suspending a deactivated tenant is refused; resuming
 /// reactivates from either state. Setting the current state again changes nothing.
-pub async fn set_status(app: &App, id_or_handle: &str, to: TenantStatus) -> Result<TenantRow> {
-    modify(app, id_or_handle, |row| {
+pub async fn set_status(app: &App, audit: &Arc<Audit>, id_or_handle: &str, to: TenantStatus) -> Result<TenantRow> {
+    modify(app, audit, id_or_handle, |row| {
         let from = TenantStatus::parse(&row.status).unwrap_or(TenantStatus::Deactivated);
         if from == to {
             return Ok(false);
@@ -362,7 +379,7 @@ pub struct CreatePlacement {
 }
 
 /// Registers a database as a placement after checking it can be reached and migrating it.
-pub async fn create_placement(app: &App, input: CreatePlacement) -> Result<placements::Placement> {
+pub async fn create_placement(app: &App, audit: &Arc<Audit>, input: CreatePlacement) -> Result<placements::Placement> {
     let name = check_name(&input.name)?;
     let opts: sqlx::postgres::PgConnectOptions = input
         .url
@@ -376,7 +393,10 @@ pub async fn create_placement(app: &App, input: CreatePlacement) -> Result<place
     let migrated = migrate::migrate(&pool).await;
     pool.close().await;
     migrated.map_err(|e| Error::Internal(e.context("migrating the new placement")))?;
-    placements::insert(app.platform.control(), &name, &input.url).await
+    let mut tx = app.platform.begin_audited(audit).await?;
+    let placement = placements::insert(&mut tx, &name, &input.url).await?;
+    tx.commit().await?;
+    Ok(placement)
 }
 
 /// A URL with its password masked, for responses and logs.

@@ -1,5 +1,6 @@
 //! Staff (admin users): login, and turning a token back into an authenticated actor.
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use crate::app::auth::{self, Claims};
@@ -14,7 +15,16 @@ const BAD_LOGIN: &str = "Invalid email or password";
 
 /// Email + password → a token. The tenant comes from the user's record; when the same
 /// email is staff of several stores, `tenant_hint` (from the store signals) picks one.
-pub async fn login(app: &App, email: &str, password: &str, tenant_hint: Option<Arc<Tenant>>) -> Result<String> {
+/// Attempts are limited per account and per client `address` (429 with a retry time).
+pub async fn login(
+    app: &App,
+    email: &str,
+    password: &str,
+    tenant_hint: Option<Arc<Tenant>>,
+    address: Option<IpAddr>,
+) -> Result<String> {
+    let store = tenant_hint.as_ref().map(|t| t.id.as_str());
+    app.login_limits.check(store, email, address)?;
     let email = parse_email(email).map_err(|_| Error::Unauthorized(BAD_LOGIN.into()))?;
     let mut candidates: Vec<StaffRow> = Vec::new();
     for (_, pool) in app.platform.all_placements().await? {

@@ -3,6 +3,7 @@ pub mod error;
 pub mod ids;
 pub mod names;
 pub mod plans;
+pub mod roles;
 pub mod settings;
 
 pub use error::{Error, RateLimited, Result};

@@ -106,3 +106,53 @@ pub async fn all_default_channels(pool: &PgPool) -> Result<Vec<(String, String)>
     .fetch_all(pool)
     .await?)
 }
+
+/// A key as the Admin API shows it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct KeyRow {
+    pub id: String,
+    pub token: String,
+    pub title: String,
+    #[sqlx(rename = "type")]
+    pub kind: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub revoked_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub sales_channel_ids: Vec<String>,
+}
+
+const ROWS: &str = "SELECT k.id, k.token, k.title, k.type, k.created_at, k.revoked_at, \
+     COALESCE(array_agg(s.sales_channel_id) FILTER (WHERE s.sales_channel_id IS NOT NULL), '{}') AS sales_channel_ids \
+     FROM api_keys k LEFT JOIN api_key_sales_channels s ON s.tenant_id = k.tenant_id AND s.api_key_id = k.id";
+
+/// The tenant's keys, newest first (revoked ones too).
+pub async fn list(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<KeyRow>, i64)> {
+    let rows = sqlx::query_as(&format!(
+        "{ROWS} GROUP BY k.tenant_id, k.id ORDER BY k.created_at DESC, k.id DESC LIMIT $1 OFFSET $2"
+    ))
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(tx.conn())
+    .await?;
+    let count = sqlx::query_scalar("SELECT count(*) FROM api_keys")
+        .fetch_one(tx.conn())
+        .await?;
+    Ok((rows, count))
+}
+
+pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<KeyRow>> {
+    Ok(
+        sqlx::query_as(&format!("{ROWS} WHERE k.id = $1 GROUP BY k.tenant_id, k.id"))
+            .bind(id)
+            .fetch_optional(tx.conn())
+            .await?,
+    )
+}
+
+/// Marks the key revoked (once: a revoked key keeps its first revocation time).
+pub async fn revoke(tx: &mut TenantTx, id: &str) -> Result<bool> {
+    let done = sqlx::query("UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL")
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

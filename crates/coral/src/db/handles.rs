@@ -7,6 +7,7 @@ use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
 use crate::core::ids::TenantId;
 use crate::core::Result;
+use crate::db::audit::{self, Audit, Scope};
 use crate::db::Database;
 
 /// Access to one tenant's rows in its placement. Only the tenancy layer builds one,
@@ -15,11 +16,24 @@ use crate::db::Database;
 pub struct TenantDb {
     pool: PgPool,
     tenant_id: TenantId,
+    /// The request's audit context: its writing transactions leave one audit record.
+    audit: Option<Arc<Audit>>,
 }
 
 impl TenantDb {
     pub(crate) fn new(pool: PgPool, tenant_id: TenantId) -> Self {
-        Self { pool, tenant_id }
+        Self {
+            pool,
+            tenant_id,
+            audit: None,
+        }
+    }
+
+    /// The same handle, whose transactions record `audit` when they commit a change
+    /// (see `db::audit`).
+    pub fn audited(mut self, audit: Arc<Audit>) -> Self {
+        self.audit = Some(audit);
+        self
     }
 
     pub fn tenant_id(&self) -> &TenantId {
@@ -30,7 +44,13 @@ impl TenantDb {
     /// transaction-local, so a pooled connection carries nothing over to the next user.
     pub async fn begin(&self) -> Result<TenantTx> {
         let tx = self.pool.begin().await?;
-        TenantTx::enter(tx, self.tenant_id.clone()).await
+        TenantTx::enter_with(tx, self.tenant_id.clone(), self.audit.clone()).await
+    }
+
+    /// Continues an open transaction of the same database (the shared placement's,
+    /// which also holds the control plane) in this tenant's scope, audited like `begin`.
+    pub async fn adopt(&self, tx: Transaction<'static, Postgres>) -> Result<TenantTx> {
+        TenantTx::enter_with(tx, self.tenant_id.clone(), self.audit.clone()).await
     }
 
     /// Like `begin`, but the commit does not wait for the WAL flush
@@ -50,6 +70,7 @@ impl TenantDb {
         Ok(TenantTx {
             tx,
             tenant_id: self.tenant_id.clone(),
+            audit: None,
         })
     }
 }
@@ -58,18 +79,32 @@ impl TenantDb {
 pub struct TenantTx {
     tx: Transaction<'static, Postgres>,
     tenant_id: TenantId,
+    audit: Option<Arc<Audit>>,
 }
 
 impl TenantTx {
     /// Switches an open transaction into one tenant's scope for the rest of its life.
     /// Provisioning uses this to write the tenant row (control plane) and the tenant's
     /// first rows (under RLS) in one transaction.
-    pub(crate) async fn enter(mut tx: Transaction<'static, Postgres>, tenant_id: TenantId) -> Result<Self> {
-        sqlx::query("SELECT set_config('role', 'coral_app', true), set_config('coral.tenant_id', $1, true)")
-            .bind(tenant_id.as_str())
-            .execute(&mut *tx)
-            .await?;
-        Ok(Self { tx, tenant_id })
+    pub(crate) async fn enter(tx: Transaction<'static, Postgres>, tenant_id: TenantId) -> Result<Self> {
+        Self::enter_with(tx, tenant_id, None).await
+    }
+
+    /// `enter`, and with an audit context, change capture on (one round trip still).
+    async fn enter_with(
+        mut tx: Transaction<'static, Postgres>,
+        tenant_id: TenantId,
+        audit: Option<Arc<Audit>>,
+    ) -> Result<Self> {
+        sqlx::query(
+            "SELECT set_config('role', 'coral_app', true), set_config('coral.tenant_id', $1, true), \
+             set_config('coral.audit', $2, true)",
+        )
+        .bind(tenant_id.as_str())
+        .bind(if audit.is_some() { "on" } else { "" })
+        .execute(&mut *tx)
+        .await?;
+        Ok(Self { tx, tenant_id, audit })
     }
 
     pub fn tenant_id(&self) -> &TenantId {
@@ -81,8 +116,26 @@ impl TenantTx {
         &mut self.tx
     }
 
-    pub async fn commit(self) -> Result<()> {
+    /// Commits; an audited transaction that changed something first writes the
+    /// request's record (once per request: the first writing commit carries it).
+    pub async fn commit(mut self) -> Result<()> {
+        let pending = self.audit.take().filter(|a| !a.is_recorded());
+        let Some(a) = pending else {
+            self.tx.commit().await?;
+            return Ok(());
+        };
+        let tenant = self.tenant_id.as_str().to_owned();
+        if a.scope == Scope::Platform {
+            // Provisioning: the record goes to the control plane, as the schema owner.
+            sqlx::query("SELECT set_config('role', 'none', true)")
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        let written = audit::record(&mut self.tx, Some(&tenant), &a).await?;
         self.tx.commit().await?;
+        if written {
+            a.mark_recorded();
+        }
         Ok(())
     }
 }
@@ -132,7 +185,11 @@ impl CrossTenantTx {
         Ok(&mut self.inner.tx)
     }
 
-    pub async fn commit(self) -> Result<()> {
+    /// Commits in the scope of the tenant whose request opened it, so its audit record
+    /// (if any) is written under that tenant.
+    pub async fn commit(mut self) -> Result<()> {
+        let origin = self.origin.clone();
+        self.tenant(&origin).await?;
         self.inner.commit().await
     }
 }
@@ -168,6 +225,19 @@ impl PlatformDb {
         &self.db
     }
 
+    /// A control-plane transaction with change capture on; its commit writes `audit`'s
+    /// record to `platform_audit_log` if it changed anything.
+    pub async fn begin_audited(&self, audit: &Arc<Audit>) -> Result<PlatformTx> {
+        let mut tx = self.control().begin().await?;
+        sqlx::query("SELECT set_config('coral.audit', 'on', true)")
+            .execute(&mut *tx)
+            .await?;
+        Ok(PlatformTx {
+            tx,
+            audit: audit.clone(),
+        })
+    }
+
     /// Widens an open tenant transaction into the master catalog's cross-tenant one
     /// (see [`CrossTenantTx`]); `purpose` names the use case in the audit log.
     pub fn cross_tenant(&self, tx: TenantTx, purpose: &'static str) -> CrossTenantTx {
@@ -178,5 +248,45 @@ impl PlatformDb {
             purpose,
             in_platform: false,
         }
+    }
+}
+
+/// An audited control-plane transaction (see [`PlatformDb::begin_audited`]).
+pub struct PlatformTx {
+    tx: Transaction<'static, Postgres>,
+    audit: Arc<Audit>,
+}
+
+impl std::ops::Deref for PlatformTx {
+    type Target = PgConnection;
+    fn deref(&self) -> &PgConnection {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for PlatformTx {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+}
+
+impl PlatformTx {
+    /// Continues in tenant `id`'s scope (provisioning writes the tenant's first rows);
+    /// the commit still records to the control plane.
+    pub async fn into_tenant(self, id: TenantId) -> Result<TenantTx> {
+        TenantTx::enter_with(self.tx, id, Some(self.audit)).await
+    }
+
+    pub async fn commit(mut self) -> Result<()> {
+        if !self.audit.is_recorded() {
+            let tenant = self.audit.tenant_id.clone();
+            if audit::record(&mut self.tx, tenant.as_deref(), &self.audit).await? {
+                self.tx.commit().await?;
+                self.audit.mark_recorded();
+                return Ok(());
+            }
+        }
+        self.tx.commit().await?;
+        Ok(())
     }
 }

@@ -7,6 +7,7 @@
 //! so row level security scopes every statement even if a `WHERE` is forgotten.
 
 pub mod api_keys;
+pub mod audit;
 pub mod carts;
 pub mod catalog;
 pub mod catalog_sources;
@@ -28,5 +29,5 @@ pub mod usage;
 
 mod handles;
 
-pub use handles::{CrossTenantTx, PlatformDb, TenantDb, TenantTx};
+pub use handles::{CrossTenantTx, PlatformDb, PlatformTx, TenantDb, TenantTx};
 pub use placements::{Database, SHARED_PLACEMENT};

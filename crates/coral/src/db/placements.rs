@@ -101,7 +101,7 @@ pub struct Placement {
     pub created_at: chrono::DateTime<chrono::Utc>,
 }
 
-pub async fn insert(control: &PgPool, name: &str, url: &str) -> Result<Placement> {
+pub async fn insert(control: &mut sqlx::PgConnection, name: &str, url: &str) -> Result<Placement> {
     let id = new_id("plc");
     let created_at =
         sqlx::query_scalar("INSERT INTO placements (id, name, url) VALUES ($1, $2, $3) RETURNING created_at")

@@ -71,3 +71,46 @@ pub async fn find_by_email(pool: &PgPool, email: &str) -> Result<Vec<StaffRow>> 
             .await?,
     )
 }
+
+/// A page of the tenant's staff, oldest first, and the count of all of them.
+pub async fn list(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<StaffRow>, i64)> {
+    let rows = sqlx::query_as("SELECT * FROM staff_users ORDER BY created_at, id LIMIT $1 OFFSET $2")
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(tx.conn())
+        .await?;
+    let count = sqlx::query_scalar("SELECT count(*) FROM staff_users")
+        .fetch_one(tx.conn())
+        .await?;
+    Ok((rows, count))
+}
+
+/// Like [`get`], locking the row until the transaction ends.
+pub async fn get_for_update(tx: &mut TenantTx, id: &str) -> Result<Option<StaffRow>> {
+    Ok(
+        sqlx::query_as("SELECT * FROM staff_users WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
+            .bind(tx.tenant_id().as_str().to_owned())
+            .bind(id)
+            .fetch_optional(tx.conn())
+            .await?,
+    )
+}
+
+/// Writes names, role and activity back; `revoke_tokens` bumps the token version so
+/// every token issued before is refused from the next request on.
+pub async fn update(tx: &mut TenantTx, u: &StaffRow, revoke_tokens: bool) -> Result<()> {
+    sqlx::query(
+        "UPDATE staff_users SET first_name = $3, last_name = $4, role = $5, is_active = $6, \
+         token_version = token_version + $7, updated_at = now() WHERE tenant_id = $1 AND id = $2",
+    )
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(&u.id)
+    .bind(&u.first_name)
+    .bind(&u.last_name)
+    .bind(&u.role)
+    .bind(u.is_active)
+    .bind(i32::from(revoke_tokens))
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}

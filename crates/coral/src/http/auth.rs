@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use crate::app::customers::{self, Credentials};
 use crate::app::staff;
 use crate::core::Result;
-use crate::http::extract::{signals, AppState, JsonBody, Store};
+use crate::http::extract::{signals, AppState, ClientAddr, JsonBody, Store};
 use crate::tenancy::resolve::resolve;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -22,9 +22,11 @@ pub struct EmailPass {
 /// Staff login. The tenant is the user's; when the email is staff of several stores,
 /// the store signals (`x-tenant-id`, publishable key, host) choose one.
 #[utoipa::path(post, path = "/auth/user/emailpass", tag = "auth", request_body = EmailPass,
-    responses((status = 200, description = "{ token }"), (status = 401, description = "invalid email or password")))]
+    responses((status = 200, description = "{ token }"), (status = 401, description = "invalid email or password"),
+              (status = 429, description = "too many attempts for this account or address; see Retry-After")))]
 pub async fn user_login(
     State(app): State<AppState>,
+    ClientAddr(address): ClientAddr,
     headers: HeaderMap,
     JsonBody(body): JsonBody<EmailPass>,
 ) -> Result<Json<Value>> {
@@ -36,7 +38,7 @@ pub async fn user_login(
         s.host
             .and_then(|h| app.directory.by_domain(h.split(':').next().unwrap_or(h)))
     };
-    let token = staff::login(&app, &body.email, &body.password, hint).await?;
+    let token = staff::login(&app, &body.email, &body.password, hint, address).await?;
     Ok(Json(json!({ "token": token })))
 }
 

@@ -1,10 +1,11 @@
 //! Extractors: JSON bodies and query strings whose rejections come out in Medusa's error
 //! shape, and the three ways a request gets its actor — store tenant, staff, platform.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, MatchedPath, RawPathParams, Request};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
@@ -12,8 +13,11 @@ use serde::de::DeserializeOwned;
 use crate::app::customers::{self, CustomerAuth};
 use crate::app::staff::{self, StaffActor};
 use crate::app::App;
+use crate::core::roles::Role;
 use crate::core::{Error, Result};
+use crate::db::audit::{Audit, Scope};
 use crate::http::observe::admit;
+use crate::http::permissions::{self, Rule};
 use crate::tenancy::resolve::{resolve, Signals};
 use crate::tenancy::{ApiFamily, TenantCtx};
 
@@ -194,8 +198,55 @@ impl FromRequestParts<AppState> for Shopper {
     }
 }
 
+/// The client's address, from the connection (`None` when served without connect info).
+pub fn client_addr(parts: &Parts) -> Option<IpAddr> {
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
+}
+
+/// The client's address as an extractor (never rejects).
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self> {
+        Ok(ClientAddr(client_addr(parts)))
+    }
+}
+
+/// The rule of the matched route (`http::permissions`); a route without one is refused.
+fn route_rule(parts: &Parts) -> Result<&'static Rule> {
+    let path = parts.extensions.get::<MatchedPath>().map(MatchedPath::as_str);
+    path.and_then(|p| permissions::rule(parts.method.as_str(), p))
+        .ok_or_else(|| Error::Forbidden("This route declares no permission".into()))
+}
+
+/// The audit context of a changing request: its action, the path's last id, request id
+/// and client address. `None` for reads.
+async fn audit_of<S: Send + Sync>(
+    parts: &mut Parts,
+    state: &S,
+    rule: &Rule,
+    scope: Scope,
+    actor: (&'static str, Option<String>),
+) -> Option<Arc<Audit>> {
+    let action = rule.action?;
+    let mut a = Audit::new(scope, actor.0, actor.1, action);
+    if !action.ends_with(".create") {
+        a.resource_id = RawPathParams::from_request_parts(parts, state)
+            .await
+            .ok()
+            .and_then(|p| p.iter().last().map(|(_, v)| v.to_owned()));
+    }
+    a.request_id = header(&parts.headers, "x-request-id").map(str::to_owned);
+    a.client_addr = client_addr(parts).map(|ip| ip.to_string());
+    Some(Arc::new(a))
+}
+
 /// A staff member, from `Authorization: Bearer <jwt>`. Its tenant is the token's claim,
 /// never a header; the tenant's admin rate limit is checked before the user is re-read.
+/// The user's role must grant the permission the route declares (`http::permissions`),
+/// else 403; on a changing route the tenant handle is audited (`db::audit`).
 pub struct Staff(pub StaffActor);
 
 impl FromRequestParts<AppState> for Staff {
@@ -205,23 +256,54 @@ impl FromRequestParts<AppState> for Staff {
         let token = bearer(&parts.headers).ok_or_else(|| Error::Unauthorized("Unauthorized".into()))?;
         let (tenant, claims) = staff::verify_token(app, token)?;
         admit(parts, &tenant, ApiFamily::Admin)?;
-        Ok(Staff(staff::authenticate(app, tenant, &claims).await?))
+        let mut actor = staff::authenticate(app, tenant, &claims).await?;
+        let rule = route_rule(parts)?;
+        let role = Role::parse(&actor.user.role);
+        if !role.is_some_and(|r| r.allows(rule.permission)) {
+            return Err(Error::Forbidden(format!(
+                "The {} role does not have the {} permission",
+                actor.user.role, rule.permission
+            )));
+        }
+        let who = ("user", Some(actor.user.id.clone()));
+        if let Some(audit) = audit_of(parts, app, rule, Scope::Tenant, who).await {
+            actor.ctx.db = actor.ctx.db.clone().audited(audit);
+        }
+        Ok(Staff(actor))
     }
 }
 
-/// The platform operator, holding `CORAL_PLATFORM_TOKEN`.
-pub struct Platform;
+/// The platform operator: the bearer `CORAL_PLATFORM_TOKEN`, or the token of an active
+/// staff user whose role is `platform_admin` (a role only the platform can give). The
+/// audit context of a changing request comes with it.
+pub struct Platform(pub Arc<Audit>);
 
 impl FromRequestParts<AppState> for Platform {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self> {
         use subtle::ConstantTimeEq;
+        let refused = || Error::Unauthorized("A valid platform token is required".into());
         let expected = app.config.secrets.platform_token.as_bytes();
-        match bearer(&parts.headers) {
-            Some(t) if bool::from(t.as_bytes().ct_eq(expected)) => Ok(Platform),
-            _ => Err(Error::Unauthorized("A valid platform token is required".into())),
-        }
+        let token = bearer(&parts.headers).ok_or_else(refused)?;
+        let actor = if bool::from(token.as_bytes().ct_eq(expected)) {
+            ("platform", None)
+        } else {
+            let (tenant, claims) = staff::verify_token(app, token).map_err(|_| refused())?;
+            if claims.role != Role::PlatformAdmin.as_str() {
+                return Err(refused());
+            }
+            let actor = staff::authenticate(app, tenant, &claims).await.map_err(|_| refused())?;
+            if actor.user.role != Role::PlatformAdmin.as_str() {
+                return Err(refused());
+            }
+            ("user", Some(actor.user.id))
+        };
+        let rule = route_rule(parts)?;
+        let audit = audit_of(parts, app, rule, Scope::Platform, actor.clone()).await;
+        Ok(Platform(audit.unwrap_or_else(|| {
+            Arc::new(Audit::new(Scope::Platform, actor.0, actor.1, "read"))
+        })))
     }
 }
 

@@ -2,6 +2,7 @@
 //! answer), the middleware stack, and the OpenAPI document generated from the handlers.
 
 pub mod admin;
+pub mod audit_json;
 pub mod auth;
 pub mod catalog_json;
 pub mod checkout_json;
@@ -11,6 +12,7 @@ pub mod fields;
 pub mod observe;
 pub mod ops;
 pub mod order_json;
+pub mod permissions;
 pub mod platform;
 pub mod store;
 
@@ -110,6 +112,17 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(auth::customer_login))
         // admin
         .routes(routes!(admin::users::me))
+        .routes(routes!(admin::users::list, admin::users::create))
+        .routes(routes!(
+            admin::users::get,
+            admin::users::update,
+            admin::users::deactivate
+        ))
+        .routes(routes!(admin::stores::list, admin::stores::update))
+        .routes(routes!(admin::api_keys::list, admin::api_keys::create))
+        .routes(routes!(admin::api_keys::get))
+        .routes(routes!(admin::api_keys::revoke))
+        .routes(routes!(admin::audit_log::list))
         .routes(routes!(admin::usage::get))
         .routes(routes!(admin::products::create, admin::products::list))
         .routes(routes!(admin::products::batch))
@@ -199,6 +212,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(platform::plans::list, platform::plans::create))
         .routes(routes!(platform::plans::get, platform::plans::update))
         .routes(routes!(platform::placements::create))
+        .routes(routes!(platform::audit_log::list))
 }
 
 /// The OpenAPI document of every route.

@@ -4,6 +4,7 @@
 
 pub mod directory;
 pub mod limits;
+pub mod login_limits;
 pub mod quota;
 pub mod resolve;
 pub mod usage;

@@ -20,6 +20,7 @@ const GLOBAL_TABLES: &[&str] = &[
     "catalog_link_items",
     "plans",
     "tenant_usage",
+    "platform_audit_log",
 ];
 
 /// Every rule a tenant table breaks, as `table: problem` lines.

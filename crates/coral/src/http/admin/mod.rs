@@ -1,5 +1,7 @@
 //! `/admin/*`: a tenant's staff. The tenant is always the token's.
 
+pub mod api_keys;
+pub mod audit_log;
 pub mod catalog_sources;
 pub mod inventory_items;
 pub mod orders;
@@ -7,6 +9,7 @@ pub mod products;
 pub mod regions;
 pub mod shipping;
 pub mod stock_locations;
+pub mod stores;
 pub mod taxonomy;
 pub mod usage;
 pub mod users;

@@ -1,5 +1,6 @@
 //! `/platform/*`: the platform operator (bearer `CORAL_PLATFORM_TOKEN`), cross-tenant.
 
+pub mod audit_log;
 pub mod placements;
 pub mod plans;
 pub mod tenants;

@@ -16,10 +16,10 @@ use crate::http::extract::{AppState, JsonBody, Platform};
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<AppState>,
-    _: Platform,
+    Platform(audit): Platform,
     JsonBody(body): JsonBody<CreatePlacement>,
 ) -> Result<(StatusCode, Json<Value>)> {
-    let p = platform::create_placement(&app, body).await?;
+    let p = platform::create_placement(&app, &audit, body).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "placement": {

@@ -23,10 +23,10 @@ pub async fn list(State(app): State<AppState>, _: Platform) -> Result<Json<Value
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<AppState>,
-    _: Platform,
+    Platform(audit): Platform,
     JsonBody(body): JsonBody<CreatePlan>,
 ) -> Result<(StatusCode, Json<Value>)> {
-    let plan = plans::create(&app, body).await?;
+    let plan = plans::create(&app, &audit, body).await?;
     Ok((StatusCode::CREATED, Json(json!({ "plan": plan }))))
 }
 
@@ -45,9 +45,9 @@ pub async fn get(State(app): State<AppState>, _: Platform, Path(id): Path<String
     security(("bearer" = [])))]
 pub async fn update(
     State(app): State<AppState>,
-    _: Platform,
+    Platform(audit): Platform,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<UpdatePlan>,
 ) -> Result<Json<Value>> {
-    Ok(Json(json!({ "plan": plans::update(&app, &id, body).await? })))
+    Ok(Json(json!({ "plan": plans::update(&app, &audit, &id, body).await? })))
 }

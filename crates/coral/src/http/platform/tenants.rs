@@ -33,11 +33,11 @@ pub fn tenant_json(t: &TenantRow) -> Value {
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<AppState>,
-    _: Platform,
+    Platform(audit): Platform,
     JsonBody(body): JsonBody<CreateTenant>,
 ) -> Result<(StatusCode, Json<Value>)> {
     let admin_email = body.admin.as_ref().map(|a| a.email.trim().to_ascii_lowercase());
-    let p = platform::create_tenant(&app, body).await?;
+    let p = platform::create_tenant(&app, &audit, body).await?;
     let user = p
         .admin_user_id
         .map(|id| json!({ "id": id, "email": admin_email, "role": "tenant_admin" }));
@@ -84,12 +84,12 @@ pub async fn get(State(app): State<AppState>, _: Platform, Path(id): Path<String
     security(("bearer" = [])))]
 pub async fn update(
     State(app): State<AppState>,
-    _: Platform,
+    Platform(audit): Platform,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<UpdateTenant>,
 ) -> Result<Json<Value>> {
     Ok(Json(
-        json!({ "tenant": tenant_json(&platform::update_tenant(&app, &id, body).await?) }),
+        json!({ "tenant": tenant_json(&platform::update_tenant(&app, &audit, &id, body).await?) }),
     ))
 }
 
@@ -97,8 +97,12 @@ pub async fn update(
     params(("id" = String, Path, description = "tenant id or handle")),
     responses((status = 200, description = "{ tenant }; its storefront answers 403 from now on")),
     security(("bearer" = [])))]
-pub async fn suspend(State(app): State<AppState>, _: Platform, Path(id): Path<String>) -> Result<Json<Value>> {
-    let t = platform::set_status(&app, &id, TenantStatus::Suspended).await?;
+pub async fn suspend(
+    State(app): State<AppState>,
+    Platform(audit): Platform,
+    Path(id): Path<String>,
+) -> Result<Json<Value>> {
+    let t = platform::set_status(&app, &audit, &id, TenantStatus::Suspended).await?;
     Ok(Json(json!({ "tenant": tenant_json(&t) })))
 }
 
@@ -106,8 +110,12 @@ pub async fn suspend(State(app): State<AppState>, _: Platform, Path(id): Path<St
     params(("id" = String, Path, description = "tenant id or handle")),
     responses((status = 200, description = "{ tenant }, active again")),
     security(("bearer" = [])))]
-pub async fn resume(State(app): State<AppState>, _: Platform, Path(id): Path<String>) -> Result<Json<Value>> {
-    let t = platform::set_status(&app, &id, TenantStatus::Active).await?;
+pub async fn resume(
+    State(app): State<AppState>,
+    Platform(audit): Platform,
+    Path(id): Path<String>,
+) -> Result<Json<Value>> {
+    let t = platform::set_status(&app, &audit, &id, TenantStatus::Active).await?;
     Ok(Json(json!({ "tenant": tenant_json(&t) })))
 }
 
@@ -116,8 +124,12 @@ pub async fn resume(State(app): State<AppState>, _: Platform, Path(id): Path<Str
     params(("id" = String, Path, description = "tenant id or handle")),
     responses((status = 200, description = "{ id, object, deleted }")),
     security(("bearer" = [])))]
-pub async fn deactivate(State(app): State<AppState>, _: Platform, Path(id): Path<String>) -> Result<Json<Value>> {
-    let t = platform::set_status(&app, &id, TenantStatus::Deactivated).await?;
+pub async fn deactivate(
+    State(app): State<AppState>,
+    Platform(audit): Platform,
+    Path(id): Path<String>,
+) -> Result<Json<Value>> {
+    let t = platform::set_status(&app, &audit, &id, TenantStatus::Deactivated).await?;
     Ok(Json(json!({ "id": t.id, "object": "tenant", "deleted": true })))
 }
 
