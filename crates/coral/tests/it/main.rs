@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod audit;
 mod catalog;
 mod catalog_admin;
 mod catalog_sources;
@@ -18,6 +19,7 @@ mod payments;
 mod placements;
 mod quotas;
 mod resolution;
+mod roles;
 mod schema;
 mod staff;
 mod tenants;
