@@ -131,6 +131,10 @@ fn print_demo(app: &App, tenants: &[demo::DemoTenant]) {
         println!("    or:   curl http://{}:{port}/store/tenant", t.domain);
         println!("    staff login: {} / {}", t.admin_email, t.admin_password);
         println!(
+            "    catalog manager: {} / {} (products, stock, prices only)",
+            t.catalog_email, t.admin_password
+        );
+        println!(
             "    customer login: shopper@{}.localhost / {} (POST /auth/customer/emailpass)",
             t.handle, t.admin_password
         );

@@ -14,7 +14,7 @@ use crate::app::catalog::variants;
 use crate::app::checkout::providers;
 use crate::app::inventory::{self, AddressIn, LocationIn};
 use crate::app::platform::{self, CreateTenant, NewAdmin};
-use crate::app::App;
+use crate::app::{users, App};
 use crate::core::ids::new_id;
 use crate::core::settings::{Branding, TenantSettings};
 use crate::core::{Error, Result};
@@ -31,6 +31,8 @@ pub struct DemoTenant {
     pub publishable_key: String,
     pub admin_email: String,
     pub admin_password: &'static str,
+    /// A second staff user with a narrower role (`catalog_manager`), same password.
+    pub catalog_email: String,
     pub domain: String,
 }
 
@@ -173,6 +175,7 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
         if inventory::locations(&ctx, 1, 0).await?.1 < 2 {
             seed_second_location(app, &ctx, spec).await?;
         }
+        let catalog_email = ensure_catalog_manager(&ctx, spec.handle).await?;
         out.push(DemoTenant {
             handle: spec.handle,
             name: spec.name,
@@ -180,11 +183,30 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
             publishable_key: tenant.keys.first().cloned().unwrap_or_default(),
             admin_email,
             admin_password: DEMO_PASSWORD,
+            catalog_email,
             domain,
         });
     }
     seed_franchise(app).await?;
     Ok(out)
+}
+
+/// `catalog@{handle}.test`, a `catalog_manager`: edits products, stock and prices, sees
+/// no orders, settings or staff. Created once.
+async fn ensure_catalog_manager(ctx: &crate::tenancy::TenantCtx, handle: &str) -> Result<String> {
+    let email = format!("catalog@{handle}.test");
+    if users::list(ctx, 100, 0).await?.0.iter().any(|u| u.email == email) {
+        return Ok(email);
+    }
+    let input = users::CreateUser {
+        email: email.clone(),
+        password: DEMO_PASSWORD.into(),
+        role: Some("catalog_manager".into()),
+        first_name: Some("Demo".into()),
+        last_name: Some("Catalog".into()),
+    };
+    users::create(ctx, input).await?;
+    Ok(email)
 }
 
 /// Standard VAT of the demo's European countries (percent); none elsewhere.

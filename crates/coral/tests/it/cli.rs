@@ -210,6 +210,24 @@ async fn serve_demo_runs_on_the_managed_postgres_and_stops_it() {
         .find(|p| p["title"] == "Trail Runner Tee")
         .expect("acme's tee in globex's store");
     assert_eq!(tee["variants"][0]["calculated_price"]["currency_code"], "gbp");
+    // Each store has a catalog manager too, printed with the admin: catalog yes, orders no.
+    assert!(
+        lines.iter().any(|l| l.contains("catalog manager: catalog@acme.test")),
+        "{lines:?}"
+    );
+    let (_, login) = send(
+        client
+            .post(format!("{url}/auth/user/emailpass"))
+            .json(&serde_json::json!({"email": "catalog@acme.test", "password": "coral-demo-1234"})),
+    )
+    .await;
+    let token = login["token"].as_str().expect("the catalog manager signs in");
+    let status = |path: &'static str| {
+        let req = client.get(format!("{url}{path}")).bearer_auth(token);
+        async move { send(req).await.0 }
+    };
+    assert_eq!(status("/admin/products").await, StatusCode::OK);
+    assert_eq!(status("/admin/orders").await, StatusCode::FORBIDDEN);
     stop(&mut child);
     assert!(!base.join("pg/data/postmaster.pid").exists(), "postgres was stopped");
 
