@@ -36,7 +36,8 @@ pub struct Audit {
     pub actor_id: Option<String>,
     /// `product.update`, `tenant.suspend`, …; the resource type is the part before the dot.
     pub action: &'static str,
-    /// The path's last id; `None` for a creation (the created row's id is used).
+    /// The path's last id; `None` for a creation (the created row's id is used). A
+    /// platform record about a tenant names the tenant's id even if the path had its handle.
     pub resource_id: Option<String>,
     /// Only for platform records: the tenant acted on, when known before the change.
     pub tenant_id: Option<String>,
@@ -119,7 +120,9 @@ pub(crate) async fn record(conn: &mut PgConnection, tenant_id: Option<&str>, a: 
             "{CHANGES} INSERT INTO platform_audit_log (tenant_id, id, actor_type, actor_id, action, \
                  resource_type, resource_id, changes, request_id, client_addr) \
              SELECT coalesce($1, (SELECT e->>'tenant_id' FROM c WHERE e->>'tenant_id' IS NOT NULL \
-                 ORDER BY n LIMIT 1)), $2, $3, $4, $5, $6, coalesce($7, {CREATED_ID}), \
+                 ORDER BY n LIMIT 1)), $2, $3, $4, $5, $6, \
+                 coalesce((SELECT e->>'id' FROM c WHERE $6 = 'tenant' AND e->>'table' = 'tenants' \
+                     ORDER BY n LIMIT 1), $7, {CREATED_ID}), \
                  coalesce(jsonb_agg(e ORDER BY n), '[]'), $9, $10 \
              FROM c HAVING count(*) > 0 OR pg_current_xact_id_if_assigned() IS NOT NULL"
         )

@@ -5,7 +5,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
 use crate::catalog::shirt;
-use crate::harness::{send, Admin, TestApp};
+use std::time::Duration;
+
+use crate::harness::{eventually, send, Admin, TestApp};
 
 fn actions(log: &Value) -> Vec<&str> {
     log["audit_logs"]
@@ -119,6 +121,7 @@ async fn a_scripted_session_reads_back_exactly_its_actions_with_their_diffs() {
     );
     let suspend = &all["audit_logs"][0];
     assert_eq!(suspend["actor"], json!({"type": "platform", "id": null}));
+    assert_eq!(suspend["resource_id"], t.id, "the id, though the path named the handle");
     assert_eq!(suspend["tenant_id"], t.id);
     let status = changes(suspend, "tenants");
     assert_eq!(status[0]["before"]["status"], "active");
@@ -275,6 +278,10 @@ async fn store_settings_and_keys_are_self_service_within_the_plan() {
     let token = k["api_key"]["token"].as_str().unwrap().to_owned();
     let (s, _) = send(app.get("/store/regions").header("x-publishable-api-key", &token)).await;
     assert_eq!(s, StatusCode::OK, "a new key resolves at once");
+    // A second process on the same database learns of the change by notification.
+    let other = TestApp::spawn_on(&app.database, |_| {}).await;
+    let status = |a: &TestApp| send(a.get("/store/regions").header("x-publishable-api-key", &token));
+    assert_eq!(status(&other).await.0, StatusCode::OK);
     let (s, v) = admin
         .call(Method::POST, "/admin/api-keys", Some(json!({"title": "Third"})))
         .await;
@@ -284,6 +291,10 @@ async fn store_settings_and_keys_are_self_service_within_the_plan() {
         .ok(Method::POST, &format!("/admin/api-keys/{id}/revoke"), json!({}))
         .await;
     assert!(v["api_key"]["revoked_at"].is_string());
-    let (s, _) = send(app.get("/store/regions").header("x-publishable-api-key", &token)).await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(status(&app).await.0, StatusCode::BAD_REQUEST, "refused at once here");
+    let gone = eventually(Duration::from_secs(1), || async {
+        status(&other).await.0 == StatusCode::BAD_REQUEST
+    })
+    .await;
+    assert!(gone, "and within a second in the other process");
 }
