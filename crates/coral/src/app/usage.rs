@@ -29,6 +29,7 @@ pub fn record_order(tenant: &Tenant, currency: &str, amount: Decimal) {
 pub async fn flush(app: &App) {
     let pool = app.platform.control();
     for t in app.directory.tenants() {
+        let _persisting = t.usage.persisting.lock().await;
         let counts = t.usage.take();
         if counts.is_empty() {
             continue;
@@ -83,6 +84,7 @@ pub struct UsageReport {
 
 pub async fn report(app: &App, ctx: &TenantCtx) -> Result<UsageReport> {
     let t = &ctx.tenant;
+    let persisting = t.usage.persisting.lock().await;
     let mut totals: BTreeMap<String, Decimal> = repo::totals(app.platform.control(), t.id.as_str())
         .await?
         .into_iter()
@@ -90,6 +92,7 @@ pub async fn report(app: &App, ctx: &TenantCtx) -> Result<UsageReport> {
     for (k, v) in t.usage.pending() {
         *totals.entry(k).or_default() += v;
     }
+    drop(persisting);
     let mut tx = ctx.db.begin().await?;
     let products = repo::count(&mut tx, Counted::Products).await?;
     let staff = repo::count(&mut tx, Counted::Staff).await?;

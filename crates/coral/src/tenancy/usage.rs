@@ -29,6 +29,9 @@ pub struct TenantUsage {
     orders: AtomicU64,
     /// Revenue per currency, in major units.
     revenue: Mutex<BTreeMap<String, Decimal>>,
+    /// Held while pending counts move to the database, and while a report reads both, so
+    /// a report never sees a count in neither place or in both.
+    pub persisting: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for TenantUsage {
