@@ -135,45 +135,37 @@ pub async fn load_locked(tx: &mut TenantTx, id: &str) -> Result<Option<CartRow>>
 
 pub async fn insert(tx: &mut TenantTx, f: &CartFields) -> Result<String> {
     let id = new_id("cart");
-    sqlx::query(
-        "INSERT INTO carts (tenant_id, id, region_id, currency_code, sales_channel_id, email, customer_id, locale, \
-         shipping_address, billing_address, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(&id)
-    .bind(&f.region_id)
-    .bind(&f.currency_code)
-    .bind(&f.sales_channel_id)
-    .bind(&f.email)
-    .bind(&f.customer_id)
-    .bind(&f.locale)
-    .bind(f.shipping_address.as_ref().map(Json))
-    .bind(f.billing_address.as_ref().map(Json))
-    .bind(f.metadata.as_ref().map(Json))
-    .execute(tx.conn())
-    .await?;
+    save(tx, &id, f, true).await?;
     Ok(id)
 }
 
 pub async fn update(tx: &mut TenantTx, id: &str, f: &CartFields) -> Result<()> {
-    sqlx::query(
+    save(tx, id, f, false).await
+}
+
+async fn save(tx: &mut TenantTx, id: &str, f: &CartFields, insert: bool) -> Result<()> {
+    let sql = if insert {
+        "INSERT INTO carts (tenant_id, id, region_id, currency_code, sales_channel_id, email, customer_id, locale, \
+         shipping_address, billing_address, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+    } else {
         "UPDATE carts SET region_id = $3, currency_code = $4, sales_channel_id = $5, email = $6, customer_id = $7, \
          locale = $8, shipping_address = $9, billing_address = $10, metadata = $11, updated_at = now() \
-         WHERE tenant_id = $1 AND id = $2",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(id)
-    .bind(&f.region_id)
-    .bind(&f.currency_code)
-    .bind(&f.sales_channel_id)
-    .bind(&f.email)
-    .bind(&f.customer_id)
-    .bind(&f.locale)
-    .bind(f.shipping_address.as_ref().map(Json))
-    .bind(f.billing_address.as_ref().map(Json))
-    .bind(f.metadata.as_ref().map(Json))
-    .execute(tx.conn())
-    .await?;
+         WHERE tenant_id = $1 AND id = $2"
+    };
+    sqlx::query(sql)
+        .bind(tx.tenant_id().as_str().to_owned())
+        .bind(id)
+        .bind(&f.region_id)
+        .bind(&f.currency_code)
+        .bind(&f.sales_channel_id)
+        .bind(&f.email)
+        .bind(&f.customer_id)
+        .bind(&f.locale)
+        .bind(f.shipping_address.as_ref().map(Json))
+        .bind(f.billing_address.as_ref().map(Json))
+        .bind(f.metadata.as_ref().map(Json))
+        .execute(tx.conn())
+        .await?;
     Ok(())
 }
 

@@ -89,43 +89,36 @@ pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<ShippingOptionRow
 
 pub async fn insert(tx: &mut TenantTx, f: &ShippingOptionFields) -> Result<String> {
     let id = new_id("so");
-    sqlx::query(
-        "INSERT INTO shipping_options (tenant_id, id, region_id, name, type_code, type_label, type_description, \
-         amount, enabled_in_store, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(&id)
-    .bind(&f.region_id)
-    .bind(&f.name)
-    .bind(&f.type_code)
-    .bind(&f.type_label)
-    .bind(&f.type_description)
-    .bind(f.amount)
-    .bind(f.enabled_in_store)
-    .bind(f.metadata.as_ref().map(Json))
-    .execute(tx.conn())
-    .await?;
+    save(tx, &id, f, true).await?;
     Ok(id)
 }
 
 pub async fn update(tx: &mut TenantTx, id: &str, f: &ShippingOptionFields) -> Result<()> {
-    sqlx::query(
+    save(tx, id, f, false).await
+}
+
+async fn save(tx: &mut TenantTx, id: &str, f: &ShippingOptionFields, insert: bool) -> Result<()> {
+    let sql = if insert {
+        "INSERT INTO shipping_options (tenant_id, id, region_id, name, type_code, type_label, type_description, \
+         amount, enabled_in_store, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    } else {
         "UPDATE shipping_options SET region_id = $3, name = $4, type_code = $5, type_label = $6, \
          type_description = $7, amount = $8, enabled_in_store = $9, metadata = $10, updated_at = now() \
-         WHERE tenant_id = $1 AND id = $2",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(id)
-    .bind(&f.region_id)
-    .bind(&f.name)
-    .bind(&f.type_code)
-    .bind(&f.type_label)
-    .bind(&f.type_description)
-    .bind(f.amount)
-    .bind(f.enabled_in_store)
-    .bind(f.metadata.as_ref().map(Json))
-    .execute(tx.conn())
-    .await?;
+         WHERE tenant_id = $1 AND id = $2"
+    };
+    sqlx::query(sql)
+        .bind(tx.tenant_id().as_str().to_owned())
+        .bind(id)
+        .bind(&f.region_id)
+        .bind(&f.name)
+        .bind(&f.type_code)
+        .bind(&f.type_label)
+        .bind(&f.type_description)
+        .bind(f.amount)
+        .bind(f.enabled_in_store)
+        .bind(f.metadata.as_ref().map(Json))
+        .execute(tx.conn())
+        .await?;
     Ok(())
 }
 
