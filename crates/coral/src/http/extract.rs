@@ -55,7 +55,44 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T> {
             format!("Invalid JSON: {e}")
         })
     })?;
-    serde_path_to_error::deserialize(value).map_err(|e| Error::invalid(medusa_message(&e)))
+    let mut value = value;
+    let mut reasons = Vec::new();
+    loop {
+        match serde_path_to_error::deserialize(&value) {
+            Ok(v) if reasons.is_empty() => return Ok(v),
+            Ok(_) => break,
+            Err(e) => {
+                reasons.push(medusa_message(&e));
+                // Medusa reports every bad field at once: drop the offending top-level
+                // field and look again (a missing field or a nested one ends the search).
+                let field = offending_field(&e);
+                let dropped = field
+                    .zip(value.as_object_mut())
+                    .is_some_and(|(f, o)| o.remove(&f).is_some());
+                if !dropped || reasons.len() >= 10 {
+                    break;
+                }
+            }
+        }
+    }
+    // As Medusa's validator: wrong values first, then unrecognized fields.
+    reasons.sort_by_key(|r| r.starts_with("Unrecognized"));
+    Err(Error::invalid(format!("Invalid request: {}", reasons.join("; "))))
+}
+
+/// The top-level field an error is about, if it is one.
+fn offending_field(e: &serde_path_to_error::Error<serde_json::Error>) -> Option<String> {
+    use serde_path_to_error::Segment;
+    let inner = e.inner().to_string();
+    let segments: Vec<&Segment> = e.path().iter().collect();
+    if inner.starts_with("unknown field") {
+        let top = segments.len() <= 1;
+        return top.then(|| inner.split('`').nth(1).unwrap_or("").to_owned());
+    }
+    match segments.as_slice() {
+        [Segment::Map { key }] if !inner.starts_with("missing field") => Some(key.clone()),
+        _ => None,
+    }
 }
 
 /// serde's messages, reworded the way Medusa's validator words them.
@@ -76,7 +113,7 @@ fn medusa_message(e: &serde_path_to_error::Error<serde_json::Error>) -> String {
     } else {
         format!("{inner} (field '{path}')")
     };
-    format!("Invalid request: {msg}")
+    msg
 }
 
 /// Query string pairs, decoded; order kept (repeated keys, `id[0]=` forms).
@@ -333,6 +370,11 @@ mod tests {
             "Invalid request: Expected type: 'string' for field 'region_id', got: '123'"
         );
         assert_eq!(err(r#"{"nope": true}"#), "Invalid request: Unrecognized fields: 'nope'");
+        // Every bad field at once, in the sample's words (error-bad-body-cart-create).
+        assert_eq!(
+            err(r#"{"region_id": 123, "nope": true}"#),
+            "Invalid request: Expected type: 'string' for field 'region_id', got: '123'; Unrecognized fields: 'nope'"
+        );
         assert_eq!(err("{\"region_id\": \n"), "Unexpected end of JSON input");
         assert!(parse_json::<Body>(b"").is_ok());
         assert!(parse_json::<Body>(b"  ").is_ok());
