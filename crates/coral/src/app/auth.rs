@@ -98,7 +98,7 @@ impl TokenKeys {
     pub fn verify(&self, token: &str) -> Result<Claims> {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &Validation::default())
             .map(|d| d.claims)
-            .map_err(|_| Error::Unauthorized("Unauthorized".into()))
+            .map_err(|_| Error::unauthorized())
     }
 }
 

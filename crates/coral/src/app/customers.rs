@@ -24,7 +24,7 @@ impl CustomerAuth {
     /// The customer, or 401 when the token has none yet.
     pub fn customer(&self) -> Result<&str> {
         if self.customer_id.is_empty() {
-            Err(Error::Unauthorized("Unauthorized".into()))
+            Err(Error::unauthorized())
         } else {
             Ok(&self.customer_id)
         }
@@ -35,7 +35,7 @@ impl CustomerAuth {
 pub fn authenticate(app: &App, ctx: &TenantCtx, token: &str) -> Result<CustomerAuth> {
     let claims = app.tokens.verify(token)?;
     if claims.actor_type != "customer" || claims.tenant_id != ctx.tenant.id.as_str() {
-        return Err(Error::Unauthorized("Unauthorized".into()));
+        return Err(Error::unauthorized());
     }
     Ok(CustomerAuth {
         identity_id: claims.auth_identity_id,
@@ -110,10 +110,6 @@ fn merge(p: &mut Profile, input: ProfileIn) {
     p.metadata = input.metadata.or(p.metadata.take());
 }
 
-fn not_found() -> Error {
-    Error::Unauthorized("Unauthorized".into())
-}
-
 /// `POST /store/customers` with a registration token: the customer of that identity.
 pub async fn create(ctx: &TenantCtx, who: &CustomerAuth, input: ProfileIn) -> Result<CustomerRow> {
     if !who.customer_id.is_empty() {
@@ -122,7 +118,7 @@ pub async fn create(ctx: &TenantCtx, who: &CustomerAuth, input: ProfileIn) -> Re
     let mut tx = ctx.db.begin().await?;
     let identity = customers::identity(&mut tx, &who.identity_id)
         .await?
-        .ok_or_else(not_found)?;
+        .ok_or_else(Error::unauthorized)?;
     if identity.customer_id.is_some() {
         return Err(Error::invalid("Request already authenticated as a customer."));
     }
@@ -137,14 +133,16 @@ pub async fn create(ctx: &TenantCtx, who: &CustomerAuth, input: ProfileIn) -> Re
     merge(&mut profile, input);
     let id = customers::insert_registered(&mut tx, &identity.email, &profile).await?;
     customers::link_identity(&mut tx, &identity.id, &id).await?;
-    let row = customers::get(&mut tx, &id).await?.ok_or_else(not_found)?;
+    let row = customers::get(&mut tx, &id).await?.ok_or_else(Error::unauthorized)?;
     tx.commit().await?;
     Ok(row)
 }
 
 pub async fn me(ctx: &TenantCtx, who: &CustomerAuth) -> Result<CustomerRow> {
     let mut tx = ctx.db.begin().await?;
-    let row = customers::get(&mut tx, who.customer()?).await?.ok_or_else(not_found)?;
+    let row = customers::get(&mut tx, who.customer()?)
+        .await?
+        .ok_or_else(Error::unauthorized)?;
     tx.commit().await?;
     Ok(row)
 }
@@ -155,11 +153,11 @@ pub async fn update_me(ctx: &TenantCtx, who: &CustomerAuth, input: ProfileIn) ->
     }
     let id = who.customer()?;
     let mut tx = ctx.db.begin().await?;
-    let current = customers::get(&mut tx, id).await?.ok_or_else(not_found)?;
+    let current = customers::get(&mut tx, id).await?.ok_or_else(Error::unauthorized)?;
     let mut profile = current.profile();
     merge(&mut profile, input);
     customers::update(&mut tx, id, &profile).await?;
-    let row = customers::get(&mut tx, id).await?.ok_or_else(not_found)?;
+    let row = customers::get(&mut tx, id).await?.ok_or_else(Error::unauthorized)?;
     tx.commit().await?;
     Ok(row)
 }
@@ -183,7 +181,9 @@ pub async fn save_address(
     customers::save_address(&mut tx, customer, id, &a)
         .await?
         .ok_or_else(|| address_not_found(id.unwrap_or_default()))?;
-    let row = customers::get(&mut tx, customer).await?.ok_or_else(not_found)?;
+    let row = customers::get(&mut tx, customer)
+        .await?
+        .ok_or_else(Error::unauthorized)?;
     tx.commit().await?;
     Ok(row)
 }
@@ -194,7 +194,9 @@ pub async fn delete_address(ctx: &TenantCtx, who: &CustomerAuth, id: &str) -> Re
     if !customers::delete_address(&mut tx, customer, id).await? {
         return Err(address_not_found(id));
     }
-    let row = customers::get(&mut tx, customer).await?.ok_or_else(not_found)?;
+    let row = customers::get(&mut tx, customer)
+        .await?
+        .ok_or_else(Error::unauthorized)?;
     tx.commit().await?;
     Ok(row)
 }

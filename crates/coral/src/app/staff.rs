@@ -78,7 +78,7 @@ fn check_tenant_open(t: &Tenant) -> Result<()> {
     match t.status {
         TenantStatus::Active => Ok(()),
         TenantStatus::Suspended => Err(Error::Forbidden("This store is suspended".into())),
-        TenantStatus::Deactivated => Err(Error::Unauthorized("Unauthorized".into())),
+        TenantStatus::Deactivated => Err(Error::unauthorized()),
     }
 }
 
@@ -91,13 +91,12 @@ pub struct StaffActor {
 /// Bearer token → the token's tenant and claims, from memory only (no query), so the
 /// tenant's rate limit can be checked before any database work.
 pub fn verify_token(app: &App, bearer: &str) -> Result<(Arc<Tenant>, Claims)> {
-    let unauthorized = || Error::Unauthorized("Unauthorized".into());
     let claims = app.tokens.verify(bearer)?;
     if claims.actor_type != "user" {
-        return Err(unauthorized());
+        return Err(Error::unauthorized());
     }
-    let tid = TenantId::parse(&claims.tenant_id).ok_or_else(unauthorized)?;
-    let tenant = app.directory.get(&tid).ok_or_else(unauthorized)?;
+    let tid = TenantId::parse(&claims.tenant_id).ok_or_else(Error::unauthorized)?;
+    let tenant = app.directory.get(&tid).ok_or_else(Error::unauthorized)?;
     check_tenant_open(&tenant)?;
     Ok((tenant, claims))
 }
@@ -105,13 +104,14 @@ pub fn verify_token(app: &App, bearer: &str) -> Result<(Arc<Tenant>, Claims)> {
 /// Verified claims → staff actor. The tenant comes from the token's claim only, and the
 /// user must still exist, be active and hold the token's version.
 pub async fn authenticate(app: &App, tenant: Arc<Tenant>, claims: &Claims) -> Result<StaffActor> {
-    let unauthorized = || Error::Unauthorized("Unauthorized".into());
     let db = app.directory.tenant_db(&tenant).await?;
     let mut tx = db.begin().await?;
-    let user = staff::get(&mut tx, &claims.actor_id).await?.ok_or_else(unauthorized)?;
+    let user = staff::get(&mut tx, &claims.actor_id)
+        .await?
+        .ok_or_else(Error::unauthorized)?;
     tx.commit().await?;
     if !user.is_active || user.token_version != claims.tv {
-        return Err(unauthorized());
+        return Err(Error::unauthorized());
     }
     let channels: Arc<[String]> = tenant.default_sales_channel_id.iter().cloned().collect();
     Ok(StaffActor {

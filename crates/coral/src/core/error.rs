@@ -60,6 +60,11 @@ impl Error {
     pub fn not_found(msg: impl Into<String>) -> Self {
         Self::NotFound(msg.into())
     }
+
+    /// 401 with Medusa's plain message: no detail on why a credential was refused.
+    pub fn unauthorized() -> Self {
+        Self::Unauthorized("Unauthorized".into())
+    }
 }
 
 /// Unique constraints whose violation is the client's fault, with the message to show.

@@ -290,7 +290,7 @@ impl FromRequestParts<AppState> for Staff {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<Self> {
-        let token = bearer(&parts.headers).ok_or_else(|| Error::Unauthorized("Unauthorized".into()))?;
+        let token = bearer(&parts.headers).ok_or_else(Error::unauthorized)?;
         let (tenant, claims) = staff::verify_token(app, token)?;
         admit(parts, &tenant, ApiFamily::Admin)?;
         let mut actor = staff::authenticate(app, tenant, &claims).await?;

@@ -57,7 +57,8 @@ pub fn shipping_lines(row: &CartRow) -> Vec<Line> {
         .collect()
 }
 
-fn no_cart(id: &str) -> Error {
+/// Medusa's 404 for a cart id that is not this store's.
+pub fn no_cart(id: &str) -> Error {
     Error::not_found(format!("Cart with id '{id}' not found"))
 }
 
@@ -248,9 +249,7 @@ pub async fn create(app: &App, ctx: &TenantCtx, customer: Option<&str>, input: C
         metadata: input.metadata,
     };
     if let Some(id) = customer {
-        let c = customers::get(&mut tx, id)
-            .await?
-            .ok_or_else(|| Error::Unauthorized("Unauthorized".into()))?;
+        let c = customers::get(&mut tx, id).await?.ok_or_else(Error::unauthorized)?;
         f.customer_id = Some(c.id);
         f.email = Some(c.email);
     }
@@ -512,9 +511,7 @@ pub async fn delete_line_item(app: &App, ctx: &TenantCtx, id: &str, item_id: &st
 /// Gives the cart to the signed-in customer (`POST /store/carts/:id/customer`).
 pub async fn set_customer(app: &App, ctx: &TenantCtx, id: &str, customer_id: &str) -> Result<Cart> {
     write(app, ctx, id, async move |tx, cart, _| {
-        let c = customers::get(tx, customer_id)
-            .await?
-            .ok_or_else(|| Error::Unauthorized("Unauthorized".into()))?;
+        let c = customers::get(tx, customer_id).await?.ok_or_else(Error::unauthorized)?;
         let mut f = cart.row.fields();
         f.customer_id = Some(c.id);
         f.email = Some(c.email);

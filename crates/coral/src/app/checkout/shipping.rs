@@ -4,9 +4,10 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::app::checkout::carts;
 use crate::app::App;
 use crate::core::{Error, Result};
-use crate::db::carts;
+use crate::db::carts as cart_rows;
 use crate::db::shipping::{self, ShippingOptionFields, ShippingOptionRow};
 use crate::tenancy::TenantCtx;
 
@@ -14,9 +15,9 @@ use crate::tenancy::TenantCtx;
 /// cart has an address too (the starter asks early).
 pub async fn for_cart(ctx: &TenantCtx, cart_id: &str) -> Result<Vec<ShippingOptionRow>> {
     let mut tx = ctx.db.begin().await?;
-    let cart = carts::load(&mut tx, cart_id)
+    let cart = cart_rows::load(&mut tx, cart_id)
         .await?
-        .ok_or_else(|| Error::not_found(format!("Cart with id '{cart_id}' not found")))?;
+        .ok_or_else(|| carts::no_cart(cart_id))?;
     let options = shipping::list(&mut tx, Some(&cart.region_id), true).await?;
     tx.commit().await?;
     Ok(options)

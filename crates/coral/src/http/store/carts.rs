@@ -96,10 +96,7 @@ pub async fn set_customer(
     shopper: Shopper,
     Path(id): Path<String>,
 ) -> Result<Json<Value>> {
-    let who = shopper
-        .customer
-        .as_ref()
-        .ok_or_else(|| Error::Unauthorized("Unauthorized".into()))?;
+    let who = shopper.customer.as_ref().ok_or_else(Error::unauthorized)?;
     Ok(answer(
         &carts::set_customer(&app, &shopper.ctx, &id, who.customer()?).await?,
     ))

@@ -15,9 +15,7 @@ use crate::http::extract::{JsonBody, QueryPairs, Shopper};
 use crate::http::order_json;
 
 fn who(s: &Shopper) -> Result<&CustomerAuth> {
-    s.customer
-        .as_ref()
-        .ok_or_else(|| Error::Unauthorized("Unauthorized".into()))
+    s.customer.as_ref().ok_or_else(Error::unauthorized)
 }
 
 fn answer(c: &crate::db::customers::CustomerRow) -> Json<Value> {
