@@ -142,17 +142,15 @@ pub async fn list(tx: &mut TenantTx, f: &OrderFilter, limit: i64, offset: i64) -
     .bind(offset)
     .fetch_all(tx.conn())
     .await?;
-    let count = sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM orders o JOIN currencies cur ON cur.code = o.currency_code WHERE o.tenant_id = $1 {WHERE}"
-    ))
-    .bind(&tenant)
-    .bind(&f.customer_id)
-    .bind(&f.status)
-    .bind(&f.email)
-    .bind(f.created_after)
-    .bind(f.created_before)
-    .fetch_one(tx.conn())
-    .await?;
+    let count = sqlx::query_scalar(&format!("SELECT count(*) FROM orders o WHERE o.tenant_id = $1 {WHERE}"))
+        .bind(&tenant)
+        .bind(&f.customer_id)
+        .bind(&f.status)
+        .bind(&f.email)
+        .bind(f.created_after)
+        .bind(f.created_before)
+        .fetch_one(tx.conn())
+        .await?;
     Ok((rows, count))
 }
 

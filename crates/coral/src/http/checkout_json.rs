@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use crate::app::checkout::carts::Cart;
 use crate::app::checkout::totals::{LineTotals, Totals};
 use crate::db::carts::LineItemRow;
-use crate::db::customers::CustomerRow;
+use crate::db::customers::{AddressRow, CustomerRow};
 use crate::db::payments::CollectionRow;
 use crate::db::shipping::ShippingOptionRow;
 use crate::http::catalog_json::number;
@@ -18,7 +18,7 @@ pub fn raw(d: Decimal) -> Value {
     json!({ "value": d.normalize().to_string(), "precision": 20 })
 }
 
-/// Every total key of a cart or order (Medusa's names), with `prefix` (`""` or `raw_`).
+/// Every total key of a cart or order (Medusa's names), and each `raw_` twin when `with_raw`.
 pub fn totals_json(t: &Totals, out: &mut Map<String, Value>, with_raw: bool) {
     let zero = Decimal::ZERO;
     let pairs = [
@@ -331,22 +331,19 @@ pub fn payment_collection(c: &CollectionRow) -> Value {
     })
 }
 
+pub fn customer_address(a: &AddressRow) -> Value {
+    let mut v = serde_json::to_value(&a.fields).unwrap_or_default();
+    if let Value::Object(m) = &mut v {
+        m.insert("id".into(), json!(a.id));
+        m.insert("customer_id".into(), json!(a.customer_id));
+        m.insert("created_at".into(), json!(a.created_at));
+        m.insert("updated_at".into(), json!(a.updated_at));
+    }
+    v
+}
+
 pub fn customer(c: &CustomerRow) -> Value {
-    let addresses: Vec<Value> = c
-        .addresses
-        .0
-        .iter()
-        .map(|a| {
-            let mut v = serde_json::to_value(&a.fields).unwrap_or_default();
-            if let Value::Object(m) = &mut v {
-                m.insert("id".into(), json!(a.id));
-                m.insert("customer_id".into(), json!(a.customer_id));
-                m.insert("created_at".into(), json!(a.created_at));
-                m.insert("updated_at".into(), json!(a.updated_at));
-            }
-            v
-        })
-        .collect();
+    let addresses: Vec<Value> = c.addresses.0.iter().map(customer_address).collect();
     let default = |flag: fn(&crate::db::customers::AddressFields) -> bool| {
         c.addresses.0.iter().find(|a| flag(&a.fields)).map(|a| a.id.clone())
     };

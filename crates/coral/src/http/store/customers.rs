@@ -48,9 +48,9 @@ pub async fn update_me(s: Shopper, JsonBody(body): JsonBody<ProfileIn>) -> Resul
     responses((status = 200, description = "{ addresses, count, offset, limit }"), (status = 401, description = "not signed in")),
     security(("bearer" = [])))]
 pub async fn addresses(s: Shopper) -> Result<Json<Value>> {
-    let c = checkout_json::customer(&customers::me(&s.ctx, who(&s)?).await?);
-    let list = c["addresses"].clone();
-    let n = list.as_array().map_or(0, Vec::len);
+    let c = customers::me(&s.ctx, who(&s)?).await?;
+    let list: Vec<Value> = c.addresses.0.iter().map(checkout_json::customer_address).collect();
+    let n = list.len();
     Ok(Json(json!({ "addresses": list, "count": n, "offset": 0, "limit": n })))
 }
 
@@ -66,12 +66,10 @@ pub async fn create_address(s: Shopper, JsonBody(body): JsonBody<AddressFields>)
     responses((status = 200, description = "{ address }"), (status = 404, description = "not this customer's")),
     security(("bearer" = [])))]
 pub async fn address(s: Shopper, Path(id): Path<String>) -> Result<Json<Value>> {
-    let c = checkout_json::customer(&customers::me(&s.ctx, who(&s)?).await?);
-    let found = c["addresses"]
-        .as_array()
-        .and_then(|a| a.iter().find(|a| a["id"] == id.as_str()).cloned())
-        .ok_or_else(|| Error::not_found(format!("Address with id: {id} was not found")))?;
-    Ok(Json(json!({ "address": found })))
+    let c = customers::me(&s.ctx, who(&s)?).await?;
+    let found = c.addresses.0.iter().find(|a| a.id == id);
+    let found = found.ok_or_else(|| Error::not_found(format!("Address with id: {id} was not found")))?;
+    Ok(Json(json!({ "address": checkout_json::customer_address(found) })))
 }
 
 #[utoipa::path(post, path = "/store/customers/me/addresses/{address_id}", tag = "store",
