@@ -415,14 +415,15 @@ async fn seed_catalog(app: &App, ctx: &crate::tenancy::TenantCtx, spec: &Spec) -
                 })
                 .collect();
             let slug = crate::app::catalog::slugify(title);
+            // Served by Coral itself (app/demo_images.rs): no image host needed, and the
+            // Next.js starter's `next/image` allows http://localhost.
+            let picture = format!("http://localhost:{}/static/demo/{slug}.png", app.config.listen.port());
             ProductIn {
                 title: Some((*title).into()),
                 description: Some(format!("{title} from the {} demo store.", spec.name)),
                 status: Some("published".into()),
-                thumbnail: Some(format!("https://picsum.photos/seed/{slug}/600/600")),
-                images: Some(vec![ImageIn {
-                    url: format!("https://picsum.photos/seed/{slug}/600/600"),
-                }]),
+                thumbnail: Some(picture.clone()),
+                images: Some(vec![ImageIn { url: picture }]),
                 collection_id: collections.get(collection).cloned(),
                 categories: Some(vec![IdRef {
                     id: categories[category].clone(),

@@ -10,6 +10,7 @@ pub mod checkout;
 pub mod currencies;
 pub mod customers;
 pub mod demo;
+pub mod demo_images;
 pub mod inventory;
 pub mod metrics;
 pub mod orders;

@@ -68,6 +68,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(ops::ready))
         .routes(routes!(ops::openapi))
         .routes(routes!(ops::metrics))
+        .routes(routes!(ops::demo_image))
         // store
         .routes(routes!(store::regions::list))
         .routes(routes!(store::regions::get))

@@ -63,3 +63,23 @@ pub async fn metrics(State(app): State<AppState>, _: Platform) -> Response {
 pub async fn unknown_route(method: Method, uri: Uri) -> Error {
     Error::not_found(format!("Cannot {method} {}", uri.path()))
 }
+
+/// A picture of the demo catalog (`coral serve --demo`), drawn by Coral: see
+/// `app::demo_images`. Not tenant data: the same bytes for every store.
+#[utoipa::path(get, path = "/static/demo/{file}", tag = "ops",
+    params(("file" = String, Path, description = "`{slug}.png`")),
+    responses((status = 200, description = "image/png", content_type = "image/png"), (status = 404, description = "no such picture")))]
+pub async fn demo_image(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    let picture = file.strip_suffix(".png").and_then(crate::app::demo_images::png);
+    match picture {
+        Some(bytes) => (
+            [
+                (header::CONTENT_TYPE, "image/png"),
+                (header::CACHE_CONTROL, "public, max-age=86400, immutable"),
+            ],
+            bytes.to_vec(),
+        )
+            .into_response(),
+        None => Error::not_found(format!("Cannot GET /static/demo/{file}")).into_response(),
+    }
+}

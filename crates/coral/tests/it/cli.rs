@@ -210,6 +210,16 @@ async fn serve_demo_runs_on_the_managed_postgres_and_stops_it() {
         .find(|p| p["title"] == "Trail Runner Tee")
         .expect("acme's tee in globex's store");
     assert_eq!(tee["variants"][0]["calculated_price"]["currency_code"], "gbp");
+    // Its picture is served by Coral itself (no image host needed), at the URL it names.
+    let thumbnail = tee["thumbnail"].as_str().expect("a thumbnail");
+    let picture = client
+        .get(thumbnail.replace("localhost", "127.0.0.1"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(picture.status(), StatusCode::OK, "{thumbnail}");
+    assert_eq!(picture.headers()["content-type"], "image/png");
+    assert!(picture.bytes().await.unwrap().starts_with(b"\x89PNG"));
     // Each store has a catalog manager too, printed with the admin: catalog yes, orders no.
     assert!(
         lines.iter().any(|l| l.contains("catalog manager: catalog@acme.test")),
