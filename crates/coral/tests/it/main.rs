@@ -9,6 +9,7 @@ mod catalog_sources;
 mod checkout;
 mod checkout_errors;
 mod cli;
+mod crash;
 mod compat;
 mod customers;
 mod fake_nmi;
