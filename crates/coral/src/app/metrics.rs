@@ -157,12 +157,9 @@ impl Metrics {
         for (status, n) in app.directory.count_by_status() {
             self.tenants.with_label_values(&[status.as_str()]).set(n as i64);
         }
-        self.database_up
-            .set(i64::from(!app.platform.health().is_down()));
+        self.database_up.set(i64::from(!app.platform.health().is_down()));
         let (requests, orders) = crate::app::usage::pending_totals(app);
-        self.usage_pending
-            .with_label_values(&["requests"])
-            .set(requests as i64);
+        self.usage_pending.with_label_values(&["requests"]).set(requests as i64);
         self.usage_pending.with_label_values(&["orders"]).set(orders as i64);
         let mut out = Vec::new();
         if let Err(e) = TextEncoder::new().encode(&self.registry.gather(), &mut out) {

@@ -125,7 +125,10 @@ pub fn unspool(app: &App) {
         }
     }
     let _ = std::fs::remove_file(&path);
-    tracing::info!(tenants = spooled.len(), "usage counts spooled at the last shutdown taken back");
+    tracing::info!(
+        tenants = spooled.len(),
+        "usage counts spooled at the last shutdown taken back"
+    );
 }
 
 /// Counts held in memory, not persisted yet: (requests, orders), all tenants together.

@@ -121,11 +121,7 @@ impl From<sqlx::Error> for Error {
             sqlx::Error::Io(_) | sqlx::Error::PoolClosed => Error::Unavailable(DB_UNAVAILABLE.into()),
             // The server is shutting down, crashed, or still recovering (class 57P: operator
             // intervention; class 08: connection exception): the same, not a bug.
-            sqlx::Error::Database(db)
-                if db
-                    .code()
-                    .is_some_and(|c| c.starts_with("57P") || c.starts_with("08")) =>
-            {
+            sqlx::Error::Database(db) if db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")) => {
                 Error::Unavailable(DB_UNAVAILABLE.into())
             }
             sqlx::Error::Database(db) if db.is_unique_violation() => {

@@ -69,10 +69,9 @@ impl TenantDb {
     /// of a short transaction's overhead. The tenant id is inlined as a literal, so it is
     /// checked to be `ten_` + ULID characters; anything else takes the two-step path.
     async fn start(&self, relaxed: bool) -> Result<TenantTx> {
-        self.health.check()?;
         let id = self.tenant_id.as_str();
         if !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            let tx = self.pool.begin().await?;
+            let tx = self.health.or_unavailable(self.pool.begin()).await?;
             return TenantTx::enter_with(tx, self.tenant_id.clone(), self.audit.clone()).await;
         }
         let audit = if self.audit.is_some() { "on" } else { "" };
@@ -82,11 +81,11 @@ impl TenantDb {
             ""
         };
         let tx = self
-            .pool
-            .begin_with(format!(
+            .health
+            .or_unavailable(self.pool.begin_with(format!(
                 "BEGIN; SELECT set_config('role', 'coral_app', true), set_config('coral.tenant_id', '{id}', true), \
                  set_config('coral.audit', '{audit}', true){sync}"
-            ))
+            )))
             .await?;
         Ok(TenantTx {
             tx,
@@ -254,8 +253,7 @@ impl PlatformDb {
     /// A control-plane transaction with change capture on; its commit writes `audit`'s
     /// record to `platform_audit_log` if it changed anything.
     pub async fn begin_audited(&self, audit: &Arc<Audit>) -> Result<PlatformTx> {
-        self.db.health().check()?;
-        let mut tx = self.control().begin().await?;
+        let mut tx = self.db.health().or_unavailable(self.control().begin()).await?;
         sqlx::query("SELECT set_config('coral.audit', 'on', true)")
             .execute(&mut *tx)
             .await?;

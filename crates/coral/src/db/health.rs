@@ -20,6 +20,8 @@ use crate::core::{Error, Result};
 
 /// How often the monitor pings a reachable server, and retries an unreachable one.
 const PROBE_EVERY: Duration = Duration::from_millis(200);
+/// How often a waiting transaction start looks at the flag again.
+const RECHECK: Duration = Duration::from_millis(20);
 /// A ping or connect slower than this counts as a failure.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(2);
 
@@ -61,12 +63,33 @@ impl Health {
         Ok(())
     }
 
+    /// Runs `fut` (a transaction's start, which may wait for a pool connection), giving
+    /// up with 503 as soon as the database is known to be down: a request that was
+    /// already waiting when it went away does not wait out the pool's timeout.
+    pub async fn or_unavailable<T, E: Into<Error>>(
+        &self,
+        fut: impl std::future::Future<Output = std::result::Result<T, E>>,
+    ) -> Result<T> {
+        self.check()?;
+        tokio::pin!(fut);
+        loop {
+            tokio::select! {
+                biased;
+                r = &mut fut => return r.map_err(Into::into),
+                _ = tokio::time::sleep(RECHECK) => self.check()?,
+            }
+        }
+    }
+
     /// Marks the database down; logs once per outage.
     pub fn mark_down(&self, why: &str) {
         if !self.0.down.swap(true, Ordering::AcqRel) {
             let at = self.0.epoch.elapsed().as_millis() as u64;
             self.0.down_at_ms.store(at.max(1), Ordering::Release);
-            tracing::error!(reason = why, "the database is unavailable; writes answer 503 until it is back");
+            tracing::error!(
+                reason = why,
+                "the database is unavailable; writes answer 503 until it is back"
+            );
         }
     }
 
@@ -98,6 +121,9 @@ pub fn spawn_monitor(
         let mut conn: Option<PgConnection> = None;
         while keep_going() {
             let ok = match conn.as_mut() {
+                // Only a fresh connection proves the server is back: an old one's backend
+                // can still answer for a moment after its postmaster died.
+                Some(_) if health.is_down() => false,
                 Some(c) => matches!(tokio::time::timeout(PROBE_TIMEOUT, c.ping()).await, Ok(Ok(()))),
                 None => match tokio::time::timeout(PROBE_TIMEOUT, PgConnection::connect_with(&opts)).await {
                     Ok(Ok(c)) => {

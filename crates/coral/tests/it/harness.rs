@@ -34,8 +34,8 @@ pub fn cluster() -> &'static Cluster {
                 unsafe_fast: true,
                 tied_to_parent: true,
             };
-            let pg =
-                ManagedPostgres::start(&dir, tuning, Sharing::Attach, Health::default()).expect("starting test postgres");
+            let pg = ManagedPostgres::start(&dir, tuning, Sharing::Attach, Health::default())
+                .expect("starting test postgres");
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()

@@ -105,7 +105,10 @@ impl ManagedPostgres {
         }
         let orphan = supervisor::live_postmaster(&pgdata);
         if let Some(pid) = orphan {
-            tracing::warn!(pid, "adopting the PostgreSQL server a Coral process that died left running");
+            tracing::warn!(
+                pid,
+                "adopting the PostgreSQL server a Coral process that died left running"
+            );
         }
         let sup = Supervisor::start(install, &pgdata, &sock, tuning, health, orphan)?;
         let pg = Self {
@@ -249,7 +252,11 @@ fn wait_listening(sock: &Path, sup: Option<&Supervisor>, root: &Path) -> anyhow:
             }
             bail!(
                 "PostgreSQL did not start{}; see {}",
-                if failed { " (it exited three times)" } else { " within 30 s" },
+                if failed {
+                    " (it exited three times)"
+                } else {
+                    " within 30 s"
+                },
                 root.join("postgres.log").display()
             );
         }
