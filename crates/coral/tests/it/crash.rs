@@ -208,7 +208,7 @@ async fn complete_all(s: &Served, carts: &[String], within: Duration) -> Vec<(St
         let cart = cart.clone();
         async move {
             while Instant::now() < deadline {
-                let Some(attempt) = req.try_clone() else { return None };
+                let attempt = req.try_clone()?;
                 let Ok(resp) = attempt.send().await else { return None }; // Coral is gone
                 let status = resp.status();
                 let body: Value = resp.json().await.unwrap_or(Value::Null);
