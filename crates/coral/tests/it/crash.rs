@@ -2,8 +2,9 @@
 //! kill -9 of the postmaster, then of Coral itself (alone, or with the postmaster: a
 //! power cut), each during concurrent checkouts, three rounds in one run. After each
 //! crash no acknowledged order is lost, no cart has two orders, stock adds up, and a
-//! retried complete answers the same order. Also: `serve --demo` as root from a data
-//! dir under a mode-700 parent.
+//! retried complete answers the same order. Also: an external `CORAL_DATABASE_URL`
+//! server that restarts, and `serve --demo` as root from a data dir under a mode-700
+//! parent.
 
 use std::collections::HashMap;
 use std::os::unix::fs::PermissionsExt;
@@ -16,8 +17,12 @@ use serde_json::{json, Value};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection};
 
+use coral::db::health::Health;
+use coral::db::managed_pg::{ManagedPostgres, Sharing, Tuning};
+use coral::server::ensure_database;
+
 use crate::cli::{start_serve, stop};
-use crate::harness::{cluster, send};
+use crate::harness::{cluster, send, TestApp};
 
 /// A `coral serve --demo` child and its storefront session; killed if the test fails.
 struct Served {
@@ -432,4 +437,84 @@ async fn serve_demo_as_root_under_a_closed_parent_reaches_ready() {
     drop(s);
     let _ = std::fs::remove_dir_all(&cluster_dir);
     let _ = std::fs::remove_dir_all(&closed);
+}
+
+#[tokio::test]
+async fn an_external_database_that_restarts_is_used_again_without_restarting_coral() {
+    // The "external" server: a cluster of its own, run by this test (its supervisor
+    // restarts it, as systemd or a container runtime would); Coral only has its URL.
+    cluster();
+    let dir = PathBuf::from(format!("/tmp/coral-it/external-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    // Durable, like a real server: with the harness's `fsync=off, synchronous_commit=off`
+    // a kill -9 loses the last commits (the test's own tenant).
+    let tuning = Tuning {
+        unsafe_fast: false,
+        tied_to_parent: true,
+    };
+    let start_dir = dir.clone();
+    let pg = tokio::task::spawn_blocking(move || {
+        ManagedPostgres::start(&start_dir, tuning, Sharing::Attach, Health::default())
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    ensure_database(&pg, "coral").await.unwrap();
+    let mut conn = PgConnection::connect_with(&pg.connect_options("coral")).await.unwrap();
+    coral::db::migrate::MIGRATOR.run(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    let url = pg.url("coral");
+    let app = TestApp::spawn_on("coral", |cfg| cfg.database_url = Some(url)).await;
+    let t = app.tenant("external").await;
+    assert_eq!(app.store_get(&t, "/store/products").await.0, StatusCode::OK);
+
+    kill9(pg.postmaster_pid().expect("a postmaster"));
+    let killed = Instant::now();
+    let mut fast_503s = 0;
+    let back = loop {
+        assert!(
+            killed.elapsed() < Duration::from_secs(20),
+            "Coral uses the server again"
+        );
+        let sent = Instant::now();
+        let (status, v) = send(
+            app.post("/store/carts")
+                .header("x-publishable-api-key", &t.key)
+                .json(&json!({})),
+        )
+        .await;
+        if status == StatusCode::OK {
+            break killed.elapsed();
+        }
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{v}");
+        assert_eq!(v["type"], "unavailable", "{v}");
+        if sent.elapsed() < Duration::from_millis(100) {
+            fast_503s += 1;
+        }
+        // Catalog reads go on from memory meanwhile.
+        assert_eq!(app.store_get(&t, "/store/products").await.0, StatusCode::OK);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    };
+    assert!(fast_503s > 0, "once Coral knows, writes are refused at once");
+    eprintln!("external server kill → first 2xx write {back:?} ({fast_503s} fast 503s)");
+    // The directory's listener subscribed again: a change announced by another process
+    // is seen.
+    let mut conn = PgConnection::connect_with(&pg.connect_options("coral")).await.unwrap();
+    sqlx::query("UPDATE tenants SET status = 'suspended' WHERE id = $1")
+        .bind(&t.id)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query("SELECT pg_notify('coral_directory', $1)")
+        .bind(&t.id)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let seen = crate::harness::eventually(Duration::from_secs(5), || async {
+        app.store_get(&t, "/store/regions").await.0 == StatusCode::FORBIDDEN
+    })
+    .await;
+    assert!(seen, "the directory follows changes again");
+    drop(pg);
+    let _ = std::fs::remove_dir_all(&dir);
 }
