@@ -11,6 +11,7 @@ use crate::app::platform::{self, CreateTenant, NewAdmin};
 use crate::app::App;
 use crate::config::{Config, PaymentsConfig, Secrets};
 use crate::db::audit::Audit;
+use crate::db::managed_pg::Sharing;
 use crate::db::migrate;
 use crate::http::platform::tenants::tenant_json;
 use crate::server::{self, Storage};
@@ -76,6 +77,10 @@ pub struct GlobalArgs {
     /// Platform-wide feature flags under every plan: `name` (on) or `name=false`, comma-separated.
     #[arg(long, env = "CORAL_DEFAULT_FEATURES", default_value = "", global = true)]
     pub default_features: String,
+    /// Seconds to wait for the managed PostgreSQL's crash recovery at start before giving
+    /// up (it then goes on recovering in the background).
+    #[arg(long, env = "CORAL_PG_RECOVERY_TIMEOUT", default_value_t = 600, global = true)]
+    pub pg_recovery_timeout: u64,
 }
 
 #[derive(Subcommand)]
@@ -197,6 +202,7 @@ impl GlobalArgs {
             },
             default_plan: self.default_plan.clone(),
             default_features: crate::config::parse_features(&self.default_features)?,
+            pg_recovery_timeout: std::time::Duration::from_secs(self.pg_recovery_timeout),
         })
     }
 }
@@ -207,7 +213,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Serve { listen, demo } => server::serve(cli.global.config(listen)?, demo).await,
         Command::Migrate => {
             let cfg = cli.global.config(default_listen)?;
-            let storage = Storage::open(&cfg).await?;
+            let storage = Storage::open(&cfg, Sharing::Attach).await?;
             // Each migration runs in its own transaction: an interrupted run leaves every
             // placement at a whole migration, and the next run carries on from there.
             let bar = indicatif::ProgressBar::new_spinner();
@@ -228,7 +234,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             plan,
         } => {
             let cfg = cli.global.config(default_listen)?;
-            let storage = Storage::open(&cfg).await?;
+            let storage = Storage::open(&cfg, Sharing::Attach).await?;
             let result = async {
                 migrate::migrate_all(&storage.platform(), |_| {}).await?;
                 let app = App::build(cfg, storage.db.clone()).await?;
@@ -240,7 +246,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Tenant(cmd) => {
             let cfg = cli.global.config(default_listen)?;
-            let storage = Storage::open(&cfg).await?;
+            let storage = Storage::open(&cfg, Sharing::Attach).await?;
             let result = async {
                 migrate::migrate_all(&storage.platform(), |_| {}).await?;
                 let app = App::build(cfg, storage.db.clone()).await?;

@@ -28,6 +28,8 @@ pub struct Config {
     pub default_plan: String,
     /// The platform layer of feature flags (below plan and tenant override).
     pub default_features: BTreeMap<String, bool>,
+    /// How long a start waits for the managed PostgreSQL's crash recovery.
+    pub pg_recovery_timeout: std::time::Duration,
     pub secrets: Secrets,
 }
 

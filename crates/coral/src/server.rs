@@ -10,7 +10,8 @@ use sqlx::{ConnectOptions, Connection};
 
 use crate::app::{demo, App};
 use crate::config::Config;
-use crate::db::managed_pg::{self, ManagedPostgres, Tuning};
+use crate::db::health::{self, Health};
+use crate::db::managed_pg::{self, ManagedPostgres, Sharing, Tuning};
 use crate::db::{migrate, Database, PlatformDb};
 
 /// The database Coral runs on, and the managed cluster behind it if there is one
@@ -21,7 +22,11 @@ pub struct Storage {
 }
 
 impl Storage {
-    pub async fn open(cfg: &Config) -> anyhow::Result<Self> {
+    /// Opens the database: the managed cluster (started, adopted or attached to as
+    /// `sharing` says, waiting out a crash recovery) or `CORAL_DATABASE_URL`; and starts
+    /// the health monitor that makes requests fail fast while it is away.
+    pub async fn open(cfg: &Config, sharing: Sharing) -> anyhow::Result<Self> {
+        let health = Health::default();
         let (opts, managed) = match &cfg.database_url {
             Some(url) => {
                 let opts: PgConnectOptions = url
@@ -31,13 +36,26 @@ impl Storage {
             }
             None => {
                 let dir = cfg.data_dir.clone();
-                let pg = tokio::task::spawn_blocking(move || ManagedPostgres::start(&dir, Tuning::default())).await??;
+                let h = health.clone();
+                let mut pg =
+                    tokio::task::spawn_blocking(move || ManagedPostgres::start(&dir, Tuning::default(), sharing, h))
+                        .await??;
+                pg.wait_ready(cfg.pg_recovery_timeout).await?;
                 ensure_database(&pg, managed_pg::DATABASE).await?;
                 (pg.connect_options(managed_pg::DATABASE), Some(pg))
             }
         };
         let opts = opts.log_statements(tracing::log::LevelFilter::Trace);
-        let db = Arc::new(Database::new(opts, cfg.db_pool_size, cfg.placement_pool_size));
+        let db = Arc::new(Database::new(
+            opts.clone(),
+            cfg.db_pool_size,
+            cfg.placement_pool_size,
+            health.clone(),
+        ));
+        let alive = Arc::downgrade(&db);
+        health::spawn_monitor(health, opts, move || {
+            alive.upgrade().is_some_and(|db| !db.primary().is_closed())
+        });
         Ok(Self { db, managed })
     }
 
@@ -61,7 +79,7 @@ pub async fn ensure_database(pg: &ManagedPostgres, name: &str) -> anyhow::Result
     let mut conn = loop {
         match sqlx::PgConnection::connect_with(&pg.connect_options("postgres")).await {
             Ok(c) => break c,
-            Err(e) if Instant::now() < deadline && e.to_string().contains("starting up") => {
+            Err(sqlx::Error::Database(e)) if Instant::now() < deadline && e.code().as_deref() == Some("57P03") => {
                 tokio::time::sleep(std::time::Duration::from_millis(10)).await;
             }
             Err(e) => return Err(e).context("connecting to the managed PostgreSQL"),
@@ -84,13 +102,20 @@ pub async fn ensure_database(pg: &ManagedPostgres, name: &str) -> anyhow::Result
 pub async fn serve(cfg: Config, with_demo: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let shutdown = shutdown_signal()?;
-    let storage = Storage::open(&cfg).await?;
+    let storage = Storage::open(&cfg, Sharing::Refuse).await?;
+    if let Some(pg) = &storage.managed {
+        println!(
+            "PostgreSQL (managed, supervised): {} (log: postgres.log there)",
+            pg.root().display()
+        );
+    }
     migrate::migrate_all(&storage.platform(), |_| {})
         .await
         .context("migrating")?;
     let listen = cfg.listen;
     let token_generated = cfg.secrets.platform_token_generated;
     let app = App::build(cfg, storage.db.clone()).await?;
+    crate::app::usage::unspool(&app);
     if token_generated {
         println!(
             "Platform token (generated, saved in {}): {}",
@@ -114,6 +139,7 @@ pub async fn serve(cfg: Config, with_demo: bool) -> anyhow::Result<()> {
     axum::serve(listener, service).with_graceful_shutdown(shutdown).await?;
     tracing::info!("shutting down");
     crate::app::usage::flush(&app).await;
+    crate::app::usage::spool(&app);
     storage.shutdown().await;
     Ok(())
 }

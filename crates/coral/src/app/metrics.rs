@@ -25,6 +25,8 @@ pub struct Metrics {
     catalog_tenants: IntGauge,
     catalog_bytes: IntGauge,
     tenants: IntGaugeVec,
+    database_up: IntGauge,
+    usage_pending: IntGaugeVec,
 }
 
 const REQUEST_LABELS: &[&str] = &["family", "route", "status_class", "tenant"];
@@ -82,6 +84,19 @@ impl Metrics {
         )
         .expect("valid metric");
         let tenants = IntGaugeVec::new(Opts::new("tenants", "Tenants by status"), &["status"]).expect("valid metric");
+        let database_up = IntGauge::new(
+            "database_up",
+            "1 while the shared placement's database is reachable, 0 while writes answer 503",
+        )
+        .expect("valid metric");
+        let usage_pending = IntGaugeVec::new(
+            Opts::new(
+                "usage_pending",
+                "Usage counts held in memory, not persisted yet (requests, orders)",
+            ),
+            &["kind"],
+        )
+        .expect("valid metric");
         for c in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
@@ -91,6 +106,8 @@ impl Metrics {
             Box::new(catalog_tenants.clone()),
             Box::new(catalog_bytes.clone()),
             Box::new(tenants.clone()),
+            Box::new(database_up.clone()),
+            Box::new(usage_pending.clone()),
         ] {
             registry.register(c).expect("metric registered once");
         }
@@ -104,6 +121,8 @@ impl Metrics {
             catalog_tenants,
             catalog_bytes,
             tenants,
+            database_up,
+            usage_pending,
         }
     }
 
@@ -138,6 +157,10 @@ impl Metrics {
         for (status, n) in app.directory.count_by_status() {
             self.tenants.with_label_values(&[status.as_str()]).set(n as i64);
         }
+        self.database_up.set(i64::from(!app.platform.health().is_down()));
+        let (requests, orders) = crate::app::usage::pending_totals(app);
+        self.usage_pending.with_label_values(&["requests"]).set(requests as i64);
+        self.usage_pending.with_label_values(&["orders"]).set(orders as i64);
         let mut out = Vec::new();
         if let Err(e) = TextEncoder::new().encode(&self.registry.gather(), &mut out) {
             tracing::error!(error = %e, "encoding metrics");

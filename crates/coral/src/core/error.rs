@@ -3,6 +3,12 @@
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// What a client is told while the database is away (a 503 `unavailable`).
+pub const DB_UNAVAILABLE: &str = "The database is unavailable, try again shortly";
+
+/// Seconds a client is asked to wait (`Retry-After`) after a 503.
+pub const RETRY_AFTER_SECS: u64 = 1;
+
 /// A refused request's rate-limit state, for the 429 response's headers.
 #[derive(Debug, Clone)]
 pub struct RateLimited {
@@ -112,8 +118,11 @@ impl From<sqlx::Error> for Error {
             sqlx::Error::RowNotFound => Error::NotFound("Not found".into()),
             sqlx::Error::PoolTimedOut => Error::Unavailable("The database is busy, try again".into()),
             // The database went away (restart, failover): the client may retry; not a bug.
-            sqlx::Error::Io(_) | sqlx::Error::PoolClosed => {
-                Error::Unavailable("The database is unavailable, try again".into())
+            sqlx::Error::Io(_) | sqlx::Error::PoolClosed => Error::Unavailable(DB_UNAVAILABLE.into()),
+            // The server is shutting down, crashed, or still recovering (class 57P: operator
+            // intervention; class 08: connection exception): the same, not a bug.
+            sqlx::Error::Database(db) if db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")) => {
+                Error::Unavailable(DB_UNAVAILABLE.into())
             }
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 let name = db.constraint().unwrap_or_default();

@@ -8,6 +8,7 @@ use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use crate::core::ids::TenantId;
 use crate::core::Result;
 use crate::db::audit::{self, Audit, Scope};
+use crate::db::health::Health;
 use crate::db::Database;
 
 /// Access to one tenant's rows in its placement. Only the tenancy layer builds one,
@@ -18,14 +19,17 @@ pub struct TenantDb {
     tenant_id: TenantId,
     /// The request's audit context: its writing transactions leave one audit record.
     audit: Option<Arc<Audit>>,
+    /// While the database is known to be down, transactions fail at once (503).
+    health: Health,
 }
 
 impl TenantDb {
-    pub(crate) fn new(pool: PgPool, tenant_id: TenantId) -> Self {
+    pub(crate) fn new(pool: PgPool, tenant_id: TenantId, health: Health) -> Self {
         Self {
             pool,
             tenant_id,
             audit: None,
+            health,
         }
     }
 
@@ -67,7 +71,7 @@ impl TenantDb {
     async fn start(&self, relaxed: bool) -> Result<TenantTx> {
         let id = self.tenant_id.as_str();
         if !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            let tx = self.pool.begin().await?;
+            let tx = self.health.or_unavailable(self.pool.begin()).await?;
             return TenantTx::enter_with(tx, self.tenant_id.clone(), self.audit.clone()).await;
         }
         let audit = if self.audit.is_some() { "on" } else { "" };
@@ -77,11 +81,11 @@ impl TenantDb {
             ""
         };
         let tx = self
-            .pool
-            .begin_with(format!(
+            .health
+            .or_unavailable(self.pool.begin_with(format!(
                 "BEGIN; SELECT set_config('role', 'coral_app', true), set_config('coral.tenant_id', '{id}', true), \
                  set_config('coral.audit', '{audit}', true){sync}"
-            ))
+            )))
             .await?;
         Ok(TenantTx {
             tx,
@@ -241,10 +245,15 @@ impl PlatformDb {
         &self.db
     }
 
+    /// Whether the shared placement's server is reachable (see `db::health`).
+    pub fn health(&self) -> &Health {
+        self.db.health()
+    }
+
     /// A control-plane transaction with change capture on; its commit writes `audit`'s
     /// record to `platform_audit_log` if it changed anything.
     pub async fn begin_audited(&self, audit: &Arc<Audit>) -> Result<PlatformTx> {
-        let mut tx = self.control().begin().await?;
+        let mut tx = self.db.health().or_unavailable(self.control().begin()).await?;
         sqlx::query("SELECT set_config('coral.audit', 'on', true)")
             .execute(&mut *tx)
             .await?;

@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod catalog_sources;
 pub mod currencies;
 pub mod customers;
+pub mod health;
 pub mod inventory;
 pub mod managed_pg;
 pub mod migrate;

@@ -12,6 +12,7 @@ use tokio::sync::RwLock;
 
 use crate::core::ids::new_id;
 use crate::core::{Error, Result};
+use crate::db::health::Health;
 
 pub const SHARED_PLACEMENT: &str = "shared";
 
@@ -19,6 +20,8 @@ pub struct Database {
     primary: PgPool,
     others: RwLock<HashMap<String, PgPool>>,
     placement_pool_size: u32,
+    /// The shared placement's server: down means fail fast instead of queueing.
+    health: Health,
 }
 
 /// Pool settings shared by every placement: bounded, lazily connected, idle connections closed.
@@ -31,12 +34,18 @@ pub fn pool_options(max: u32) -> PgPoolOptions {
 }
 
 impl Database {
-    pub fn new(primary: PgConnectOptions, primary_pool_size: u32, placement_pool_size: u32) -> Self {
+    pub fn new(primary: PgConnectOptions, primary_pool_size: u32, placement_pool_size: u32, health: Health) -> Self {
         Self {
             primary: pool_options(primary_pool_size).connect_lazy_with(primary),
             others: RwLock::new(HashMap::new()),
             placement_pool_size,
+            health,
         }
+    }
+
+    /// Whether the shared placement's server is reachable (see `db::health`).
+    pub fn health(&self) -> &Health {
+        &self.health
     }
 
     pub fn primary(&self) -> &PgPool {

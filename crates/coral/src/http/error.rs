@@ -4,6 +4,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use crate::core::error::RETRY_AFTER_SECS;
 use crate::core::Error;
 
 impl Error {
@@ -41,10 +42,19 @@ impl IntoResponse for Error {
             other => other.to_string(),
         };
         let mut response = (status, Json(serde_json::json!({ "type": kind, "message": message }))).into_response();
-        if let Error::TooManyRequests(r) = &self {
-            let h = response.headers_mut();
-            h.insert(header::RETRY_AFTER, HeaderValue::from(r.retry_after_secs));
-            rate_limit_headers(h, r.limit, 0, r.reset_secs);
+        match &self {
+            Error::TooManyRequests(r) => {
+                let h = response.headers_mut();
+                h.insert(header::RETRY_AFTER, HeaderValue::from(r.retry_after_secs));
+                rate_limit_headers(h, r.limit, 0, r.reset_secs);
+            }
+            // A dependency is away: tell well-behaved clients when to come back.
+            Error::Unavailable(_) => {
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+            }
+            _ => {}
         }
         response
     }

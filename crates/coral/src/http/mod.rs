@@ -260,6 +260,7 @@ pub fn router(app: AppState) -> Router {
         .fallback(ops::unknown_route)
         .method_not_allowed_fallback(ops::unknown_route)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), ops::fail_fast_writes))
         .layer(axum::middleware::from_fn_with_state(app.clone(), observe::observe))
         .layer(
             ServiceBuilder::new()

@@ -8,6 +8,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 
+use axum::middleware::Next;
+
+use crate::core::error::{DB_UNAVAILABLE, RETRY_AFTER_SECS};
 use crate::core::Error;
 use crate::http::extract::{AppState, Platform};
 
@@ -20,21 +23,49 @@ pub async fn health() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// The database answers.
+/// The database answers. Known down: 503 at once; else one query, given at most a second.
 #[utoipa::path(get, path = "/ready", tag = "ops",
     responses((status = 200, description = "{ status: ready }"), (status = 503, description = "database unreachable")))]
 pub async fn ready(State(app): State<AppState>) -> Response {
-    match sqlx::query("SELECT 1").execute(app.platform.control()).await {
-        Ok(_) => Json(json!({ "status": "ready" })).into_response(),
+    let answered = if app.platform.health().is_down() {
+        Err("the database is down".to_owned())
+    } else {
+        let query = sqlx::query("SELECT 1").execute(app.platform.control());
+        match tokio::time::timeout(READY_WITHIN, query).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err(format!("no answer within {READY_WITHIN:?}")),
+        }
+    };
+    match answered {
+        Ok(()) => Json(json!({ "status": "ready" })).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready: database unreachable");
-            (
+            let mut response = (
                 StatusCode::SERVICE_UNAVAILABLE,
                 Json(json!({ "status": "unavailable" })),
             )
-                .into_response()
+                .into_response();
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, RETRY_AFTER_SECS.into());
+            response
         }
     }
+}
+
+/// How long `/ready` waits for its query: a probe must answer quickly either way.
+const READY_WITHIN: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Writes need the database: while it is known to be down they answer 503 at once,
+/// before any work (no half-done request, no 5 s wait for a pool connection). Reads go
+/// on: the catalog is served from memory.
+pub async fn fail_fast_writes(State(app): State<AppState>, req: axum::extract::Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe && app.platform.health().is_down() {
+        return Error::Unavailable(DB_UNAVAILABLE.into()).into_response();
+    }
+    next.run(req).await
 }
 
 /// This document.

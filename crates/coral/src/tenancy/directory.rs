@@ -277,7 +277,8 @@ impl Directory {
     }
 
     /// Listens for change announcements and reloads what changed. After a lost
-    /// connection it reloads everything, since notifications may have been missed.
+    /// connection it subscribes again and reloads everything (notifications may have
+    /// been missed meanwhile); while the database is known to be down it waits for it.
     pub fn spawn_listener(self: &Arc<Self>) -> tokio::task::JoinHandle<()> {
         let dir = Arc::clone(self);
         tokio::spawn(async move {
@@ -289,10 +290,12 @@ impl Directory {
                 if let Err(e) = result {
                     tracing::warn!(error = %e, "tenant directory listener failed; retrying");
                 }
-                tokio::time::sleep(Duration::from_millis(500)).await;
-                if let Err(e) = dir.reload_all().await {
-                    tracing::warn!(error = %e, "tenant directory reload failed");
+                let health = dir.platform.health();
+                while health.is_down() && !dir.platform.control().is_closed() {
+                    // `back` may fire between the check and the wait: poll too.
+                    let _ = tokio::time::timeout(Duration::from_secs(1), health.back()).await;
                 }
+                tokio::time::sleep(Duration::from_millis(100)).await;
             }
         })
     }
@@ -405,6 +408,6 @@ impl Directory {
     /// The data handle of a resolved tenant: the only place a `TenantDb` is made.
     pub async fn tenant_db(&self, tenant: &Tenant) -> Result<TenantDb> {
         let pool = self.platform.placement(&tenant.placement_id).await?;
-        Ok(TenantDb::new(pool, tenant.id.clone()))
+        Ok(TenantDb::new(pool, tenant.id.clone(), self.platform.health().clone()))
     }
 }

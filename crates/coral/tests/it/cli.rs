@@ -126,7 +126,7 @@ async fn migrate_applies_the_schema_to_every_placement() {
 
 /// Starts `coral serve --demo` on a fresh data dir; returns the child, port and stdout lines
 /// up to the ready line, and the time it took.
-fn start_serve(data_dir: &std::path::Path) -> (std::process::Child, u16, Vec<String>, Duration) {
+pub fn start_serve(data_dir: &std::path::Path) -> (std::process::Child, u16, Vec<String>, Duration) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -155,7 +155,7 @@ fn start_serve(data_dir: &std::path::Path) -> (std::process::Child, u16, Vec<Str
     (child, port, lines, started.elapsed())
 }
 
-fn stop(child: &mut std::process::Child) {
+pub fn stop(child: &mut std::process::Child) {
     nix::sys::signal::kill(
         nix::unistd::Pid::from_raw(child.id() as i32),
         nix::sys::signal::Signal::SIGTERM,

@@ -7,7 +7,8 @@ use std::sync::{Arc, OnceLock};
 
 use coral::app::App;
 use coral::config::{Config, PaymentsConfig, Secrets};
-use coral::db::managed_pg::{ManagedPostgres, Tuning};
+use coral::db::health::Health;
+use coral::db::managed_pg::{ManagedPostgres, Sharing, Tuning};
 use coral::server::{ensure_database, Storage};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -29,7 +30,12 @@ pub fn cluster() -> &'static Cluster {
             let base = PathBuf::from("/tmp/coral-it");
             remove_stale_dirs(&base);
             let dir = base.join(std::process::id().to_string());
-            let pg = ManagedPostgres::start(&dir, Tuning { unsafe_fast: true }).expect("starting test postgres");
+            let tuning = Tuning {
+                unsafe_fast: true,
+                tied_to_parent: true,
+            };
+            let pg = ManagedPostgres::start(&dir, tuning, Sharing::Attach, Health::default())
+                .expect("starting test postgres");
             let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
@@ -110,6 +116,7 @@ pub fn test_config(database: &str, data_dir: &std::path::Path) -> Config {
         // choose their tenants' plans.
         default_plan: "enterprise".into(),
         default_features: Default::default(),
+        pg_recovery_timeout: std::time::Duration::from_secs(60),
         secrets: Secrets {
             platform_token: PLATFORM_TOKEN.into(),
             jwt_secret: format!("jwt-{database}"),
@@ -144,7 +151,7 @@ impl TestApp {
         let data_dir = tempfile::tempdir().unwrap();
         let mut cfg = test_config(database, data_dir.path());
         tweak(&mut cfg);
-        let storage = Storage::open(&cfg).await.unwrap();
+        let storage = Storage::open(&cfg, Sharing::Attach).await.unwrap();
         let app = App::build(cfg, storage.db.clone()).await.unwrap();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());

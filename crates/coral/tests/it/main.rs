@@ -10,6 +10,7 @@ mod checkout;
 mod checkout_errors;
 mod cli;
 mod compat;
+mod crash;
 mod customers;
 mod fake_nmi;
 mod http_basics;

@@ -242,3 +242,45 @@ async fn a_completed_checkout_counts_an_order_and_its_revenue() {
     let revenue: f64 = v["usage"]["revenue"]["eur"].as_str().unwrap().parse().unwrap();
     assert_eq!(revenue, total);
 }
+
+#[tokio::test]
+async fn usage_not_persisted_at_shutdown_is_spooled_and_taken_back_by_the_next_start() {
+    let app = TestApp::spawn().await;
+    let t = app.tenant("spooled").await;
+    for _ in 0..3 {
+        app.store_get(&t, "/store/regions").await;
+    }
+    let tenant = app.app.directory.by_id_or_handle(&t.id).unwrap();
+    coral::app::usage::record_order(&tenant, "eur", Decimal::new(1250, 2));
+    let metrics = app
+        .get("/metrics")
+        .bearer_auth(PLATFORM_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("coral_usage_pending{kind=\"orders\"} 1"), "{metrics}");
+    assert!(metrics.contains("coral_database_up 1"), "{metrics}");
+
+    // Shutdown with the counts still pending (the database was away): they go to a file.
+    let pending = tenant.usage.pending();
+    coral::app::usage::spool(&app.app);
+    let file = app.app.config.data_dir.join(coral::app::usage::SPOOL_FILE);
+    assert!(file.exists());
+    // The next process starts with empty counters, and takes the spooled ones back.
+    tenant.usage.take();
+    coral::app::usage::unspool(&app.app);
+    assert!(!file.exists(), "a spool is taken back once");
+    assert_eq!(tenant.usage.pending(), pending);
+    coral::app::usage::flush(&app.app).await;
+    let (_, v) = app
+        .platform(Method::GET, &format!("/platform/tenants/{}/usage", t.id), None)
+        .await;
+    assert_eq!(v["usage"]["orders"], 1, "{v}");
+    assert_eq!(v["usage"]["requests"]["store"]["2xx"], 3, "{v}");
+    // Nothing pending: no file is left behind.
+    coral::app::usage::spool(&app.app);
+    assert!(!file.exists());
+}
