@@ -6,13 +6,13 @@
 //! PostgreSQL, which refused them with an error that surfaced as a 500.
 
 use axum::body::{Body, Bytes};
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use crate::core::Error;
-use crate::http::extract::AppState;
+use crate::http::extract::body_bytes;
 
 /// The headers Coral reads (tenant resolution, credentials, request ids). Others pass
 /// through untouched: Coral never stores them.
@@ -24,14 +24,17 @@ const READ_HEADERS: &[&str] = &[
     "x-request-id",
 ];
 
-pub async fn guard(State(app): State<AppState>, req: Request, next: Next) -> Response {
+/// The middleware. It sits inside `DefaultBodyLimit`, so reading the body here keeps
+/// the size limit (413) exactly as the JSON extractor applies it.
+pub async fn guard(req: Request, next: Next) -> Response {
     if let Err(e) = check_parts(&req) {
         return e.into_response();
     }
     let (parts, body) = req.into_parts();
-    let bytes = match axum::body::to_bytes(body, app.config.body_limit).await {
+    let limited = Request::from_parts(parts.clone(), body);
+    let bytes = match body_bytes(limited, &()).await {
         Ok(b) => b,
-        Err(_) => return Error::PayloadTooLarge.into_response(),
+        Err(e) => return e.into_response(),
     };
     if let Err(e) = check_body(&bytes) {
         return e.into_response();

@@ -266,8 +266,8 @@ pub fn router(app: AppState) -> Router {
     router
         .fallback(ops::unknown_route)
         .method_not_allowed_fallback(ops::unknown_route)
+        .layer(axum::middleware::from_fn(guard::guard))
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(axum::middleware::from_fn_with_state(app.clone(), guard::guard))
         .layer(axum::middleware::from_fn_with_state(app.clone(), observe::observe))
         .layer(
             ServiceBuilder::new()

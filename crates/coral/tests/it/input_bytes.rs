@@ -1,13 +1,14 @@
 //! Bytes PostgreSQL cannot store (NUL) and bytes that are not UTF-8 are refused at the
-//! edge: every route of `/openapi.json`, fed them in a path parameter, the query string,
-//! a header Coral reads and the JSON body (at any depth), answers `400 invalid_data`
-//! naming where — never a 5xx, never a write.
+//! edge: every route of the OpenAPI document (`/openapi.json`), fed them in a path
+//! parameter, the query string, a header Coral reads and the JSON body (at any depth),
+//! answers `400 invalid_data` naming where — never a 5xx, never a write.
 
 use reqwest::header::HeaderValue;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 use crate::harness::{send, TestApp, PLATFORM_TOKEN};
+use crate::roles::routes;
 
 /// One bad input and the words the refusal must contain.
 struct Probe {
@@ -106,52 +107,43 @@ async fn every_route_refuses_nul_and_invalid_utf8_with_400_naming_the_field() {
     let app = TestApp::spawn().await;
     let t = app.tenant("acme").await;
     let staff = app.admin_token(&t).await;
-    let (s, doc) = send(app.get("/openapi.json")).await;
-    assert_eq!(s, StatusCode::OK);
-    let paths = doc["paths"].as_object().expect("paths");
     let mut failures = Vec::new();
     let mut requests = 0;
-    for (template, item) in paths {
-        for (method, _) in item.as_object().unwrap() {
-            let Ok(method) = method.to_uppercase().parse::<Method>() else {
-                continue;
+    for (method, template) in routes("/") {
+        let params = template.matches('{').count();
+        for probe in probes() {
+            // A path probe goes into each parameter in turn; routes without one skip it.
+            let targets: Vec<Option<usize>> = match probe.path_value {
+                Some(_) => (0..params).map(Some).collect(),
+                None => vec![None],
             };
-            let params = template.matches('{').count();
-            for probe in probes() {
-                // A path probe goes into each parameter in turn; routes without one skip it.
-                let targets: Vec<Option<usize>> = match probe.path_value {
-                    Some(_) => (0..params).map(Some).collect(),
-                    None => vec![None],
+            for nth in targets {
+                let mut url = match (nth, probe.path_value) {
+                    (Some(n), Some(v)) => fill(&template, n, v),
+                    _ => fill(&template, usize::MAX, ""),
                 };
-                for nth in targets {
-                    let mut url = match (nth, probe.path_value) {
-                        (Some(n), Some(v)) => fill(template, n, v),
-                        _ => fill(template, usize::MAX, ""),
-                    };
-                    if let Some(q) = probe.query {
-                        url = format!("{url}?{q}");
-                    }
-                    let mut req = app.request(method.clone(), &url);
-                    req = if template.starts_with("/admin") {
-                        req.bearer_auth(&staff)
-                    } else if template.starts_with("/platform") || template == "/metrics" {
-                        req.bearer_auth(PLATFORM_TOKEN)
-                    } else {
-                        req.header("x-publishable-api-key", &t.key)
-                    };
-                    if let Some((name, bytes)) = probe.header {
-                        req = req.header(name, HeaderValue::from_bytes(bytes).unwrap());
-                    }
-                    if let Some(b) = &probe.body {
-                        req = req.json(b);
-                    }
-                    let (status, v) = send(req).await;
-                    requests += 1;
-                    let message = v["message"].as_str().unwrap_or("");
-                    if status != StatusCode::BAD_REQUEST || v["type"] != "invalid_data" || !message.contains(probe.says)
-                    {
-                        failures.push(format!("{method} {url} ({}): {status} {v}", probe.what));
-                    }
+                if let Some(q) = probe.query {
+                    url = format!("{url}?{q}");
+                }
+                let mut req = app.request(method.clone(), &url);
+                req = if template.starts_with("/admin") {
+                    req.bearer_auth(&staff)
+                } else if template.starts_with("/platform") || template == "/metrics" {
+                    req.bearer_auth(PLATFORM_TOKEN)
+                } else {
+                    req.header("x-publishable-api-key", &t.key)
+                };
+                if let Some((name, bytes)) = probe.header {
+                    req = req.header(name, HeaderValue::from_bytes(bytes).unwrap());
+                }
+                if let Some(b) = &probe.body {
+                    req = req.json(b);
+                }
+                let (status, v) = send(req).await;
+                requests += 1;
+                let message = v["message"].as_str().unwrap_or("");
+                if status != StatusCode::BAD_REQUEST || v["type"] != "invalid_data" || !message.contains(probe.says) {
+                    failures.push(format!("{method} {url} ({}): {status} {v}", probe.what));
                 }
             }
         }
