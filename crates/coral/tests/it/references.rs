@@ -218,3 +218,63 @@ async fn ids_of_another_store_are_refused_everywhere_a_request_names_one() {
     }
     assert_eq!(footprint(&app, &a).await, before, "refused cart writes change nothing");
 }
+
+#[tokio::test]
+async fn a_location_deleted_while_fulfilments_name_it_is_never_left_referenced() {
+    let app = TestApp::spawn().await;
+    let (a, variant, option) = store(&app, "acme", 10).await;
+    let shop = Shop::of(&app, &a);
+    let admin = Admin::of(&app, &a).await;
+    let cart = ready_cart(&shop, &variant, &option, 6, "pp_system_default", json!({})).await;
+    let order = shop.post(&format!("/store/carts/{cart}/complete"), json!({})).await;
+    let (order_id, item) = (id(&order, "/order/id"), id(&order, "/order/items/0/id"));
+    let mut locations = Vec::new();
+    for i in 0..6 {
+        let l = admin
+            .ok(
+                Method::POST,
+                "/admin/stock-locations",
+                json!({"name": format!("Depot {i}")}),
+            )
+            .await;
+        locations.push(id(&l, "/stock_location/id"));
+    }
+    // Each location is deleted while a fulfilment names it, all at once.
+    let path = format!("/admin/orders/{order_id}/fulfillments");
+    let (admin, path, item) = (&admin, &path, &item);
+    let fulfil = |l: String| async move {
+        let body = json!({"items": [{"id": item, "quantity": 1}], "location_id": l});
+        admin.call(Method::POST, path, Some(body)).await
+    };
+    let delete = |l: String| async move {
+        let at = format!("/admin/stock-locations/{l}");
+        admin.call(Method::DELETE, &at, None).await
+    };
+    let (fulfils, deletes) = futures::join!(
+        futures::future::join_all(locations.iter().cloned().map(fulfil)),
+        futures::future::join_all(locations.iter().cloned().map(delete)),
+    );
+    for (s, v) in &fulfils {
+        assert!(*s == StatusCode::OK || *s == StatusCode::NOT_FOUND, "fulfil: {s} {v}");
+    }
+    for (s, v) in &deletes {
+        assert_eq!(*s, StatusCode::OK, "delete: {v}");
+    }
+    let mut conn = app.owner_conn().await;
+    let dangling: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM fulfillments f WHERE f.tenant_id = $1 AND f.location_id IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM stock_locations l WHERE l.tenant_id = f.tenant_id AND l.id = f.location_id)",
+    )
+    .bind(&a.id)
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(dangling, 0, "no fulfilment names a deleted location");
+    let fulfilled = fulfils.iter().filter(|(s, _)| *s == StatusCode::OK).count() as i64;
+    let rows: i64 = sqlx::query_scalar("SELECT count(*) FROM fulfillments WHERE tenant_id = $1")
+        .bind(&a.id)
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(rows, fulfilled, "one fulfilment per 200, none for a 404");
+}
