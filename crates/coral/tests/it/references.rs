@@ -174,6 +174,11 @@ async fn ids_of_another_store_are_refused_everywhere_a_request_names_one() {
         ),
         (
             Method::POST,
+            format!("/admin/regions/{region_a}"),
+            json!({"payment_providers": ["pp_made_up_provider"]}),
+        ),
+        (
+            Method::POST,
             format!("/admin/inventory-items/{variant_a}/location-levels"),
             json!({"location_id": location_b, "stocked_quantity": 3}),
         ),
