@@ -12,7 +12,7 @@ use crate::app::catalog::sources::{self, PublishIn};
 use crate::app::catalog::taxonomy::{self, CategoryIn, CollectionIn};
 use crate::app::catalog::variants;
 use crate::app::checkout::providers;
-use crate::app::inventory::{self, AddressIn, LocationIn};
+use crate::app::inventory::{self, LocationAddressIn, LocationIn};
 use crate::app::platform::{self, CreateTenant, NewAdmin};
 use crate::app::{users, App};
 use crate::core::ids::new_id;
@@ -273,7 +273,7 @@ async fn seed_second_location(app: &App, ctx: &crate::tenancy::TenantCtx, spec: 
         None,
         LocationIn {
             name: Some(name.into()),
-            address: Some(AddressIn {
+            address: Some(LocationAddressIn {
                 address_1: "1 High Street".into(),
                 address_2: None,
                 company: Some(spec.name.into()),

@@ -19,7 +19,7 @@ use crate::tenancy::TenantCtx;
 /// A stock location's address, in Medusa's fields.
 #[derive(Debug, Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct AddressIn {
+pub struct LocationAddressIn {
     pub address_1: String,
     pub address_2: Option<String>,
     pub company: Option<String>,
@@ -34,7 +34,7 @@ pub struct AddressIn {
 #[serde(deny_unknown_fields)]
 pub struct LocationIn {
     pub name: Option<String>,
-    pub address: Option<AddressIn>,
+    pub address: Option<LocationAddressIn>,
     pub metadata: Option<Value>,
 }
 

@@ -17,6 +17,7 @@ pub mod orders;
 pub mod plans;
 pub mod platform;
 pub mod regions;
+pub mod schema;
 pub mod secrets;
 pub mod staff;
 pub mod stores;

@@ -14,6 +14,7 @@ use crate::app::App;
 use crate::core::{Error, Result};
 use crate::db::orders::{self, OrderFilter, OrderRow};
 use crate::db::payments::{self, CollectionRow};
+use crate::db::refs::{self, Ref};
 use crate::db::{inventory, TenantTx};
 use crate::tenancy::TenantCtx;
 
@@ -167,7 +168,7 @@ fn money(o: &Order, amount: Decimal) -> Money<'_> {
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AmountIn {
-    #[schema(value_type = Option<f64>)]
+    #[schema(schema_with = crate::app::schema::optional_decimal)]
     pub amount: Option<Decimal>,
     pub note: Option<String>,
 }
@@ -261,6 +262,7 @@ pub async fn fulfill(ctx: &TenantCtx, order_id: &str, input: FulfillIn) -> Resul
         }
         items.push((f.id.clone(), f.quantity));
     }
+    refs::require_one(&mut tx, Ref::StockLocation, input.location_id.as_deref()).await?;
     let id = orders::insert_fulfillment(&mut tx, order_id, input.location_id.as_deref(), &items).await?;
     let order = settle(&mut tx, order_id, false).await?;
     let event = json!({ "id": order_id, "fulfillment_id": id });

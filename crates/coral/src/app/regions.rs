@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::app::catalog::changed;
+use crate::app::checkout::providers;
 use crate::app::App;
 use crate::core::ids::new_id;
 use crate::core::names::{parse_country, parse_currency};
@@ -55,7 +56,8 @@ pub struct RegionIn {
     pub metadata: Option<Value>,
 }
 
-/// A provider id: `pp_` then lowercase letters, digits and `_`/`-`.
+/// A provider id: `pp_` then lowercase letters, digits and `_`/`-`, naming a provider
+/// Coral has (`checkout::providers`).
 fn check_provider(id: &str) -> Result<String> {
     let ok = id.len() <= 100
         && id.strip_prefix("pp_").is_some_and(|rest| {
@@ -65,6 +67,8 @@ fn check_provider(id: &str) -> Result<String> {
                     .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
         });
     if ok {
+        // A provider is a reference too: one Coral does not have is refused (404).
+        providers::check_known(id)?;
         Ok(id.to_owned())
     } else {
         Err(Error::invalid(format!(

@@ -135,6 +135,11 @@ impl From<sqlx::Error> for Error {
             sqlx::Error::Database(db) if db.is_foreign_key_violation() => {
                 Error::InvalidData("A referenced resource does not exist".into())
             }
+            // Text PostgreSQL cannot store (NUL, bad encoding): the edge guard
+            // (`http::guard`) refuses it first; this keeps any path it misses a 400.
+            sqlx::Error::Database(db) if matches!(db.code().as_deref(), Some("22021" | "22P05")) => {
+                Error::InvalidData("Invalid request: text contains a character that cannot be stored".into())
+            }
             sqlx::Error::Database(db) if db.is_check_violation() => {
                 Error::InvalidData("A value is out of its allowed range".into())
             }

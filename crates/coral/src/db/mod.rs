@@ -21,6 +21,7 @@ pub mod orders;
 pub mod payments;
 pub mod placements;
 pub mod plans;
+pub mod refs;
 pub mod regions;
 pub mod secrets;
 pub mod shipping;

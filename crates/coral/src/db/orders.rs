@@ -9,6 +9,7 @@ use sqlx::types::Json;
 
 use crate::core::ids::new_id;
 use crate::core::Result;
+use crate::db::refs::{OnConstraint, Ref};
 use crate::db::TenantTx;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -291,7 +292,10 @@ pub async fn insert_fulfillment(
         .bind(location_id)
         .bind(Json(doc))
         .execute(tx.conn())
-        .await?;
+        .await
+        .on_constraint("fulfillments_location_fkey", || {
+            Ref::StockLocation.unknown(&[location_id.unwrap_or_default().to_owned()])
+        })?;
     for (item, q) in items {
         sqlx::query(
             "UPDATE order_items SET fulfilled_quantity = fulfilled_quantity + $4 \

@@ -6,9 +6,11 @@ pub mod audit_json;
 pub mod auth;
 pub mod catalog_json;
 pub mod checkout_json;
+pub mod documented;
 pub mod error;
 pub mod extract;
 pub mod fields;
+pub mod guard;
 pub mod observe;
 pub mod ops;
 pub mod order_json;
@@ -25,10 +27,10 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
-use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::core::Error;
+use documented::Documented;
 use extract::AppState;
 
 #[derive(OpenApi)]
@@ -61,8 +63,8 @@ impl Modify for BearerAuth {
 }
 
 /// Every route, each documented in the OpenAPI document by construction.
-fn routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+fn routes() -> Documented {
+    Documented::new(ApiDoc::openapi())
         // operations
         .routes(routes!(ops::health))
         .routes(routes!(ops::ready))
@@ -218,7 +220,13 @@ fn routes() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document of every route.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes().split_for_parts().1
+    routes().into_router().split_for_parts().1
+}
+
+/// Schema names that more than one type registered (each would show only one of them
+/// in the document); empty when the document is sound.
+pub fn schema_name_collisions() -> Vec<String> {
+    routes().collisions()
 }
 
 /// Request ids are ULIDs, like Coral's other ids; a client's own `x-request-id` is kept.
@@ -253,12 +261,13 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response:
 }
 
 pub fn router(app: AppState) -> Router {
-    let (router, api) = routes().split_for_parts();
+    let (router, api) = routes().into_router().split_for_parts();
     let _ = ops::SPEC.set(api.to_json().unwrap_or_default());
     let body_limit = app.config.body_limit;
     router
         .fallback(ops::unknown_route)
         .method_not_allowed_fallback(ops::unknown_route)
+        .layer(axum::middleware::from_fn(guard::guard))
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(axum::middleware::from_fn_with_state(app.clone(), ops::fail_fast_writes))
         .layer(axum::middleware::from_fn_with_state(app.clone(), observe::observe))

@@ -252,9 +252,19 @@ impl TestApp {
 }
 
 /// Sends and returns status and JSON body (`Value::Null` when the body is not JSON).
+/// A JSON body Coral accepts must validate against its route's schema in the OpenAPI
+/// document (`contract`), or the calling test fails.
 pub async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
-    let resp = req.send().await.expect("request failed");
+    let (client, req) = req.build_split();
+    let req = req.expect("building the request");
+    let sent = crate::contract::Sent::of(&req);
+    let resp = client.execute(req).await.expect("request failed");
     let status = resp.status();
+    if status.is_success() {
+        if let Some(sent) = &sent {
+            sent.check_accepted();
+        }
+    }
     let text = resp.text().await.unwrap();
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }

@@ -12,7 +12,7 @@ use crate::checkout::{ready_cart, store, Shop};
 use crate::harness::{send, Admin, TestApp, TestTenant, ADMIN_PASSWORD};
 
 /// Every `(METHOD, path)` of the OpenAPI document under `prefix`.
-fn routes(prefix: &str) -> Vec<(Method, String)> {
+pub fn routes(prefix: &str) -> Vec<(Method, String)> {
     let doc = coral::http::openapi();
     let mut out = Vec::new();
     for (path, item) in doc.paths.paths {

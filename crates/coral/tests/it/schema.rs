@@ -100,11 +100,142 @@ async fn schema_problems(conn: &mut PgConnection) -> (Vec<String>, Vec<String>) 
             }
         }
     }
+    problems.extend(unreferenced_columns(conn, &tenant_tables).await);
     (tenant_tables, problems)
+}
+
+/// Reference columns (`*_id` of a tenant table, `tenant_id` aside) that may lack a
+/// composite foreign key, each with the reason. Everything else must have one.
+const NOT_REFERENCES: &[(&str, &str, &str)] = &[
+    (
+        "audit_log",
+        "actor_id",
+        "names a staff user, the platform or the CLI; history outlives users",
+    ),
+    (
+        "audit_log",
+        "resource_id",
+        "names a row of any kind (or one deleted since); history",
+    ),
+    ("audit_log", "request_id", "a request's id, not a row"),
+    (
+        "outbox",
+        "resource_id",
+        "names a row of any kind; an event outlives its row",
+    ),
+    ("orders", "display_id", "a per-tenant number, not a reference"),
+    (
+        "products",
+        "external_id",
+        "an id in the merchant's own system, not a Coral row",
+    ),
+    (
+        "product_collections",
+        "external_id",
+        "an id in the merchant's own system, not a Coral row",
+    ),
+    (
+        "product_categories",
+        "external_id",
+        "an id in the merchant's own system, not a Coral row",
+    ),
+    (
+        "shipping_options",
+        "provider_id",
+        "a fulfilment provider built into Coral (code, not a row)",
+    ),
+    (
+        "region_payment_providers",
+        "provider_id",
+        "a payment provider built into Coral (code, not a row)",
+    ),
+    (
+        "payment_sessions",
+        "provider_id",
+        "a payment provider built into Coral (code, not a row)",
+    ),
+    (
+        "payments",
+        "provider_id",
+        "a payment provider built into Coral (code, not a row)",
+    ),
+    (
+        "cart_line_items",
+        "variant_id",
+        "a copy of what is sold: kept when the product is deleted (checked on add)",
+    ),
+    (
+        "cart_line_items",
+        "product_id",
+        "a copy of what is sold: kept when the product is deleted (checked on add)",
+    ),
+    (
+        "order_items",
+        "variant_id",
+        "a copy of what was sold: the order outlives the product",
+    ),
+    (
+        "order_items",
+        "product_id",
+        "a copy of what was sold: the order outlives the product",
+    ),
+];
+
+/// Every `*_id` column of a tenant table that no composite foreign key covers (one with
+/// `tenant_id` → `tenant_id` and the column, to a tenant table), unless listed in
+/// [`NOT_REFERENCES`]; and every listed column that no longer needs its entry. Found
+/// from the catalog, so tables added later are covered without touching this test.
+async fn unreferenced_columns(conn: &mut PgConnection, tenant_tables: &[String]) -> Vec<String> {
+    let rows = sqlx::query(
+        "SELECT c.relname::text, a.attname::text, \
+           EXISTS (SELECT 1 FROM pg_constraint con JOIN pg_class ref ON ref.oid = con.confrelid \
+                   WHERE con.contype = 'f' AND con.conrelid = c.oid \
+                     AND a.attnum = ANY (con.conkey) AND ref.relname::text = ANY ($1) \
+                     AND EXISTS (SELECT 1 FROM unnest(con.conkey, con.confkey) k(mine, theirs) \
+                                 JOIN pg_attribute m ON m.attrelid = con.conrelid AND m.attnum = k.mine \
+                                 JOIN pg_attribute t ON t.attrelid = con.confrelid AND t.attnum = k.theirs \
+                                 WHERE m.attname = 'tenant_id' AND t.attname = 'tenant_id')) \
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
+         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname::text = ANY ($1) \
+           AND a.attname LIKE '%\\_id' AND a.attname <> 'tenant_id' \
+         ORDER BY 1, 2",
+    )
+    .bind(tenant_tables)
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    let mut problems = Vec::new();
+    let mut columns = Vec::new();
+    for r in rows {
+        let (table, column, covered): (String, String, bool) = (r.get(0), r.get(1), r.get(2));
+        let listed = NOT_REFERENCES.iter().any(|(t, c, _)| *t == table && *c == column);
+        match (covered, listed) {
+            (false, false) => problems.push(format!(
+                "{table}: column {column} references nothing; add a composite foreign key \
+                 (tenant_id, {column}) or list it in NOT_REFERENCES with a reason"
+            )),
+            (true, true) => problems.push(format!(
+                "{table}: column {column} has a foreign key now; drop its NOT_REFERENCES entry"
+            )),
+            _ => {}
+        }
+        columns.push((table, column));
+    }
+    // The discovery itself must see the schema's references (a query gone blind passes).
+    assert!(columns.len() > 30, "only {} reference columns found", columns.len());
+    eprintln!("{} reference columns in tenant tables", columns.len());
+    for (t, c, _) in NOT_REFERENCES {
+        if !columns.iter().any(|(tt, cc)| tt == t && cc == c) {
+            problems.push(format!("{t}: column {c} is gone; drop its NOT_REFERENCES entry"));
+        }
+    }
+    problems
 }
 
 #[tokio::test]
 async fn every_tenant_table_has_tenant_keys_and_forced_rls() {
+    // Also: every reference column of every tenant table has a composite foreign key.
     let app = TestApp::spawn().await;
     let mut conn = app.owner_conn().await;
     let (tables, problems) = schema_problems(&mut conn).await;
@@ -133,6 +264,7 @@ async fn the_schema_check_catches_a_table_that_breaks_the_rules() {
     let mut conn = app.owner_conn().await;
     sqlx::query(
         "CREATE TABLE careless (id text PRIMARY KEY, tenant_id text, region_tenant text, region_id text, \
+                 location_id text, \
                  FOREIGN KEY (region_tenant, region_id) REFERENCES regions (tenant_id, id))",
     )
     .execute(&mut conn)
@@ -144,6 +276,11 @@ async fn the_schema_check_catches_a_table_that_breaks_the_rules() {
     assert!(about.iter().any(|p| p.contains("row level security")), "{problems:?}");
     assert!(about.iter().any(|p| p.contains("no policy")), "{problems:?}");
     assert!(about.iter().any(|p| p.contains("foreign key")), "{problems:?}");
+    // A reference column without a composite key, whether it has a careless key or none.
+    for column in ["region_id", "location_id"] {
+        let unchecked = format!("column {column} references nothing");
+        assert!(about.iter().any(|p| p.contains(&unchecked)), "{problems:?}");
+    }
 }
 
 #[tokio::test]

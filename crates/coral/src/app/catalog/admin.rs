@@ -17,6 +17,7 @@ use crate::core::{Error, Result};
 use crate::db::catalog::write::{self, LinkTable, NewPrice, ProductFields, VariantFields};
 use crate::db::catalog::{read, taxonomy};
 use crate::db::catalog_sources as links;
+use crate::db::refs::{self, Ref};
 use crate::db::TenantTx;
 use crate::tenancy::quota::{self, Quota};
 use crate::tenancy::TenantCtx;
@@ -55,7 +56,7 @@ pub struct OptionIn {
 #[serde(deny_unknown_fields)]
 pub struct PriceIn {
     pub currency_code: String,
-    #[schema(value_type = f64)]
+    #[schema(schema_with = crate::app::schema::decimal)]
     pub amount: Decimal,
     /// A region-specific price; wins over the currency-wide one in that region.
     pub region_id: Option<String>,
@@ -71,7 +72,7 @@ pub struct VariantIn {
     pub upc: Option<String>,
     pub allow_backorder: Option<bool>,
     pub manage_inventory: Option<bool>,
-    #[schema(value_type = Option<f64>)]
+    #[schema(schema_with = crate::app::schema::optional_decimal)]
     pub weight: Option<Decimal>,
     pub material: Option<String>,
     pub variant_rank: Option<i32>,
@@ -108,13 +109,13 @@ pub struct ProductIn {
     pub options: Option<Vec<OptionIn>>,
     /// Only on create; later changes through `/admin/products/{id}/variants`.
     pub variants: Option<Vec<VariantIn>>,
-    #[schema(value_type = Option<f64>)]
+    #[schema(schema_with = crate::app::schema::optional_decimal)]
     pub weight: Option<Decimal>,
-    #[schema(value_type = Option<f64>)]
+    #[schema(schema_with = crate::app::schema::optional_decimal)]
     pub length: Option<Decimal>,
-    #[schema(value_type = Option<f64>)]
+    #[schema(schema_with = crate::app::schema::optional_decimal)]
     pub height: Option<Decimal>,
-    #[schema(value_type = Option<f64>)]
+    #[schema(schema_with = crate::app::schema::optional_decimal)]
     pub width: Option<Decimal>,
     pub hs_code: Option<String>,
     pub origin_country: Option<String>,
@@ -134,18 +135,6 @@ pub(super) fn non_empty(field: &str, v: &str) -> Result<String> {
         )));
     }
     Ok(v.to_owned())
-}
-
-/// Fails with a clear 400 unless every id exists in the tenant (another tenant's ids
-/// are invisible under RLS, so they fail the same way).
-async fn check_exist(tx: &mut TenantTx, table: &str, what: &str, ids: &[String]) -> Result<()> {
-    let mut unique = ids.to_vec();
-    unique.sort();
-    unique.dedup();
-    if taxonomy::count_existing(tx, table, &unique).await? != unique.len() as i64 {
-        return Err(Error::invalid(format!("{what} {} do not exist", unique.join(", "))));
-    }
-    Ok(())
 }
 
 /// Merges `input` over `base` (create: defaults; update: the stored product) and checks it.
@@ -188,11 +177,11 @@ async fn merge_fields(tx: &mut TenantTx, base: ProductFields, input: &ProductIn)
         p.discountable = v;
     }
     if let Some(c) = &input.collection_id {
-        check_exist(tx, "product_collections", "Collections", std::slice::from_ref(c)).await?;
+        refs::require(tx, Ref::Collection, std::slice::from_ref(c)).await?;
         p.collection_id = Some(c.clone());
     }
     if let Some(t) = &input.type_id {
-        check_exist(tx, "product_types", "Product types", std::slice::from_ref(t)).await?;
+        refs::require(tx, Ref::ProductType, std::slice::from_ref(t)).await?;
         p.type_id = Some(t.clone());
     }
     for d in [p.weight, p.length, p.height, p.width].into_iter().flatten() {
@@ -235,12 +224,12 @@ async fn write_relations(
                 }
             }
         }
-        check_exist(tx, "product_tags", "Tags", &ids).await?;
+        refs::require(tx, Ref::Tag, &ids).await?;
         write::replace_links(tx, LinkTable::Tags, id, &ids).await?;
     }
     if let Some(cats) = &input.categories {
         let ids: Vec<String> = cats.iter().map(|c| c.id.clone()).collect();
-        check_exist(tx, "product_categories", "Categories", &ids).await?;
+        refs::require(tx, Ref::Category, &ids).await?;
         write::replace_links(tx, LinkTable::Categories, id, &ids).await?;
     }
     let channels: Option<Vec<String>> = match &input.sales_channels {
@@ -249,7 +238,7 @@ async fn write_relations(
         None => None,
     };
     if let Some(ids) = channels {
-        check_exist(tx, "sales_channels", "Sales channels", &ids).await?;
+        refs::require(tx, Ref::SalesChannel, &ids).await?;
         write::replace_links(tx, LinkTable::SalesChannels, id, &ids).await?;
     }
     Ok(())

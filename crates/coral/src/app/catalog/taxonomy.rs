@@ -9,6 +9,7 @@ use crate::core::ids::new_id;
 use crate::core::{Error, Result};
 use crate::db::catalog::rows::{CategoryRow, CollectionRow, ValueRow};
 use crate::db::catalog::taxonomy::{self as repo, CategoryFields, Table};
+use crate::db::refs::{self, Ref};
 use crate::tenancy::TenantCtx;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -167,6 +168,9 @@ pub async fn save_category(app: &App, ctx: &TenantCtx, id: Option<&str>, input: 
             .or(existing.as_ref().and_then(|e| e.metadata.as_ref().map(|m| &m.0))),
     };
     let mut tx = ctx.db.begin().await?;
+    // Checked above for the message; again here, locked, so a parent deleted meanwhile
+    // is refused rather than referenced.
+    refs::require_one(&mut tx, Ref::Category, parent.as_deref()).await?;
     let id = match id {
         None => {
             let id = new_id("pcat");

@@ -5,9 +5,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::app::checkout::carts;
-use crate::app::App;
 use crate::core::{Error, Result};
 use crate::db::carts as cart_rows;
+use crate::db::refs::{self, Ref};
 use crate::db::shipping::{self, ShippingOptionFields, ShippingOptionRow};
 use crate::tenancy::TenantCtx;
 
@@ -44,26 +44,26 @@ pub async fn get(ctx: &TenantCtx, id: &str) -> Result<ShippingOptionRow> {
 /// Admin body: Medusa's option fields Coral uses (a flat `amount` in the region's currency).
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct OptionIn {
+pub struct ShippingOptionIn {
     pub name: Option<String>,
     pub region_id: Option<String>,
-    #[schema(value_type = Option<f64>)]
+    #[schema(schema_with = crate::app::schema::optional_decimal)]
     pub amount: Option<Decimal>,
     pub price_type: Option<String>,
-    pub r#type: Option<TypeIn>,
+    pub r#type: Option<ShippingTypeIn>,
     pub enabled_in_store: Option<bool>,
     pub metadata: Option<Value>,
 }
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct TypeIn {
+pub struct ShippingTypeIn {
     pub code: Option<String>,
     pub label: Option<String>,
     pub description: Option<String>,
 }
 
-fn merge(f: &mut ShippingOptionFields, input: OptionIn) -> Result<()> {
+fn merge(f: &mut ShippingOptionFields, input: ShippingOptionIn) -> Result<()> {
     if let Some(pt) = input.price_type.filter(|p| p != "flat") {
         return Err(Error::invalid(format!(
             "Price type '{pt}' is not supported; Coral's shipping options are 'flat'"
@@ -100,15 +100,7 @@ fn merge(f: &mut ShippingOptionFields, input: OptionIn) -> Result<()> {
     Ok(())
 }
 
-async fn check_region(app: &App, ctx: &TenantCtx, region_id: &str) -> Result<()> {
-    let catalog = app.catalogs.get(ctx).await?;
-    if catalog.region(region_id).is_none() {
-        return Err(Error::invalid(format!("Region with id: {region_id} was not found")));
-    }
-    Ok(())
-}
-
-pub async fn create(app: &App, ctx: &TenantCtx, input: OptionIn) -> Result<ShippingOptionRow> {
+pub async fn create(ctx: &TenantCtx, input: ShippingOptionIn) -> Result<ShippingOptionRow> {
     if input.name.is_none() || input.region_id.is_none() || input.amount.is_none() {
         return Err(Error::invalid(
             "Invalid request: Field 'name', 'region_id' and 'amount' are required",
@@ -125,21 +117,21 @@ pub async fn create(app: &App, ctx: &TenantCtx, input: OptionIn) -> Result<Shipp
         metadata: None,
     };
     merge(&mut f, input)?;
-    check_region(app, ctx, &f.region_id).await?;
     let mut tx = ctx.db.begin().await?;
+    refs::require(&mut tx, Ref::Region, std::slice::from_ref(&f.region_id)).await?;
     let id = shipping::insert(&mut tx, &f).await?;
     let row = shipping::get(&mut tx, &id).await?.ok_or_else(|| not_found(&id))?;
     tx.commit().await?;
     Ok(row)
 }
 
-pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: OptionIn) -> Result<ShippingOptionRow> {
+pub async fn update(ctx: &TenantCtx, id: &str, input: ShippingOptionIn) -> Result<ShippingOptionRow> {
     let mut tx = ctx.db.begin().await?;
     let current = shipping::get(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
     let mut f = current.fields();
     merge(&mut f, input)?;
     if f.region_id != current.region_id {
-        check_region(app, ctx, &f.region_id).await?;
+        refs::require(&mut tx, Ref::Region, std::slice::from_ref(&f.region_id)).await?;
     }
     shipping::update(&mut tx, id, &f).await?;
     let row = shipping::get(&mut tx, id).await?.ok_or_else(|| not_found(id))?;

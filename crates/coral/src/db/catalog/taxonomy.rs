@@ -167,27 +167,3 @@ pub async fn value_id(tx: &mut TenantTx, table: Table, value: &str) -> Result<St
     .await?;
     Ok(id)
 }
-
-/// How many of `ids` exist in `table` (to report unknown references clearly).
-pub async fn count_existing(tx: &mut TenantTx, table: &str, ids: &[String]) -> Result<i64> {
-    let table = match table {
-        "sales_channels"
-        | "product_categories"
-        | "product_collections"
-        | "product_types"
-        | "product_tags"
-        | "regions" => table,
-        _ => {
-            return Err(crate::core::Error::Internal(anyhow::anyhow!(
-                "count_existing on {table}"
-            )))
-        }
-    };
-    Ok(sqlx::query_scalar(&format!(
-        "SELECT count(*) FROM {table} WHERE tenant_id = $1 AND id = ANY($2)"
-    ))
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(ids)
-    .fetch_one(tx.conn())
-    .await?)
-}

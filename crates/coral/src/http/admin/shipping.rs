@@ -6,7 +6,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::app::checkout::shipping::{self, OptionIn};
+use crate::app::checkout::shipping::{self, ShippingOptionIn};
 use crate::app::secrets;
 use crate::core::Result;
 use crate::http::checkout_json;
@@ -27,15 +27,11 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
     ))
 }
 
-#[utoipa::path(post, path = "/admin/shipping-options", tag = "admin", request_body = OptionIn,
+#[utoipa::path(post, path = "/admin/shipping-options", tag = "admin", request_body = ShippingOptionIn,
     responses((status = 200, description = "{ shipping_option }"), (status = 400, description = "bad input")),
     security(("bearer" = [])))]
-pub async fn create(
-    State(app): State<AppState>,
-    Staff(actor): Staff,
-    JsonBody(body): JsonBody<OptionIn>,
-) -> Result<Json<Value>> {
-    Ok(answer(&shipping::create(&app, &actor.ctx, body).await?))
+pub async fn create(Staff(actor): Staff, JsonBody(body): JsonBody<ShippingOptionIn>) -> Result<Json<Value>> {
+    Ok(answer(&shipping::create(&actor.ctx, body).await?))
 }
 
 #[utoipa::path(get, path = "/admin/shipping-options/{id}", tag = "admin", params(("id" = String, Path)),
@@ -46,16 +42,15 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
 }
 
 #[utoipa::path(post, path = "/admin/shipping-options/{id}", tag = "admin", params(("id" = String, Path)),
-    request_body = OptionIn,
+    request_body = ShippingOptionIn,
     responses((status = 200, description = "{ shipping_option }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn update(
-    State(app): State<AppState>,
     Staff(actor): Staff,
     Path(id): Path<String>,
-    JsonBody(body): JsonBody<OptionIn>,
+    JsonBody(body): JsonBody<ShippingOptionIn>,
 ) -> Result<Json<Value>> {
-    Ok(answer(&shipping::update(&app, &actor.ctx, &id, body).await?))
+    Ok(answer(&shipping::update(&actor.ctx, &id, body).await?))
 }
 
 #[utoipa::path(delete, path = "/admin/shipping-options/{id}", tag = "admin", params(("id" = String, Path)),
