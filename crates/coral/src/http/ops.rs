@@ -111,6 +111,6 @@ pub async fn demo_image(axum::extract::Path(file): axum::extract::Path<String>) 
             bytes.to_vec(),
         )
             .into_response(),
-        None => Error::not_found(format!("Cannot GET /static/demo/{file}")).into_response(),
+        None => Error::not_found(format!("Demo picture {file} was not found")).into_response(),
     }
 }
