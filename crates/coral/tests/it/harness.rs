@@ -56,14 +56,15 @@ pub fn cluster() -> &'static Cluster {
     })
 }
 
-/// Data dirs of earlier test runs whose process is gone.
+/// Data dirs of earlier test runs whose process is gone. Names end in the owning
+/// process id (`1234`, `serve-1234`): a live run's dirs are never touched.
 fn remove_stale_dirs(base: &std::path::Path) {
     let Ok(entries) = std::fs::read_dir(base) else { return };
     for e in entries.flatten() {
         let alive = e
             .file_name()
             .to_str()
-            .and_then(|p| p.parse::<u32>().ok())
+            .and_then(|p| p.rsplit('-').next()?.parse::<u32>().ok())
             .is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists());
         if !alive {
             let _ = std::fs::remove_dir_all(e.path());
