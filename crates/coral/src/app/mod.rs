@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod orders;
 pub mod plans;
 pub mod platform;
+pub mod promotions;
 pub mod regions;
 pub mod secrets;
 pub mod staff;

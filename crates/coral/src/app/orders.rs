@@ -38,6 +38,7 @@ impl Order {
                 unit_price: i.unit_price,
                 quantity: i.quantity.into(),
                 tax_rate: i.tax_rate,
+                discount: i.adjustments.iter().map(|a| a.amount).sum(),
             })
             .collect()
     }
@@ -51,6 +52,7 @@ impl Order {
                 unit_price: m.amount,
                 quantity: 1,
                 tax_rate: m.tax_rate,
+                discount: m.adjustments.iter().map(|a| a.amount).sum(),
             })
             .collect()
     }

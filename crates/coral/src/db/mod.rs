@@ -8,6 +8,7 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod campaigns;
 pub mod carts;
 pub mod catalog;
 pub mod catalog_sources;
@@ -20,6 +21,7 @@ pub mod orders;
 pub mod payments;
 pub mod placements;
 pub mod plans;
+pub mod promotions;
 pub mod regions;
 pub mod secrets;
 pub mod shipping;

@@ -14,6 +14,7 @@ pub mod ops;
 pub mod order_json;
 pub mod permissions;
 pub mod platform;
+pub mod promotion_json;
 pub mod store;
 
 use axum::extract::{DefaultBodyLimit, Request};
@@ -92,6 +93,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(store::carts::set_customer))
         .routes(routes!(store::carts::add_shipping_method))
         .routes(routes!(store::carts::complete))
+        .routes(routes!(store::cart_promotions::add, store::cart_promotions::remove))
         .routes(routes!(store::payments::shipping_options))
         .routes(routes!(store::payments::create_collection))
         .routes(routes!(store::payments::create_session))
@@ -153,6 +155,21 @@ fn routes() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(admin::taxonomy::tags, admin::taxonomy::create_tag))
         .routes(routes!(admin::taxonomy::types, admin::taxonomy::create_type))
+        .routes(routes!(admin::promotions::list, admin::promotions::create))
+        .routes(routes!(
+            admin::promotions::get,
+            admin::promotions::update,
+            admin::promotions::delete
+        ))
+        .routes(routes!(
+            admin::promotions::campaigns,
+            admin::promotions::create_campaign
+        ))
+        .routes(routes!(
+            admin::promotions::campaign,
+            admin::promotions::update_campaign,
+            admin::promotions::delete_campaign
+        ))
         .routes(routes!(admin::orders::list))
         .routes(routes!(admin::orders::get))
         .routes(routes!(admin::orders::capture))

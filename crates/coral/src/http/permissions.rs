@@ -217,6 +217,17 @@ pub const RULES: &[Rule] = &[
     write("POST", "/admin/orders/{id}/refund", OrdersWrite, "order.refund"),
     write("POST", "/admin/orders/{id}/fulfillments", OrdersWrite, "order.fulfill"),
     write("POST", "/admin/orders/{id}/cancel", OrdersWrite, "order.cancel"),
+    // promotions, campaigns, price lists
+    read("GET", "/admin/promotions", PromotionsRead),
+    write("POST", "/admin/promotions", PromotionsWrite, "promotion.create"),
+    read("GET", "/admin/promotions/{id}", PromotionsRead),
+    write("POST", "/admin/promotions/{id}", PromotionsWrite, "promotion.update"),
+    write("DELETE", "/admin/promotions/{id}", PromotionsWrite, "promotion.delete"),
+    read("GET", "/admin/campaigns", PromotionsRead),
+    write("POST", "/admin/campaigns", PromotionsWrite, "campaign.create"),
+    read("GET", "/admin/campaigns/{id}", PromotionsRead),
+    write("POST", "/admin/campaigns/{id}", PromotionsWrite, "campaign.update"),
+    write("DELETE", "/admin/campaigns/{id}", PromotionsWrite, "campaign.delete"),
     // platform
     platform("POST", "/platform/tenants", Some("tenant.create")),
     platform("GET", "/platform/tenants", None),

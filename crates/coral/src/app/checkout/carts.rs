@@ -11,6 +11,7 @@ use serde_json::{json, Value};
 use crate::app::catalog::model::{Product, Variant};
 use crate::app::catalog::snapshot::Catalog;
 use crate::app::checkout::totals::{self, Line, LineTotals, Totals};
+use crate::app::promotions::cart::{self as promos, CartPromotions, Mode};
 use crate::app::App;
 use crate::core::{names, Error, Result};
 use crate::db::carts::{self, CartFields, CartRow, NewItem};
@@ -25,6 +26,8 @@ pub struct Cart {
     pub item_totals: Vec<LineTotals>,
     pub shipping_totals: Vec<LineTotals>,
     pub totals: Totals,
+    /// Promotions considered for the cart and their adjustments (recomputed on every read).
+    pub promotions: CartPromotions,
 }
 
 impl Cart {
@@ -33,26 +36,32 @@ impl Cart {
     }
 }
 
-pub fn item_lines(row: &CartRow) -> Vec<Line> {
+/// The cart's item lines, each with what promotions take off it.
+pub fn item_lines(row: &CartRow, p: &CartPromotions) -> Vec<Line> {
     row.items
         .0
         .iter()
-        .map(|i| Line {
+        .enumerate()
+        .map(|(n, i)| Line {
             unit_price: i.unit_price,
             quantity: i.quantity.into(),
             tax_rate: row.tax_rate,
+            discount: p.adjustments.item_discount(n),
         })
         .collect()
 }
 
-pub fn shipping_lines(row: &CartRow) -> Vec<Line> {
+/// The cart's shipping lines, each with what promotions take off it.
+pub fn shipping_lines(row: &CartRow, p: &CartPromotions) -> Vec<Line> {
     row.shipping_methods
         .0
         .iter()
-        .map(|m| Line {
+        .enumerate()
+        .map(|(n, m)| Line {
             unit_price: m.amount,
             quantity: 1,
             tax_rate: row.tax_rate,
+            discount: p.adjustments.shipping_discount(n),
         })
         .collect()
 }
@@ -83,14 +92,16 @@ async fn view(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, row: CartRow) -> Re
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("cart {} has no region", row.id)))?,
     };
     let digits = row.decimal_digits.max(0) as u32;
-    let items = item_lines(&row);
-    let ship = shipping_lines(&row);
+    let promotions = promos::for_cart(ctx, tx, &row).await?;
+    let items = item_lines(&row, &promotions);
+    let ship = shipping_lines(&row, &promotions);
     Ok(Cart {
         item_totals: items.iter().map(|l| l.totals(digits)).collect(),
         shipping_totals: ship.iter().map(|l| l.totals(digits)).collect(),
         totals: totals::totals(&items, &ship, digits),
         row,
         region,
+        promotions,
     })
 }
 
@@ -102,7 +113,7 @@ pub async fn get(app: &App, ctx: &TenantCtx, id: &str) -> Result<Cart> {
 }
 
 /// Runs `change` on the locked, not yet completed cart, then answers the cart as it is.
-async fn write<F>(app: &App, ctx: &TenantCtx, id: &str, change: F) -> Result<Cart>
+pub(crate) async fn write<F>(app: &App, ctx: &TenantCtx, id: &str, change: F) -> Result<Cart>
 where
     F: for<'t> AsyncFnOnce(&'t mut TenantTx, Cart, Arc<Catalog>) -> Result<()>,
 {
@@ -206,13 +217,6 @@ fn sales_channel(ctx: &TenantCtx, requested: Option<String>) -> Result<String> {
     }
 }
 
-fn check_promotions(codes: &Option<Vec<String>>) -> Result<()> {
-    match codes.as_deref() {
-        Some([first, ..]) => Err(Error::invalid(format!("The promotion code {first} is invalid"))),
-        _ => Ok(()),
-    }
-}
-
 /// Applies a guest email: the cart's customer becomes the tenant's guest customer with
 /// that email, unless a registered customer owns the cart.
 async fn set_email(tx: &mut TenantTx, f: &mut CartFields, email: &str, registered: bool) -> Result<()> {
@@ -225,7 +229,6 @@ async fn set_email(tx: &mut TenantTx, f: &mut CartFields, email: &str, registere
 }
 
 pub async fn create(app: &App, ctx: &TenantCtx, customer: Option<&str>, input: CartIn) -> Result<Cart> {
-    check_promotions(&input.promo_codes)?;
     let catalog = app.catalogs.get(ctx).await?;
     let region = region_of(&catalog, input.region_id.as_deref())?;
     if let Some(c) = &input.currency_code {
@@ -257,9 +260,13 @@ pub async fn create(app: &App, ctx: &TenantCtx, customer: Option<&str>, input: C
         set_email(&mut tx, &mut f, email, customer.is_some()).await?;
     }
     let id = carts::insert(&mut tx, &f).await?;
+    let codes = input.promo_codes;
     for item in input.items.unwrap_or_default() {
         let cart = load(app, ctx, &mut tx, &id).await?;
         add_item(&mut tx, &cart, &catalog, ctx, item).await?;
+    }
+    if let Some(codes) = &codes {
+        promos::apply(ctx, &mut tx, &id, codes, Mode::Replace).await?;
     }
     let cart = load(app, ctx, &mut tx, &id).await?;
     tx.commit().await?;
@@ -267,7 +274,6 @@ pub async fn create(app: &App, ctx: &TenantCtx, customer: Option<&str>, input: C
 }
 
 pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: CartIn) -> Result<Cart> {
-    check_promotions(&input.promo_codes)?;
     if input.items.is_some() || input.currency_code.is_some() {
         return Err(Error::invalid(
             "Invalid request: Unrecognized fields: 'items'/'currency_code' (use the line-items routes or region_id)",
@@ -314,6 +320,9 @@ pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: CartIn) -> Resu
         }
         if let Some(m) = input.metadata {
             f.metadata = Some(m);
+        }
+        if let Some(codes) = &input.promo_codes {
+            promos::apply(ctx, tx, &cart.row.id, codes, Mode::Replace).await?;
         }
         carts::update(tx, &cart.row.id, &f).await
     })

@@ -6,6 +6,7 @@ pub mod catalog_sources;
 pub mod inventory_items;
 pub mod orders;
 pub mod products;
+pub mod promotions;
 pub mod regions;
 pub mod shipping;
 pub mod stock_locations;
