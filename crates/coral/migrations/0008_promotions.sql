@@ -166,5 +166,9 @@ CREATE TABLE price_list_prices (
 CREATE INDEX price_list_prices_list_idx ON price_list_prices (tenant_id, price_list_id);
 SELECT coral_tenant_table('price_list_prices');
 
+-- A cart line bought at a price list's price keeps the original price beside it
+-- (Medusa's compare_at_unit_price), so storefronts can strike it through.
+ALTER TABLE cart_line_items ADD COLUMN compare_at_unit_price numeric;
+
 -- The `promotions` feature flag: on for the paid plans, off for `free`.
 UPDATE plans SET features = features || '{"promotions": true}' WHERE id IN ('standard', 'enterprise');

@@ -8,6 +8,7 @@ pub mod bench_seed;
 pub mod catalog;
 pub mod checkout;
 pub mod currencies;
+pub mod customer_groups;
 pub mod customers;
 pub mod demo;
 pub mod inventory;

@@ -330,17 +330,6 @@ pub async fn record_order(tx: &mut TenantTx, order_id: &str, p: &PromotionRow, a
     Ok(())
 }
 
-/// The customer's group ids (for `customer.groups.id` rules and price lists).
-pub async fn customer_groups(tx: &mut TenantTx, customer_id: &str) -> Result<Vec<String>> {
-    Ok(sqlx::query_scalar(
-        "SELECT customer_group_id FROM customer_group_customers WHERE tenant_id = $1 AND customer_id = $2",
-    )
-    .bind(tenant(tx))
-    .bind(customer_id)
-    .fetch_all(tx.conn())
-    .await?)
-}
-
 /// An adjustment an order line keeps (stored as a document on the line).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Adjustment {

@@ -132,7 +132,10 @@ fn cart_item(item: &LineItemRow, t: &LineTotals, rate: Decimal, cart_id: &str, a
         ("updated_at", json!(item.updated_at)),
         ("quantity", json!(item.quantity)),
         ("unit_price", number(item.unit_price)),
-        ("compare_at_unit_price", Value::Null),
+        (
+            "compare_at_unit_price",
+            item.compare_at_unit_price.map_or(Value::Null, number),
+        ),
         ("is_tax_inclusive", json!(false)),
         ("tax_lines", tax_lines(&item.id, rate, "item_id")),
         ("adjustments", adjustments),

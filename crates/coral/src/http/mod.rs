@@ -170,6 +170,19 @@ fn routes() -> OpenApiRouter<AppState> {
             admin::promotions::update_campaign,
             admin::promotions::delete_campaign
         ))
+        .routes(routes!(admin::price_lists::list, admin::price_lists::create))
+        .routes(routes!(
+            admin::price_lists::get,
+            admin::price_lists::update,
+            admin::price_lists::delete
+        ))
+        .routes(routes!(admin::price_lists::groups, admin::price_lists::create_group))
+        .routes(routes!(
+            admin::price_lists::get_group,
+            admin::price_lists::update_group,
+            admin::price_lists::delete_group
+        ))
+        .routes(routes!(admin::price_lists::members))
         .routes(routes!(admin::orders::list))
         .routes(routes!(admin::orders::get))
         .routes(routes!(admin::orders::capture))

@@ -228,6 +228,43 @@ pub const RULES: &[Rule] = &[
     read("GET", "/admin/campaigns/{id}", PromotionsRead),
     write("POST", "/admin/campaigns/{id}", PromotionsWrite, "campaign.update"),
     write("DELETE", "/admin/campaigns/{id}", PromotionsWrite, "campaign.delete"),
+    read("GET", "/admin/price-lists", PromotionsRead),
+    write("POST", "/admin/price-lists", PromotionsWrite, "price_list.create"),
+    read("GET", "/admin/price-lists/{id}", PromotionsRead),
+    write("POST", "/admin/price-lists/{id}", PromotionsWrite, "price_list.update"),
+    write(
+        "DELETE",
+        "/admin/price-lists/{id}",
+        PromotionsWrite,
+        "price_list.delete",
+    ),
+    // customers
+    read("GET", "/admin/customer-groups", CustomersRead),
+    write(
+        "POST",
+        "/admin/customer-groups",
+        CustomersWrite,
+        "customer_group.create",
+    ),
+    read("GET", "/admin/customer-groups/{id}", CustomersRead),
+    write(
+        "POST",
+        "/admin/customer-groups/{id}",
+        CustomersWrite,
+        "customer_group.update",
+    ),
+    write(
+        "DELETE",
+        "/admin/customer-groups/{id}",
+        CustomersWrite,
+        "customer_group.delete",
+    ),
+    write(
+        "POST",
+        "/admin/customer-groups/{id}/customers",
+        CustomersWrite,
+        "customer_group.members",
+    ),
     // platform
     platform("POST", "/platform/tenants", Some("tenant.create")),
     platform("GET", "/platform/tenants", None),

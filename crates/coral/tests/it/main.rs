@@ -17,6 +17,7 @@ mod limits;
 mod observability;
 mod payments;
 mod placements;
+mod price_lists;
 mod promotions;
 mod quotas;
 mod resolution;

@@ -9,6 +9,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::app::catalog::model::{Product, Variant};
+use crate::app::catalog::pricing;
 use crate::app::catalog::snapshot::Catalog;
 use crate::app::checkout::totals::{self, Line, LineTotals, Totals};
 use crate::app::promotions::cart::{self as promos, CartPromotions, Mode};
@@ -16,7 +17,7 @@ use crate::app::App;
 use crate::core::{names, Error, Result};
 use crate::db::carts::{self, CartFields, CartRow, NewItem};
 use crate::db::regions::{self, RegionRow};
-use crate::db::{customers, inventory, shipping, TenantTx};
+use crate::db::{customer_groups, customers, inventory, shipping, TenantTx};
 use crate::tenancy::TenantCtx;
 
 /// A cart with its region and every total, ready to answer.
@@ -329,20 +330,49 @@ pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: CartIn) -> Resu
     .await
 }
 
+/// What the cart's customer pays for `variant` in `region`, price lists included: the
+/// unit price, and the original price beside it when a sale list set it.
+async fn unit_price(
+    tx: &mut TenantTx,
+    catalog: &Catalog,
+    variant: &Variant,
+    region: &RegionRow,
+    customer_id: Option<&str>,
+) -> Result<Option<(Decimal, Option<Decimal>)>> {
+    let groups = match customer_id {
+        Some(c) if catalog.price_lists.has_group_lists => customer_groups::of_customer(tx, c).await?,
+        _ => Vec::new(),
+    };
+    let now = chrono::Utc::now();
+    Ok(pricing::choose(
+        variant,
+        &catalog.price_lists,
+        &region.id,
+        &region.currency_code,
+        &groups,
+        now,
+    )
+    .map(|c| {
+        let sale = c.list.is_some_and(|l| l.list_type == "sale");
+        (c.amount, sale.then_some(c.original_amount))
+    }))
+}
+
 /// Reprices every item for `region` and drops the shipping method (options are per
 /// region). An item without a price there refuses the change.
 async fn change_region(tx: &mut TenantTx, cart: &Cart, region: &RegionRow, catalog: &Catalog) -> Result<()> {
     for item in &cart.row.items.0 {
-        let price = catalog
-            .variant(&item.variant_id)
-            .and_then(|(_, v)| v.price_for(&region.id, &region.currency_code))
-            .ok_or_else(|| {
-                Error::invalid(format!(
-                    "Variants with IDs {} do not have a price in region {}",
-                    item.variant_id, region.name
-                ))
-            })?;
-        carts::update_item(tx, &cart.row.id, &item.id, None, Some(price.amount)).await?;
+        let price = match catalog.variant(&item.variant_id) {
+            Some((_, v)) => unit_price(tx, catalog, v, region, cart.row.customer_id.as_deref()).await?,
+            None => None,
+        };
+        let price = price.ok_or_else(|| {
+            Error::invalid(format!(
+                "Variants with IDs {} do not have a price in region {}",
+                item.variant_id, region.name
+            ))
+        })?;
+        carts::update_item(tx, &cart.row.id, &item.id, None, Some(price)).await?;
     }
     carts::set_shipping_method(tx, &cart.row.id, None).await
 }
@@ -437,8 +467,8 @@ async fn add_item(tx: &mut TenantTx, cart: &Cart, catalog: &Catalog, ctx: &Tenan
                 item.variant_id
             ))
         })?;
-    let price = variant
-        .price_for(&cart.region.id, &cart.region.currency_code)
+    let (price, compare_at) = unit_price(tx, catalog, variant, &cart.region, cart.row.customer_id.as_deref())
+        .await?
         .ok_or_else(|| Error::invalid(format!("Variants with IDs {} do not have a price", item.variant_id)))?;
     // The same variant again adds to its line (Medusa merges them).
     let existing = cart.row.items.0.iter().find(|i| i.variant_id == item.variant_id);
@@ -454,7 +484,8 @@ async fn add_item(tx: &mut TenantTx, cart: &Cart, catalog: &Catalog, ctx: &Tenan
                     variant_id: &variant.row.id,
                     product_id: &product.row.id,
                     quantity,
-                    unit_price: price.amount,
+                    unit_price: price,
+                    compare_at_unit_price: compare_at,
                     product: sold(catalog, product, variant),
                     metadata: item.metadata,
                 },

@@ -85,7 +85,9 @@ pub async fn for_cart(ctx: &TenantCtx, tx: &mut TenantTx, row: &CartRow) -> Resu
         }
     }
     let groups = match &row.customer_id {
-        Some(c) if promotions.iter().any(|p| rules::needs_groups(&p.rules.0)) => rows::customer_groups(tx, c).await?,
+        Some(c) if promotions.iter().any(|p| rules::needs_groups(&p.rules.0)) => {
+            crate::db::customer_groups::of_customer(tx, c).await?
+        }
         _ => Vec::new(),
     };
     let cart = CartFacts {

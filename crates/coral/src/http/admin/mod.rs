@@ -5,6 +5,7 @@ pub mod audit_log;
 pub mod catalog_sources;
 pub mod inventory_items;
 pub mod orders;
+pub mod price_lists;
 pub mod products;
 pub mod promotions;
 pub mod regions;
