@@ -6,4 +6,5 @@ pub mod admin;
 pub mod campaigns;
 pub mod cart;
 pub mod compute;
+pub mod demo;
 pub mod rules;
