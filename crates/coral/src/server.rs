@@ -164,6 +164,12 @@ fn print_demo(app: &App, tenants: &[demo::DemoTenant]) {
             "    customer login: shopper@{}.localhost / {} (POST /auth/customer/emailpass)",
             t.handle, t.admin_password
         );
+        if let Some(p) = &t.promotions {
+            println!(
+                "    promotion: code {} (10 % off, campaign \"Launch week\"); on sale: {}",
+                p.code, p.sale_product
+            );
+        }
     }
 }
 

@@ -34,6 +34,8 @@ pub struct DemoTenant {
     /// A second staff user with a narrower role (`catalog_manager`), same password.
     pub catalog_email: String,
     pub domain: String,
+    /// The running campaign's code and the product on sale (when the plan has promotions).
+    pub promotions: Option<crate::app::promotions::demo::DemoPromotions>,
 }
 
 struct Spec {
@@ -49,6 +51,8 @@ struct Spec {
     regions: &'static [(&'static str, &'static str, &'static [&'static str])],
     /// A second stock location: (name, city, country).
     store: (&'static str, &'static str, &'static str),
+    /// The demo campaign's code.
+    promo_code: &'static str,
 }
 
 const SPECS: &[Spec] = &[
@@ -72,6 +76,7 @@ const SPECS: &[Spec] = &[
             ("North America", "usd", &["ca", "us"]),
         ],
         store: ("Lyon Store", "Lyon", "fr"),
+        promo_code: "ACME10",
     },
     Spec {
         products: &[
@@ -91,6 +96,7 @@ const SPECS: &[Spec] = &[
             ("Nordics", "sek", &["dk", "no", "se"]),
         ],
         store: ("Manchester Depot", "Manchester", "gb"),
+        promo_code: "GLOBEX10",
     },
 ];
 
@@ -125,7 +131,11 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
                     allow_tenant_header: Some(true),
                     placement_id: None,
                     plan_id: Some(spec.plan.into()),
-                    overrides: None,
+                    // The free plan lacks promotions; the demo turns them on to show them.
+                    overrides: Some(crate::core::plans::Overrides {
+                        features: [("promotions".to_owned(), true)].into(),
+                        ..Default::default()
+                    }),
                     detailed_metrics: None,
                     admin: Some(NewAdmin {
                         email: admin_email.clone(),
@@ -176,6 +186,7 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
             seed_second_location(app, &ctx, spec).await?;
         }
         let catalog_email = ensure_catalog_manager(&ctx, spec.handle).await?;
+        let promotions = crate::app::promotions::demo::seed(app, &ctx, spec.promo_code).await?;
         out.push(DemoTenant {
             handle: spec.handle,
             name: spec.name,
@@ -185,6 +196,7 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
             admin_password: DEMO_PASSWORD,
             catalog_email,
             domain,
+            promotions,
         });
     }
     seed_franchise(app).await?;

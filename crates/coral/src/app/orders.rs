@@ -39,6 +39,7 @@ impl Order {
                 unit_price: i.unit_price,
                 quantity: i.quantity.into(),
                 tax_rate: i.tax_rate,
+                discount: i.adjustments.iter().map(|a| a.amount).sum(),
             })
             .collect()
     }
@@ -52,6 +53,7 @@ impl Order {
                 unit_price: m.amount,
                 quantity: 1,
                 tax_rate: m.tax_rate,
+                discount: m.adjustments.iter().map(|a| a.amount).sum(),
             })
             .collect()
     }

@@ -107,6 +107,10 @@ const UNIQUE_MESSAGES: &[(&str, &str)] = &[
         "A variant can have only one price per currency and region",
     ),
     (
+        "customer_groups_name_key",
+        "A customer group with this name already exists",
+    ),
+    (
         "catalog_links_source_product_key",
         "This store is already subscribed to that product",
     ),

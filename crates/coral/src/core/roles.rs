@@ -19,10 +19,14 @@ pub enum Permission {
     StaffRead,
     StaffWrite,
     AuditRead,
+    PromotionsRead,
+    PromotionsWrite,
+    CustomersRead,
+    CustomersWrite,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 16] = [
         Self::Authenticated,
         Self::CatalogRead,
         Self::CatalogWrite,
@@ -35,6 +39,10 @@ impl Permission {
         Self::StaffRead,
         Self::StaffWrite,
         Self::AuditRead,
+        Self::PromotionsRead,
+        Self::PromotionsWrite,
+        Self::CustomersRead,
+        Self::CustomersWrite,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +59,10 @@ impl Permission {
             Self::StaffRead => "staff:read",
             Self::StaffWrite => "staff:write",
             Self::AuditRead => "audit:read",
+            Self::PromotionsRead => "promotions:read",
+            Self::PromotionsWrite => "promotions:write",
+            Self::CustomersRead => "customers:read",
+            Self::CustomersWrite => "customers:write",
         }
     }
 
@@ -70,9 +82,11 @@ impl fmt::Display for Permission {
 pub enum Role {
     /// Everything in its own tenant.
     TenantAdmin,
-    /// Catalog (products, taxonomy, regions and prices, master catalog) and inventory.
+    /// Catalog (products, taxonomy, regions and prices, master catalog), inventory, and
+    /// merchandising: promotions, campaigns, price lists (reads customer groups).
     CatalogManager,
-    /// Orders and their payments and fulfilments; reads the catalog and stock.
+    /// Orders and their payments and fulfilments, customers and their groups; reads the
+    /// catalog, stock and promotions.
     OrderOps,
     /// Reads everything; changes nothing.
     Viewer,
@@ -123,8 +137,26 @@ impl Role {
         }
         match self {
             Self::TenantAdmin => true,
-            Self::CatalogManager => matches!(p, CatalogRead | CatalogWrite | InventoryRead | InventoryWrite),
-            Self::OrderOps => matches!(p, OrdersRead | OrdersWrite | CatalogRead | InventoryRead),
+            Self::CatalogManager => matches!(
+                p,
+                CatalogRead
+                    | CatalogWrite
+                    | InventoryRead
+                    | InventoryWrite
+                    | PromotionsRead
+                    | PromotionsWrite
+                    | CustomersRead
+            ),
+            Self::OrderOps => matches!(
+                p,
+                OrdersRead
+                    | OrdersWrite
+                    | CatalogRead
+                    | InventoryRead
+                    | CustomersRead
+                    | CustomersWrite
+                    | PromotionsRead
+            ),
             Self::Viewer => p.is_read(),
             Self::PlatformAdmin => false,
         }

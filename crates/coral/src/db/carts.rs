@@ -44,6 +44,9 @@ pub struct LineItemRow {
     pub quantity: i32,
     #[serde(with = "rust_decimal::serde::str")]
     pub unit_price: Decimal,
+    /// The price before a price list's, when a list set `unit_price`.
+    #[serde(default, with = "rust_decimal::serde::str_option")]
+    pub compare_at_unit_price: Option<Decimal>,
     /// What was sold, copied from the catalog when the item was added.
     pub product: Value,
     pub metadata: Option<Value>,
@@ -98,7 +101,8 @@ const LOAD: &str = "SELECT c.id, c.region_id, c.currency_code, cur.decimal_digit
         AND rc.region_id = r.id AND rc.country_code = lower(c.shipping_address->>'country_code') \
         WHERE r.tenant_id = c.tenant_id AND r.id = c.region_id AND r.automatic_taxes), 0) AS tax_rate, \
     coalesce((SELECT json_agg(json_build_object('id', i.id, 'variant_id', i.variant_id, 'product_id', i.product_id, \
-        'quantity', i.quantity, 'unit_price', i.unit_price::text, 'product', i.product, 'metadata', i.metadata, \
+        'quantity', i.quantity, 'unit_price', i.unit_price::text, 'compare_at_unit_price', i.compare_at_unit_price::text, \
+        'product', i.product, 'metadata', i.metadata, \
         'created_at', i.created_at, 'updated_at', i.updated_at) ORDER BY i.created_at, i.id) \
         FROM cart_line_items i WHERE i.tenant_id = c.tenant_id AND i.cart_id = c.id), '[]') AS items, \
     coalesce((SELECT json_agg(json_build_object('id', m.id, 'shipping_option_id', m.shipping_option_id, \
@@ -183,6 +187,7 @@ pub struct NewItem<'a> {
     pub product_id: &'a str,
     pub quantity: i32,
     pub unit_price: Decimal,
+    pub compare_at_unit_price: Option<Decimal>,
     pub product: Value,
     pub metadata: Option<Value>,
 }
@@ -190,7 +195,7 @@ pub struct NewItem<'a> {
 pub async fn insert_item(tx: &mut TenantTx, cart_id: &str, item: NewItem<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO cart_line_items (tenant_id, id, cart_id, variant_id, product_id, quantity, unit_price, product, \
-         metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+         metadata, compare_at_unit_price) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(tx.tenant_id().as_str().to_owned())
     .bind(new_id("cali"))
@@ -201,28 +206,32 @@ pub async fn insert_item(tx: &mut TenantTx, cart_id: &str, item: NewItem<'_>) ->
     .bind(item.unit_price)
     .bind(Json(item.product))
     .bind(item.metadata.map(Json))
+    .bind(item.compare_at_unit_price)
     .execute(tx.conn())
     .await?;
     Ok(())
 }
 
-/// A line's new quantity and/or unit price (`None` keeps the current one).
+/// A line's new quantity and/or unit price (`None` keeps the current one); a new unit
+/// price comes with its compare-at price (`None`: not from a price list).
 pub async fn update_item(
     tx: &mut TenantTx,
     cart_id: &str,
     item_id: &str,
     quantity: Option<i32>,
-    unit_price: Option<Decimal>,
+    unit_price: Option<(Decimal, Option<Decimal>)>,
 ) -> Result<()> {
     sqlx::query(
         "UPDATE cart_line_items SET quantity = coalesce($4, quantity), unit_price = coalesce($5, unit_price), \
+         compare_at_unit_price = CASE WHEN $5 IS NULL THEN compare_at_unit_price ELSE $6 END, \
          updated_at = now() WHERE tenant_id = $1 AND cart_id = $2 AND id = $3",
     )
     .bind(tx.tenant_id().as_str().to_owned())
     .bind(cart_id)
     .bind(item_id)
     .bind(quantity)
-    .bind(unit_price)
+    .bind(unit_price.map(|p| p.0))
+    .bind(unit_price.and_then(|p| p.1))
     .execute(tx.conn())
     .await?;
     Ok(())

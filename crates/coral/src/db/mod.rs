@@ -8,10 +8,12 @@
 
 pub mod api_keys;
 pub mod audit;
+pub mod campaigns;
 pub mod carts;
 pub mod catalog;
 pub mod catalog_sources;
 pub mod currencies;
+pub mod customer_groups;
 pub mod customers;
 pub mod health;
 pub mod inventory;
@@ -22,6 +24,8 @@ pub mod payments;
 pub mod placements;
 pub mod plans;
 pub mod refs;
+pub mod price_lists;
+pub mod promotions;
 pub mod regions;
 pub mod secrets;
 pub mod shipping;

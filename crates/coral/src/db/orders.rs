@@ -10,6 +10,7 @@ use sqlx::types::Json;
 use crate::core::ids::new_id;
 use crate::core::Result;
 use crate::db::refs::{OnConstraint, Ref};
+use crate::db::promotions::Adjustment;
 use crate::db::TenantTx;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -53,6 +54,9 @@ pub struct OrderItemRow {
     pub location_id: Option<String>,
     pub fulfilled_quantity: i32,
     pub metadata: Option<Value>,
+    /// What promotions took off the line when the order was placed.
+    #[serde(default)]
+    pub adjustments: Vec<Adjustment>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -65,6 +69,8 @@ pub struct OrderShippingRow {
     pub amount: Decimal,
     #[serde(with = "rust_decimal::serde::str")]
     pub tax_rate: Decimal,
+    #[serde(default)]
+    pub adjustments: Vec<Adjustment>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -85,10 +91,11 @@ const SELECT: &str = "SELECT o.id, o.display_id, o.cart_id, o.region_id, o.sales
     coalesce((SELECT json_agg(json_build_object('id', i.id, 'variant_id', i.variant_id, 'product_id', i.product_id, \
         'quantity', i.quantity, 'unit_price', i.unit_price::text, 'tax_rate', i.tax_rate::text, 'product', i.product, \
         'location_id', i.location_id, 'fulfilled_quantity', i.fulfilled_quantity, 'metadata', i.metadata, \
-        'created_at', i.created_at) ORDER BY i.created_at, i.id) \
+        'adjustments', i.adjustments, 'created_at', i.created_at) ORDER BY i.created_at, i.id) \
         FROM order_items i WHERE i.tenant_id = o.tenant_id AND i.order_id = o.id), '[]') AS items, \
     coalesce((SELECT json_agg(json_build_object('id', m.id, 'shipping_option_id', m.shipping_option_id, \
-        'name', m.name, 'amount', m.amount::text, 'tax_rate', m.tax_rate::text, 'created_at', m.created_at) \
+        'name', m.name, 'amount', m.amount::text, 'tax_rate', m.tax_rate::text, 'adjustments', m.adjustments, \
+        'created_at', m.created_at) \
         ORDER BY m.created_at, m.id) \
         FROM order_shipping_methods m WHERE m.tenant_id = o.tenant_id AND m.order_id = o.id), '[]') AS shipping_methods, \
     coalesce((SELECT json_agg(json_build_object('id', f.id, 'location_id', f.location_id, 'items', f.items, \
@@ -210,15 +217,17 @@ pub struct NewItem<'a> {
     pub product: &'a Value,
     pub location_id: Option<&'a str>,
     pub metadata: Option<&'a Value>,
+    pub adjustments: &'a [Adjustment],
 }
 
-pub async fn insert_item(tx: &mut TenantTx, order_id: &str, i: NewItem<'_>) -> Result<()> {
+/// `id` is the new line's id (its adjustments name it).
+pub async fn insert_item(tx: &mut TenantTx, order_id: &str, id: &str, i: NewItem<'_>) -> Result<()> {
     sqlx::query(
         "INSERT INTO order_items (tenant_id, id, order_id, variant_id, product_id, quantity, unit_price, tax_rate, \
-         product, location_id, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+         product, location_id, metadata, adjustments) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(tx.tenant_id().as_str().to_owned())
-    .bind(new_id("ordli"))
+    .bind(id)
     .bind(order_id)
     .bind(i.variant_id)
     .bind(i.product_id)
@@ -228,6 +237,7 @@ pub async fn insert_item(tx: &mut TenantTx, order_id: &str, i: NewItem<'_>) -> R
     .bind(Json(i.product))
     .bind(i.location_id)
     .bind(i.metadata.map(Json))
+    .bind(Json(i.adjustments))
     .execute(tx.conn())
     .await?;
     Ok(())
@@ -240,10 +250,11 @@ pub async fn insert_shipping_method(
     name: &str,
     amount: Decimal,
     tax_rate: Decimal,
+    adjustments: &[Adjustment],
 ) -> Result<()> {
     sqlx::query(
-        "INSERT INTO order_shipping_methods (tenant_id, id, order_id, shipping_option_id, name, amount, tax_rate) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO order_shipping_methods (tenant_id, id, order_id, shipping_option_id, name, amount, tax_rate, \
+         adjustments) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(tx.tenant_id().as_str().to_owned())
     .bind(new_id("ordsm"))
@@ -252,6 +263,7 @@ pub async fn insert_shipping_method(
     .bind(name)
     .bind(amount)
     .bind(tax_rate)
+    .bind(Json(adjustments))
     .execute(tx.conn())
     .await?;
     Ok(())

@@ -5,6 +5,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
 use crate::app::catalog::model::{Product, Variant};
+use crate::app::catalog::pricing;
 use crate::app::catalog::snapshot::Catalog;
 use crate::db::catalog::rows::{CategoryRow, CollectionRow, Meta, ValueRow};
 use crate::db::regions::RegionRow;
@@ -93,26 +94,37 @@ fn meta(m: &Meta) -> Value {
 }
 
 /// Medusa's `calculated_price` for a variant in a region, `null` when it has no price there.
-fn calculated_price(v: &Variant, region: &RegionRow) -> Value {
-    let Some(price) = v.price_for(&region.id, &region.currency_code) else {
+/// Price lists for everyone apply (those limited to customer groups apply in carts, where
+/// the customer is known: see `app::catalog::pricing`).
+fn calculated_price(v: &Variant, region: &RegionRow, cat: &Catalog) -> Value {
+    let now = chrono::Utc::now();
+    let Some(c) = pricing::choose(v, &cat.price_lists, &region.id, &region.currency_code, &[], now) else {
         return Value::Null;
     };
-    let raw = json!({ "value": price.amount.normalize().to_string(), "precision": 20 });
-    let price_ref = json!({ "id": price.id, "price_list_id": null, "price_list_type": null,
-                            "min_quantity": null, "max_quantity": null });
+    let raw = |d: Decimal| json!({ "value": d.normalize().to_string(), "precision": 20 });
+    let original_id = c
+        .original
+        .map_or_else(|| c.list.map(|l| l.id.clone()), |o| Some(o.id.clone()));
+    let original_ref = json!({ "id": original_id, "price_list_id": null, "price_list_type": null,
+                               "min_quantity": null, "max_quantity": null });
+    let calculated_ref = match c.list {
+        Some(l) => json!({ "id": l.id, "price_list_id": l.list_id, "price_list_type": l.list_type,
+                           "min_quantity": null, "max_quantity": null }),
+        None => original_ref.clone(),
+    };
     json!({
-        "id": price.id,
-        "is_calculated_price_price_list": false,
+        "id": original_id,
+        "is_calculated_price_price_list": c.list.is_some(),
         "is_calculated_price_tax_inclusive": false,
-        "calculated_amount": number(price.amount),
-        "raw_calculated_amount": raw,
+        "calculated_amount": number(c.amount),
+        "raw_calculated_amount": raw(c.amount),
         "is_original_price_price_list": false,
         "is_original_price_tax_inclusive": false,
-        "original_amount": number(price.amount),
-        "raw_original_amount": raw,
-        "currency_code": price.currency_code,
-        "calculated_price": price_ref,
-        "original_price": price_ref,
+        "original_amount": number(c.original_amount),
+        "raw_original_amount": raw(c.original_amount),
+        "currency_code": region.currency_code,
+        "calculated_price": calculated_ref,
+        "original_price": original_ref,
     })
 }
 
@@ -191,7 +203,7 @@ pub fn product(p: &Product, cat: &Catalog, region: Option<&RegionRow>, admin: bo
                 "images": [], "inventory_quantity": v.available().unwrap_or(0),
             });
             if let Some(region) = region {
-                out["calculated_price"] = calculated_price(v, region);
+                out["calculated_price"] = calculated_price(v, region, cat);
             }
             if admin {
                 out["prices"] = v

@@ -11,6 +11,7 @@ use crate::db::customers::{AddressRow, CustomerRow};
 use crate::db::payments::CollectionRow;
 use crate::db::shipping::ShippingOptionRow;
 use crate::http::catalog_json::number;
+use crate::http::promotion_json;
 use crate::http::store::regions::region_json;
 
 /// Medusa's `raw_*` amount: the exact decimal as a string.
@@ -26,25 +27,25 @@ pub fn totals_json(t: &Totals, out: &mut Map<String, Value>, with_raw: bool) {
         ("subtotal", t.subtotal),
         ("tax_total", t.tax_total),
         ("discount_total", t.discount_total),
-        ("discount_subtotal", zero),
-        ("discount_tax_total", zero),
-        ("original_total", t.total),
+        ("discount_subtotal", t.discount_subtotal),
+        ("discount_tax_total", t.discount_tax_total),
+        ("original_total", t.original_total),
         ("original_subtotal", t.subtotal),
-        ("original_tax_total", t.tax_total),
+        ("original_tax_total", t.original_tax_total),
         ("item_total", t.item_total),
         ("item_subtotal", t.item_subtotal),
         ("item_tax_total", t.item_tax_total),
-        ("item_discount_total", zero),
-        ("original_item_total", t.item_total),
+        ("item_discount_total", t.item_discount_total),
+        ("original_item_total", t.original_item_total),
         ("original_item_subtotal", t.item_subtotal),
-        ("original_item_tax_total", t.item_tax_total),
+        ("original_item_tax_total", t.original_item_tax_total),
         ("shipping_total", t.shipping_total),
         ("shipping_subtotal", t.shipping_subtotal),
         ("shipping_tax_total", t.shipping_tax_total),
-        ("shipping_discount_total", zero),
-        ("original_shipping_total", t.shipping_total),
+        ("shipping_discount_total", t.shipping_discount_total),
+        ("original_shipping_total", t.original_shipping_total),
         ("original_shipping_subtotal", t.shipping_subtotal),
-        ("original_shipping_tax_total", t.shipping_tax_total),
+        ("original_shipping_tax_total", t.original_shipping_tax_total),
         ("credit_line_total", zero),
         ("credit_line_subtotal", zero),
         ("credit_line_tax_total", zero),
@@ -59,17 +60,16 @@ pub fn totals_json(t: &Totals, out: &mut Map<String, Value>, with_raw: bool) {
 
 /// A line's totals (item or shipping method).
 pub fn line_totals_json(t: &LineTotals, out: &mut Map<String, Value>, with_raw: bool) {
-    let zero = Decimal::ZERO;
     let pairs = [
         ("subtotal", t.subtotal),
         ("total", t.total),
         ("original_subtotal", t.subtotal),
-        ("original_total", t.total),
+        ("original_total", t.original_total),
         ("tax_total", t.tax_total),
-        ("original_tax_total", t.tax_total),
-        ("discount_total", zero),
-        ("discount_subtotal", zero),
-        ("discount_tax_total", zero),
+        ("original_tax_total", t.original_tax_total),
+        ("discount_total", t.discount_total),
+        ("discount_subtotal", t.discount_subtotal),
+        ("discount_tax_total", t.discount_tax_total),
     ];
     for (k, v) in pairs {
         out.insert(k.into(), number(v));
@@ -113,7 +113,7 @@ pub fn sold_fields(p: &Value, out: &mut Map<String, Value>) {
     }
 }
 
-fn cart_item(item: &LineItemRow, t: &LineTotals, rate: Decimal, cart_id: &str) -> Value {
+fn cart_item(item: &LineItemRow, t: &LineTotals, rate: Decimal, cart_id: &str, adjustments: Value) -> Value {
     let mut m = Map::new();
     sold_fields(&item.product, &mut m);
     let p = &item.product;
@@ -132,10 +132,13 @@ fn cart_item(item: &LineItemRow, t: &LineTotals, rate: Decimal, cart_id: &str) -
         ("updated_at", json!(item.updated_at)),
         ("quantity", json!(item.quantity)),
         ("unit_price", number(item.unit_price)),
-        ("compare_at_unit_price", Value::Null),
+        (
+            "compare_at_unit_price",
+            item.compare_at_unit_price.map_or(Value::Null, number),
+        ),
         ("is_tax_inclusive", json!(false)),
         ("tax_lines", tax_lines(&item.id, rate, "item_id")),
-        ("adjustments", json!([])),
+        ("adjustments", adjustments),
         (
             "product",
             json!({ "id": item.product_id, "collection_id": p["collection_id"], "type_id": p["type_id"],
@@ -160,14 +163,30 @@ pub fn cart(c: &Cart) -> Value {
         .0
         .iter()
         .zip(&c.item_totals)
-        .map(|(i, t)| cart_item(i, t, r.tax_rate, &r.id))
+        .enumerate()
+        .map(|(n, (i, t))| {
+            let adjustments = promotion_json::cart_adjustments(
+                &c.promotions,
+                c.promotions.adjustments.items.get(n),
+                &i.id,
+                "item_id",
+            );
+            cart_item(i, t, r.tax_rate, &r.id, adjustments)
+        })
         .collect();
     let methods: Vec<Value> = r
         .shipping_methods
         .0
         .iter()
         .zip(&c.shipping_totals)
-        .map(|(m, t)| {
+        .enumerate()
+        .map(|(n, (m, t))| {
+            let adjustments = promotion_json::cart_adjustments(
+                &c.promotions,
+                c.promotions.adjustments.shipping.get(n),
+                &m.id,
+                "shipping_method_id",
+            );
             let mut o = Map::new();
             for (k, v) in [
                 ("id", json!(m.id)),
@@ -178,7 +197,7 @@ pub fn cart(c: &Cart) -> Value {
                 ("shipping_option_id", json!(m.shipping_option_id)),
                 ("data", json!({})),
                 ("tax_lines", tax_lines(&m.id, r.tax_rate, "shipping_method_id")),
-                ("adjustments", json!([])),
+                ("adjustments", adjustments),
                 ("created_at", json!(m.created_at)),
             ] {
                 o.insert(k.into(), v);
@@ -215,7 +234,7 @@ pub fn cart(c: &Cart) -> Value {
         ("items", Value::Array(items)),
         ("shipping_methods", Value::Array(methods)),
         ("credit_lines", json!([])),
-        ("promotions", json!([])),
+        ("promotions", promotion_json::cart_promotions(&c.promotions)),
         ("region", region_json(&c.region)),
     ] {
         m.insert(k.into(), v);

@@ -16,6 +16,7 @@ pub mod ops;
 pub mod order_json;
 pub mod permissions;
 pub mod platform;
+pub mod promotion_json;
 pub mod store;
 
 use axum::extract::{DefaultBodyLimit, Request};
@@ -95,6 +96,7 @@ fn routes() -> Documented {
         .routes(routes!(store::carts::set_customer))
         .routes(routes!(store::carts::add_shipping_method))
         .routes(routes!(store::carts::complete))
+        .routes(routes!(store::cart_promotions::add, store::cart_promotions::remove))
         .routes(routes!(store::payments::shipping_options))
         .routes(routes!(store::payments::create_collection))
         .routes(routes!(store::payments::create_session))
@@ -156,6 +158,34 @@ fn routes() -> Documented {
         ))
         .routes(routes!(admin::taxonomy::tags, admin::taxonomy::create_tag))
         .routes(routes!(admin::taxonomy::types, admin::taxonomy::create_type))
+        .routes(routes!(admin::promotions::list, admin::promotions::create))
+        .routes(routes!(
+            admin::promotions::get,
+            admin::promotions::update,
+            admin::promotions::delete
+        ))
+        .routes(routes!(
+            admin::promotions::campaigns,
+            admin::promotions::create_campaign
+        ))
+        .routes(routes!(
+            admin::promotions::campaign,
+            admin::promotions::update_campaign,
+            admin::promotions::delete_campaign
+        ))
+        .routes(routes!(admin::price_lists::list, admin::price_lists::create))
+        .routes(routes!(
+            admin::price_lists::get,
+            admin::price_lists::update,
+            admin::price_lists::delete
+        ))
+        .routes(routes!(admin::price_lists::groups, admin::price_lists::create_group))
+        .routes(routes!(
+            admin::price_lists::get_group,
+            admin::price_lists::update_group,
+            admin::price_lists::delete_group
+        ))
+        .routes(routes!(admin::price_lists::members))
         .routes(routes!(admin::orders::list))
         .routes(routes!(admin::orders::get))
         .routes(routes!(admin::orders::capture))

@@ -8,6 +8,7 @@ use crate::app::orders::Order;
 use crate::db::orders::{OrderItemRow, OrderRow};
 use crate::http::catalog_json::number;
 use crate::http::checkout_json::{line_totals_json, payment_collection, raw, sold_fields, tax_lines, totals_json};
+use crate::http::promotion_json;
 
 fn put(m: &mut Map<String, Value>, pairs: impl IntoIterator<Item = (&'static str, Value)>) {
     for (k, v) in pairs {
@@ -53,7 +54,10 @@ fn item(o: &OrderRow, i: &OrderItemRow, t: &LineTotals) -> Value {
             ("updated_at", json!(i.created_at)),
             ("deleted_at", Value::Null),
             ("tax_lines", tax_lines(&i.id, i.tax_rate, "item_id")),
-            ("adjustments", json!([])),
+            (
+                "adjustments",
+                promotion_json::order_adjustments(&i.adjustments, &i.id, "item_id", &json!(o.created_at)),
+            ),
             (
                 "detail",
                 json!({
@@ -140,7 +144,15 @@ pub fn order(o: &Order) -> Value {
                     ("amount", number(s.amount)),
                     ("raw_amount", raw(s.amount)),
                     ("tax_lines", tax_lines(&s.id, s.tax_rate, "shipping_method_id")),
-                    ("adjustments", json!([])),
+                    (
+                        "adjustments",
+                        promotion_json::order_adjustments(
+                            &s.adjustments,
+                            &s.id,
+                            "shipping_method_id",
+                            &json!(r.created_at),
+                        ),
+                    ),
                     ("created_at", json!(s.created_at)),
                     ("updated_at", json!(s.created_at)),
                     ("deleted_at", Value::Null),

@@ -20,6 +20,8 @@ mod limits;
 mod observability;
 mod payments;
 mod placements;
+mod price_lists;
+mod promotions;
 mod quotas;
 mod references;
 mod resolution;

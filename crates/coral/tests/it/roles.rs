@@ -378,8 +378,32 @@ async fn a_tenant_admin_gets_404_for_every_id_of_another_store() {
         .as_str()
         .unwrap()
         .to_owned();
+    let promotion = b_admin
+        .ok(
+            Method::POST,
+            "/admin/promotions",
+            json!({"code": "B10", "application_method": {"type": "percentage", "target_type": "order", "value": 10}}),
+        )
+        .await;
+    let campaign = b_admin
+        .ok(
+            Method::POST,
+            "/admin/campaigns",
+            json!({"name": "B", "campaign_identifier": "B"}),
+        )
+        .await;
+    let price_list = b_admin
+        .ok(Method::POST, "/admin/price-lists", json!({"title": "B sale"}))
+        .await;
+    let group = b_admin
+        .ok(Method::POST, "/admin/customer-groups", json!({"name": "B VIP"}))
+        .await;
     let ids = |path: &str| -> Vec<String> {
         let first = match path.split('/').nth(2).unwrap() {
+            "price-lists" => price_list["price_list"]["id"].as_str().unwrap().to_owned(),
+            "customer-groups" => group["customer_group"]["id"].as_str().unwrap().to_owned(),
+            "promotions" => promotion["promotion"]["id"].as_str().unwrap().to_owned(),
+            "campaigns" => campaign["campaign"]["id"].as_str().unwrap().to_owned(),
             "products" => product.clone(),
             "collections" => collection.clone(),
             "product-categories" => category.clone(),

@@ -3,6 +3,8 @@
 
 pub mod admin;
 pub mod model;
+pub mod price_lists;
+pub mod pricing;
 pub mod rendered;
 pub mod snapshot;
 pub mod sources;

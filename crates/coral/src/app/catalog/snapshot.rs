@@ -9,10 +9,12 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
 use crate::app::catalog::model::{assemble, Product, Variant};
+use crate::app::catalog::pricing::PriceLists;
 use crate::core::ids::TenantId;
 use crate::core::Result;
 use crate::db::catalog::rows::{CategoryRow, CollectionRow, ValueRow};
 use crate::db::catalog::{read, taxonomy};
+use crate::db::price_lists;
 use crate::db::regions::{self, RegionRow};
 use crate::tenancy::TenantCtx;
 
@@ -29,6 +31,8 @@ pub struct Catalog {
     pub tags: Vec<ValueRow>,
     pub types: Vec<ValueRow>,
     pub regions: Vec<RegionRow>,
+    /// Active price lists' prices; a list starting or ending makes the snapshot stale.
+    pub price_lists: PriceLists,
     /// Rough heap size, for the memory budget.
     pub approx_bytes: usize,
     /// Unique per build: rendered JSON is cached under it (`rendered`).
@@ -109,6 +113,7 @@ async fn build(ctx: &TenantCtx) -> Result<Catalog> {
         tags: taxonomy::values(&mut tx, taxonomy::Table::Tags).await?,
         types: taxonomy::values(&mut tx, taxonomy::Table::Types).await?,
         regions: regions::list(&mut tx, i64::MAX, 0).await?.0,
+        price_lists: PriceLists::new(price_lists::active(&mut tx).await?, chrono::Utc::now()),
         approx_bytes,
         id: super::rendered::next_catalog_id(),
         last_used: AtomicU64::new(0),
@@ -139,8 +144,13 @@ impl Catalogs {
         }
     }
 
+    /// The tenant's snapshot, unless a price list started or ended since it was built
+    /// (then it is treated as missing, and the next build prices with the lists in force).
     fn cached(&self, id: &TenantId) -> Option<Arc<Catalog>> {
         let c = self.snapshots.read().expect("catalog lock").get(id).cloned()?;
+        if c.price_lists.expired(chrono::Utc::now()) {
+            return None;
+        }
         c.last_used.store(self.epoch.elapsed().as_secs(), Ordering::Relaxed);
         Some(c)
     }

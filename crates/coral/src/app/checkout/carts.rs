@@ -9,13 +9,15 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::app::catalog::model::{Product, Variant};
+use crate::app::catalog::pricing;
 use crate::app::catalog::snapshot::Catalog;
 use crate::app::checkout::totals::{self, Line, LineTotals, Totals};
+use crate::app::promotions::cart::{self as promos, CartPromotions, Mode};
 use crate::app::App;
 use crate::core::{names, Error, Result};
 use crate::db::carts::{self, CartFields, CartRow, NewItem};
 use crate::db::regions::{self, RegionRow};
-use crate::db::{customers, inventory, shipping, TenantTx};
+use crate::db::{customer_groups, customers, inventory, shipping, TenantTx};
 use crate::tenancy::TenantCtx;
 
 /// A cart with its region and every total, ready to answer.
@@ -25,6 +27,8 @@ pub struct Cart {
     pub item_totals: Vec<LineTotals>,
     pub shipping_totals: Vec<LineTotals>,
     pub totals: Totals,
+    /// Promotions considered for the cart and their adjustments (recomputed on every read).
+    pub promotions: CartPromotions,
 }
 
 impl Cart {
@@ -33,26 +37,32 @@ impl Cart {
     }
 }
 
-pub fn item_lines(row: &CartRow) -> Vec<Line> {
+/// The cart's item lines, each with what promotions take off it.
+pub fn item_lines(row: &CartRow, p: &CartPromotions) -> Vec<Line> {
     row.items
         .0
         .iter()
-        .map(|i| Line {
+        .enumerate()
+        .map(|(n, i)| Line {
             unit_price: i.unit_price,
             quantity: i.quantity.into(),
             tax_rate: row.tax_rate,
+            discount: p.adjustments.item_discount(n),
         })
         .collect()
 }
 
-pub fn shipping_lines(row: &CartRow) -> Vec<Line> {
+/// The cart's shipping lines, each with what promotions take off it.
+pub fn shipping_lines(row: &CartRow, p: &CartPromotions) -> Vec<Line> {
     row.shipping_methods
         .0
         .iter()
-        .map(|m| Line {
+        .enumerate()
+        .map(|(n, m)| Line {
             unit_price: m.amount,
             quantity: 1,
             tax_rate: row.tax_rate,
+            discount: p.adjustments.shipping_discount(n),
         })
         .collect()
 }
@@ -83,14 +93,16 @@ async fn view(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, row: CartRow) -> Re
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("cart {} has no region", row.id)))?,
     };
     let digits = row.decimal_digits.max(0) as u32;
-    let items = item_lines(&row);
-    let ship = shipping_lines(&row);
+    let promotions = promos::for_cart(ctx, tx, &row).await?;
+    let items = item_lines(&row, &promotions);
+    let ship = shipping_lines(&row, &promotions);
     Ok(Cart {
         item_totals: items.iter().map(|l| l.totals(digits)).collect(),
         shipping_totals: ship.iter().map(|l| l.totals(digits)).collect(),
         totals: totals::totals(&items, &ship, digits),
         row,
         region,
+        promotions,
     })
 }
 
@@ -102,7 +114,7 @@ pub async fn get(app: &App, ctx: &TenantCtx, id: &str) -> Result<Cart> {
 }
 
 /// Runs `change` on the locked, not yet completed cart, then answers the cart as it is.
-async fn write<F>(app: &App, ctx: &TenantCtx, id: &str, change: F) -> Result<Cart>
+pub(crate) async fn write<F>(app: &App, ctx: &TenantCtx, id: &str, change: F) -> Result<Cart>
 where
     F: for<'t> AsyncFnOnce(&'t mut TenantTx, Cart, Arc<Catalog>) -> Result<()>,
 {
@@ -206,13 +218,6 @@ fn sales_channel(ctx: &TenantCtx, requested: Option<String>) -> Result<String> {
     }
 }
 
-fn check_promotions(codes: &Option<Vec<String>>) -> Result<()> {
-    match codes.as_deref() {
-        Some([first, ..]) => Err(Error::invalid(format!("The promotion code {first} is invalid"))),
-        _ => Ok(()),
-    }
-}
-
 /// Applies a guest email: the cart's customer becomes the tenant's guest customer with
 /// that email, unless a registered customer owns the cart.
 async fn set_email(tx: &mut TenantTx, f: &mut CartFields, email: &str, registered: bool) -> Result<()> {
@@ -225,7 +230,6 @@ async fn set_email(tx: &mut TenantTx, f: &mut CartFields, email: &str, registere
 }
 
 pub async fn create(app: &App, ctx: &TenantCtx, customer: Option<&str>, input: CartIn) -> Result<Cart> {
-    check_promotions(&input.promo_codes)?;
     let catalog = app.catalogs.get(ctx).await?;
     let region = region_of(&catalog, input.region_id.as_deref())?;
     if let Some(c) = &input.currency_code {
@@ -257,9 +261,13 @@ pub async fn create(app: &App, ctx: &TenantCtx, customer: Option<&str>, input: C
         set_email(&mut tx, &mut f, email, customer.is_some()).await?;
     }
     let id = carts::insert(&mut tx, &f).await?;
+    let codes = input.promo_codes;
     for item in input.items.unwrap_or_default() {
         let cart = load(app, ctx, &mut tx, &id).await?;
         add_item(&mut tx, &cart, &catalog, ctx, item).await?;
+    }
+    if let Some(codes) = &codes {
+        promos::apply(ctx, &mut tx, &id, codes, Mode::Replace).await?;
     }
     let cart = load(app, ctx, &mut tx, &id).await?;
     tx.commit().await?;
@@ -267,7 +275,6 @@ pub async fn create(app: &App, ctx: &TenantCtx, customer: Option<&str>, input: C
 }
 
 pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: CartIn) -> Result<Cart> {
-    check_promotions(&input.promo_codes)?;
     if input.items.is_some() || input.currency_code.is_some() {
         return Err(Error::invalid(
             "Invalid request: Unrecognized fields: 'items'/'currency_code' (use the line-items routes or region_id)",
@@ -315,25 +322,57 @@ pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: CartIn) -> Resu
         if let Some(m) = input.metadata {
             f.metadata = Some(m);
         }
+        if let Some(codes) = &input.promo_codes {
+            promos::apply(ctx, tx, &cart.row.id, codes, Mode::Replace).await?;
+        }
         carts::update(tx, &cart.row.id, &f).await
     })
     .await
+}
+
+/// What the cart's customer pays for `variant` in `region`, price lists included: the
+/// unit price, and the original price beside it when a sale list set it.
+async fn unit_price(
+    tx: &mut TenantTx,
+    catalog: &Catalog,
+    variant: &Variant,
+    region: &RegionRow,
+    customer_id: Option<&str>,
+) -> Result<Option<(Decimal, Option<Decimal>)>> {
+    let groups = match customer_id {
+        Some(c) if catalog.price_lists.has_group_lists => customer_groups::of_customer(tx, c).await?,
+        _ => Vec::new(),
+    };
+    let now = chrono::Utc::now();
+    Ok(pricing::choose(
+        variant,
+        &catalog.price_lists,
+        &region.id,
+        &region.currency_code,
+        &groups,
+        now,
+    )
+    .map(|c| {
+        let sale = c.list.is_some_and(|l| l.list_type == "sale");
+        (c.amount, sale.then_some(c.original_amount))
+    }))
 }
 
 /// Reprices every item for `region` and drops the shipping method (options are per
 /// region). An item without a price there refuses the change.
 async fn change_region(tx: &mut TenantTx, cart: &Cart, region: &RegionRow, catalog: &Catalog) -> Result<()> {
     for item in &cart.row.items.0 {
-        let price = catalog
-            .variant(&item.variant_id)
-            .and_then(|(_, v)| v.price_for(&region.id, &region.currency_code))
-            .ok_or_else(|| {
-                Error::invalid(format!(
-                    "Variants with IDs {} do not have a price in region {}",
-                    item.variant_id, region.name
-                ))
-            })?;
-        carts::update_item(tx, &cart.row.id, &item.id, None, Some(price.amount)).await?;
+        let price = match catalog.variant(&item.variant_id) {
+            Some((_, v)) => unit_price(tx, catalog, v, region, cart.row.customer_id.as_deref()).await?,
+            None => None,
+        };
+        let price = price.ok_or_else(|| {
+            Error::invalid(format!(
+                "Variants with IDs {} do not have a price in region {}",
+                item.variant_id, region.name
+            ))
+        })?;
+        carts::update_item(tx, &cart.row.id, &item.id, None, Some(price)).await?;
     }
     carts::set_shipping_method(tx, &cart.row.id, None).await
 }
@@ -428,8 +467,8 @@ async fn add_item(tx: &mut TenantTx, cart: &Cart, catalog: &Catalog, ctx: &Tenan
                 item.variant_id
             ))
         })?;
-    let price = variant
-        .price_for(&cart.region.id, &cart.region.currency_code)
+    let (price, compare_at) = unit_price(tx, catalog, variant, &cart.region, cart.row.customer_id.as_deref())
+        .await?
         .ok_or_else(|| Error::invalid(format!("Variants with IDs {} do not have a price", item.variant_id)))?;
     // The same variant again adds to its line (Medusa merges them).
     let existing = cart.row.items.0.iter().find(|i| i.variant_id == item.variant_id);
@@ -445,7 +484,8 @@ async fn add_item(tx: &mut TenantTx, cart: &Cart, catalog: &Catalog, ctx: &Tenan
                     variant_id: &variant.row.id,
                     product_id: &product.row.id,
                     quantity,
-                    unit_price: price.amount,
+                    unit_price: price,
+                    compare_at_unit_price: compare_at,
                     product: sold(catalog, product, variant),
                     metadata: item.metadata,
                 },

@@ -3,8 +3,11 @@
 //! Order of work, holding the cart's row lock throughout:
 //! 1. a completed cart answers its order (completing twice is idempotent; a concurrent
 //!    second complete waits for the lock, then finds the order);
-//! 2. stock is taken with conditional decrements — the loser of a race for the last
-//!    unit gets 400 and its transaction changes nothing;
+//! 2. a promotion code that went stale since it was applied (deactivated, expired) stops
+//!    the completion once with a 400 naming it, and leaves the cart; stock is taken with
+//!    conditional decrements — the loser of a race for the last unit gets 400 and its
+//!    transaction changes nothing; each promotion used is counted against its limit and
+//!    its campaign's budget the same way (Medusa's 400 `not_allowed` when spent);
 //! 3. the payment is authorised; a decline rolls everything back and answers the cart
 //!    with the error, so it can be completed again;
 //! 4. the order (with the tenant's next display id), its items and methods, the payment
@@ -18,11 +21,12 @@ use serde_json::{json, Value};
 
 use crate::app::checkout::carts::{self, Cart};
 use crate::app::checkout::providers::{self, Money};
+use crate::app::promotions::cart as promos;
 use crate::app::{usage, App};
 use crate::core::ids::new_id;
 use crate::core::{Error, Result};
 use crate::db::payments::{self, NewPayment, SessionRow};
-use crate::db::{carts as cart_rows, inventory, orders, TenantTx};
+use crate::db::{carts as cart_rows, inventory, orders, promotions as promotion_rows, TenantTx};
 use crate::tenancy::TenantCtx;
 
 pub enum Completion {
@@ -48,6 +52,10 @@ pub async fn complete(app: &Arc<App>, ctx: &TenantCtx, cart_id: &str) -> Result<
         return Err(Error::invalid(
             "No shipping method selected but the cart contains items that require shipping.",
         ));
+    }
+    if !cart.promotions.stale.is_empty() {
+        drop(tx);
+        return Err(promos::let_stale_go(ctx, &cart).await);
     }
     let collection = payments::for_cart(&mut tx, cart_id)
         .await?
@@ -83,6 +91,8 @@ pub async fn complete(app: &Arc<App>, ctx: &TenantCtx, cart_id: &str) -> Result<
         }
     }
 
+    let used = promos::consume(&mut tx, &cart.promotions).await?;
+
     // 3. Payment.
     let order_id = new_id("order");
     let amount = carts::amount_due(&cart);
@@ -106,7 +116,17 @@ pub async fn complete(app: &Arc<App>, ctx: &TenantCtx, cart_id: &str) -> Result<
             });
         }
     };
-    let recorded = record(tx, &cart, &collection.id, session, &order_id, &reference, &locations).await;
+    let recorded = record(
+        tx,
+        &cart,
+        &collection.id,
+        session,
+        &order_id,
+        &reference,
+        &locations,
+        &used,
+    )
+    .await;
     if let Err(e) = recorded {
         void_later(app, ctx, &session.provider_id, &reference);
         return Err(e);
@@ -125,6 +145,7 @@ async fn record(
     order_id: &str,
     reference: &Value,
     locations: &HashMap<String, String>,
+    used: &[(usize, rust_decimal::Decimal)],
 ) -> Result<()> {
     let row = &cart.row;
     let amount = carts::amount_due(cart);
@@ -158,7 +179,10 @@ async fn record(
     .await?;
     payments::set_session_status(&mut tx, &session.id, "authorized").await?;
     payments::authorize_collection(&mut tx, collection_id, &row.currency_code, amount).await?;
-    for item in &row.items.0 {
+    let promotions = &cart.promotions;
+    for (n, item) in row.items.0.iter().enumerate() {
+        let line_id = new_id("ordli");
+        let adjustments = promos::order_adjustments(promotions, promotions.adjustments.items.get(n));
         let new = orders::NewItem {
             variant_id: &item.variant_id,
             product_id: &item.product_id,
@@ -168,10 +192,12 @@ async fn record(
             product: &item.product,
             location_id: locations.get(&item.id).map(String::as_str),
             metadata: item.metadata.as_ref(),
+            adjustments: &adjustments,
         };
-        orders::insert_item(&mut tx, order_id, new).await?;
+        orders::insert_item(&mut tx, order_id, &line_id, new).await?;
     }
-    for m in &row.shipping_methods.0 {
+    for (n, m) in row.shipping_methods.0.iter().enumerate() {
+        let adjustments = promos::order_adjustments(promotions, promotions.adjustments.shipping.get(n));
         orders::insert_shipping_method(
             &mut tx,
             order_id,
@@ -179,8 +205,12 @@ async fn record(
             &m.name,
             m.amount,
             row.tax_rate,
+            &adjustments,
         )
         .await?;
+    }
+    for &(i, amount) in used {
+        promotion_rows::record_order(&mut tx, order_id, &promotions.promotions[i], amount).await?;
     }
     cart_rows::mark_completed(&mut tx, &row.id).await?;
     let event =

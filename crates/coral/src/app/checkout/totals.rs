@@ -1,9 +1,11 @@
 //! Cart and order totals, computed exactly with decimals.
 //!
-//! Prices are tax-exclusive. Each line's tax is `subtotal × rate / 100`, rounded to the
-//! currency's minor unit (half away from zero), so that every total is an amount a
+//! Prices are tax-exclusive. A line's discount (its promotion adjustments) comes off its
+//! subtotal before tax: each line's tax is `(subtotal − discount) × rate / 100`, rounded to
+//! the currency's minor unit (half away from zero), so that every total is an amount a
 //! payment gateway can charge and the sum of the lines is the total. `subtotal` counts
-//! items and shipping, as Medusa v2 does; `total = subtotal + tax_total − discount_total`.
+//! items and shipping before discounts, as Medusa v2 does; `total = subtotal − discount +
+//! tax`, and the `original_*` totals are what the lines would cost without any discount.
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -14,6 +16,8 @@ pub struct Line {
     pub quantity: i64,
     /// Percent, e.g. `20` for 20 %.
     pub tax_rate: Decimal,
+    /// The line's promotion adjustments, in total (never more than its subtotal).
+    pub discount: Decimal,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -21,6 +25,15 @@ pub struct LineTotals {
     pub subtotal: Decimal,
     pub tax_total: Decimal,
     pub total: Decimal,
+    /// The adjustments (before tax).
+    pub discount_subtotal: Decimal,
+    /// The tax the discount saved.
+    pub discount_tax_total: Decimal,
+    /// `discount_subtotal + discount_tax_total`.
+    pub discount_total: Decimal,
+    /// Tax and total without the discount.
+    pub original_tax_total: Decimal,
+    pub original_total: Decimal,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -28,24 +41,47 @@ pub struct Totals {
     pub item_subtotal: Decimal,
     pub item_tax_total: Decimal,
     pub item_total: Decimal,
+    pub item_discount_total: Decimal,
+    pub original_item_tax_total: Decimal,
+    pub original_item_total: Decimal,
     pub shipping_subtotal: Decimal,
     pub shipping_tax_total: Decimal,
     pub shipping_total: Decimal,
+    pub shipping_discount_total: Decimal,
+    pub original_shipping_tax_total: Decimal,
+    pub original_shipping_total: Decimal,
     pub subtotal: Decimal,
     pub tax_total: Decimal,
     pub discount_total: Decimal,
+    pub discount_subtotal: Decimal,
+    pub discount_tax_total: Decimal,
+    pub original_tax_total: Decimal,
+    pub original_total: Decimal,
     pub total: Decimal,
+}
+
+/// `amount` rounded to `digits` minor digits, half away from zero.
+pub fn round(amount: Decimal, digits: u32) -> Decimal {
+    amount.round_dp_with_strategy(digits, RoundingStrategy::MidpointAwayFromZero)
 }
 
 impl Line {
     pub fn totals(&self, decimal_digits: u32) -> LineTotals {
         let subtotal = self.unit_price * Decimal::from(self.quantity);
-        let tax_total = (subtotal * self.tax_rate / Decimal::ONE_HUNDRED)
-            .round_dp_with_strategy(decimal_digits, RoundingStrategy::MidpointAwayFromZero);
+        let discount = self.discount.clamp(Decimal::ZERO, subtotal.max(Decimal::ZERO));
+        let tax = |base: Decimal| round(base * self.tax_rate / Decimal::ONE_HUNDRED, decimal_digits);
+        let tax_total = tax(subtotal - discount);
+        let original_tax_total = tax(subtotal);
+        let discount_tax_total = original_tax_total - tax_total;
         LineTotals {
             subtotal,
             tax_total,
-            total: subtotal + tax_total,
+            total: subtotal - discount + tax_total,
+            discount_subtotal: discount,
+            discount_tax_total,
+            discount_total: discount + discount_tax_total,
+            original_tax_total,
+            original_total: subtotal + original_tax_total,
         }
     }
 }
@@ -57,6 +93,11 @@ fn sum(lines: &[Line], digits: u32) -> LineTotals {
             subtotal: acc.subtotal + t.subtotal,
             tax_total: acc.tax_total + t.tax_total,
             total: acc.total + t.total,
+            discount_subtotal: acc.discount_subtotal + t.discount_subtotal,
+            discount_tax_total: acc.discount_tax_total + t.discount_tax_total,
+            discount_total: acc.discount_total + t.discount_total,
+            original_tax_total: acc.original_tax_total + t.original_tax_total,
+            original_total: acc.original_total + t.original_total,
         }
     })
 }
@@ -70,12 +111,22 @@ pub fn totals(items: &[Line], shipping: &[Line], decimal_digits: u32) -> Totals 
         item_subtotal: i.subtotal,
         item_tax_total: i.tax_total,
         item_total: i.total,
+        item_discount_total: i.discount_total,
+        original_item_tax_total: i.original_tax_total,
+        original_item_total: i.original_total,
         shipping_subtotal: s.subtotal,
         shipping_tax_total: s.tax_total,
         shipping_total: s.total,
+        shipping_discount_total: s.discount_total,
+        original_shipping_tax_total: s.original_tax_total,
+        original_shipping_total: s.original_total,
         subtotal: i.subtotal + s.subtotal,
         tax_total: i.tax_total + s.tax_total,
-        discount_total: Decimal::ZERO,
+        discount_total: i.discount_total + s.discount_total,
+        discount_subtotal: i.discount_subtotal + s.discount_subtotal,
+        discount_tax_total: i.discount_tax_total + s.discount_tax_total,
+        original_tax_total: i.original_tax_total + s.original_tax_total,
+        original_total: i.original_total + s.original_total,
         total: i.total + s.total,
     }
 }
@@ -93,6 +144,7 @@ mod tests {
             unit_price: d(price),
             quantity: q,
             tax_rate: d(rate),
+            discount: Decimal::ZERO,
         }
     }
 
@@ -129,5 +181,29 @@ mod tests {
         assert_eq!(t.tax_total, d("100"));
         let t = totals(&[line("1255", 1, "10")], &[], 0);
         assert_eq!(t.tax_total, d("126")); // 125.5 → 126
+    }
+
+    #[test]
+    fn tax_is_on_the_discounted_amount_and_totals_add_up() {
+        // 2 × 11.99 with 2.40 off at 20 %: tax on 21.58 = 4.316 → 4.32 (4.80 without).
+        let mut l = line("11.99", 2, "20");
+        l.discount = d("2.40");
+        let t = totals(&[l], &[line("10", 1, "20")], 2);
+        assert_eq!(t.item_tax_total, d("4.32"));
+        assert_eq!(t.original_item_tax_total, d("4.80"));
+        assert_eq!(t.discount_subtotal, d("2.40"));
+        assert_eq!(t.discount_tax_total, d("0.48"));
+        assert_eq!(t.discount_total, d("2.88"));
+        assert_eq!(t.total, d("23.98") - d("2.40") + d("4.32") + d("12"));
+        assert_eq!(t.original_total - t.discount_total, t.total);
+    }
+
+    #[test]
+    fn a_discount_never_takes_a_line_below_zero() {
+        let mut l = line("5", 1, "10");
+        l.discount = d("8");
+        let t = l.totals(2);
+        assert_eq!(t.total, Decimal::ZERO);
+        assert_eq!(t.discount_subtotal, d("5"));
     }
 }

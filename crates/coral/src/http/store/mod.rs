@@ -1,5 +1,6 @@
 //! `/store/*`: the Medusa v2 Store API, scoped to the resolved tenant.
 
+pub mod cart_promotions;
 pub mod carts;
 pub mod catalog;
 pub mod currencies;

@@ -1,0 +1,184 @@
+//! Price lists (`sale`, `override`), their prices and customer-group conditions.
+
+use chrono::{DateTime, Utc};
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use sqlx::types::Json;
+
+use crate::core::ids::new_id;
+use crate::core::Result;
+use crate::db::TenantTx;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ListPriceRow {
+    pub id: String,
+    pub variant_id: String,
+    pub currency_code: String,
+    pub region_id: Option<String>,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct PriceListRow {
+    pub id: String,
+    pub title: String,
+    pub description: String,
+    pub r#type: String,
+    pub status: String,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub customer_group_ids: Vec<String>,
+    pub prices: Json<Vec<ListPriceRow>>,
+}
+
+/// Everything a price list write sets (prices and groups are replaced when given).
+#[derive(Debug, Clone)]
+pub struct PriceListFields {
+    pub title: String,
+    pub description: String,
+    pub r#type: String,
+    pub status: String,
+    pub starts_at: Option<DateTime<Utc>>,
+    pub ends_at: Option<DateTime<Utc>>,
+}
+
+/// A price to store: variant, currency, optional region, amount.
+#[derive(Debug, Clone)]
+pub struct NewListPrice {
+    pub variant_id: String,
+    pub currency_code: String,
+    pub region_id: Option<String>,
+    pub amount: Decimal,
+}
+
+const SELECT: &str = "SELECT l.id, l.title, l.description, l.type, l.status, l.starts_at, l.ends_at, l.created_at, \
+    l.updated_at, \
+    coalesce((SELECT array_agg(g.customer_group_id ORDER BY g.customer_group_id) FROM price_list_customer_groups g \
+        WHERE g.tenant_id = l.tenant_id AND g.price_list_id = l.id), '{}') AS customer_group_ids, \
+    coalesce((SELECT json_agg(json_build_object('id', p.id, 'variant_id', p.variant_id, 'currency_code', \
+        p.currency_code, 'region_id', p.region_id, 'amount', p.amount::text) ORDER BY p.created_at, p.id) \
+        FROM price_list_prices p WHERE p.tenant_id = l.tenant_id AND p.price_list_id = l.id), '[]') AS prices \
+    FROM price_lists l WHERE l.tenant_id = $1";
+
+fn tenant(tx: &TenantTx) -> String {
+    tx.tenant_id().as_str().to_owned()
+}
+
+pub async fn list(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<PriceListRow>, i64)> {
+    let rows = sqlx::query_as(&format!("{SELECT} ORDER BY l.created_at DESC, l.id LIMIT $2 OFFSET $3"))
+        .bind(tenant(tx))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(tx.conn())
+        .await?;
+    let count = sqlx::query_scalar("SELECT count(*) FROM price_lists WHERE tenant_id = $1")
+        .bind(tenant(tx))
+        .fetch_one(tx.conn())
+        .await?;
+    Ok((rows, count))
+}
+
+/// The active lists (whatever their dates), for the catalog snapshot.
+pub async fn active(tx: &mut TenantTx) -> Result<Vec<PriceListRow>> {
+    Ok(sqlx::query_as(&format!("{SELECT} AND l.status = 'active'"))
+        .bind(tenant(tx))
+        .fetch_all(tx.conn())
+        .await?)
+}
+
+pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<PriceListRow>> {
+    Ok(sqlx::query_as(&format!("{SELECT} AND l.id = $2"))
+        .bind(tenant(tx))
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?)
+}
+
+/// Inserts (`id` None) or updates a list; false when there is no list `id`.
+pub async fn save(tx: &mut TenantTx, id: Option<&str>, f: &PriceListFields) -> Result<(String, bool)> {
+    let (id, sql) = match id {
+        None => (
+            new_id("plist"),
+            "INSERT INTO price_lists (tenant_id, id, title, description, type, status, starts_at, ends_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        ),
+        Some(id) => (
+            id.to_owned(),
+            "UPDATE price_lists SET title = $3, description = $4, type = $5, status = $6, starts_at = $7, \
+             ends_at = $8, updated_at = now() WHERE tenant_id = $1 AND id = $2",
+        ),
+    };
+    let done = sqlx::query(sql)
+        .bind(tenant(tx))
+        .bind(&id)
+        .bind(&f.title)
+        .bind(&f.description)
+        .bind(&f.r#type)
+        .bind(&f.status)
+        .bind(f.starts_at)
+        .bind(f.ends_at)
+        .execute(tx.conn())
+        .await?;
+    Ok((id, done.rows_affected() == 1))
+}
+
+/// Replaces the list's prices.
+pub async fn set_prices(tx: &mut TenantTx, list_id: &str, prices: &[NewListPrice]) -> Result<()> {
+    sqlx::query("DELETE FROM price_list_prices WHERE tenant_id = $1 AND price_list_id = $2")
+        .bind(tenant(tx))
+        .bind(list_id)
+        .execute(tx.conn())
+        .await?;
+    let ids: Vec<String> = prices.iter().map(|_| new_id("price")).collect();
+    let variants: Vec<&str> = prices.iter().map(|p| p.variant_id.as_str()).collect();
+    let currencies: Vec<&str> = prices.iter().map(|p| p.currency_code.as_str()).collect();
+    let regions: Vec<Option<&str>> = prices.iter().map(|p| p.region_id.as_deref()).collect();
+    let amounts: Vec<Decimal> = prices.iter().map(|p| p.amount).collect();
+    sqlx::query(
+        "INSERT INTO price_list_prices (tenant_id, id, price_list_id, variant_id, currency_code, region_id, amount) \
+         SELECT $1, u.id, $2, u.variant_id, u.currency_code, u.region_id, u.amount \
+         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[]) \
+         AS u(id, variant_id, currency_code, region_id, amount)",
+    )
+    .bind(tenant(tx))
+    .bind(list_id)
+    .bind(&ids)
+    .bind(&variants)
+    .bind(&currencies)
+    .bind(&regions)
+    .bind(&amounts)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Replaces the customer groups the list is limited to (none: everyone).
+pub async fn set_groups(tx: &mut TenantTx, list_id: &str, groups: &[String]) -> Result<()> {
+    sqlx::query("DELETE FROM price_list_customer_groups WHERE tenant_id = $1 AND price_list_id = $2")
+        .bind(tenant(tx))
+        .bind(list_id)
+        .execute(tx.conn())
+        .await?;
+    sqlx::query(
+        "INSERT INTO price_list_customer_groups (tenant_id, price_list_id, customer_group_id) \
+         SELECT $1, $2, unnest($3::text[])",
+    )
+    .bind(tenant(tx))
+    .bind(list_id)
+    .bind(groups)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub async fn delete(tx: &mut TenantTx, id: &str) -> Result<bool> {
+    let done = sqlx::query("DELETE FROM price_lists WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant(tx))
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,115 @@
+//! `/admin/promotions` and `/admin/campaigns` (Medusa's paths and bodies). Each needs the
+//! store's `promotions` feature and the `promotions:*` permission.
+
+use axum::extract::Path;
+use axum::Json;
+use serde_json::{json, Value};
+
+use crate::app::promotions::admin::{self, PromotionIn};
+use crate::app::promotions::campaigns::{self, Campaign, CampaignIn};
+use crate::core::Result;
+use crate::http::extract::{JsonBody, QueryPairs, Staff};
+use crate::http::promotion_json;
+
+fn campaign_json(c: &Campaign) -> Value {
+    promotion_json::campaign(&c.row, Some(&c.promotions))
+}
+
+#[utoipa::path(get, path = "/admin/promotions", tag = "admin",
+    params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
+    responses((status = 200, description = "{ promotions, count, offset, limit }")), security(("bearer" = [])))]
+pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
+    let (limit, offset) = q.page(50)?;
+    let (rows, count) = admin::list(&actor.ctx, limit, offset).await?;
+    let items: Vec<Value> = rows.iter().map(promotion_json::promotion).collect();
+    Ok(Json(
+        json!({ "promotions": items, "count": count, "offset": offset, "limit": limit }),
+    ))
+}
+
+#[utoipa::path(post, path = "/admin/promotions", tag = "admin", request_body = PromotionIn,
+    responses((status = 200, description = "{ promotion }"), (status = 400, description = "bad input"),
+              (status = 422, description = "code taken")), security(("bearer" = [])))]
+pub async fn create(Staff(actor): Staff, JsonBody(body): JsonBody<PromotionIn>) -> Result<Json<Value>> {
+    let p = admin::create(&actor.ctx, body).await?;
+    Ok(Json(json!({ "promotion": promotion_json::promotion(&p) })))
+}
+
+#[utoipa::path(get, path = "/admin/promotions/{id}", tag = "admin", params(("id" = String, Path)),
+    responses((status = 200, description = "{ promotion }"), (status = 404, description = "not in this store")),
+    security(("bearer" = [])))]
+pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
+    let p = admin::get(&actor.ctx, &id).await?;
+    Ok(Json(json!({ "promotion": promotion_json::promotion(&p) })))
+}
+
+/// Changes any field; `status` draft/active/inactive.
+#[utoipa::path(post, path = "/admin/promotions/{id}", tag = "admin", params(("id" = String, Path)),
+    request_body = PromotionIn,
+    responses((status = 200, description = "{ promotion }"), (status = 404, description = "not in this store")),
+    security(("bearer" = [])))]
+pub async fn update(
+    Staff(actor): Staff,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<PromotionIn>,
+) -> Result<Json<Value>> {
+    let p = admin::update(&actor.ctx, &id, body).await?;
+    Ok(Json(json!({ "promotion": promotion_json::promotion(&p) })))
+}
+
+#[utoipa::path(delete, path = "/admin/promotions/{id}", tag = "admin", params(("id" = String, Path)),
+    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store")),
+    security(("bearer" = [])))]
+pub async fn delete(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
+    admin::delete(&actor.ctx, &id).await?;
+    Ok(Json(json!({ "id": id, "object": "promotion", "deleted": true })))
+}
+
+#[utoipa::path(get, path = "/admin/campaigns", tag = "admin",
+    params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
+    responses((status = 200, description = "{ campaigns, count, offset, limit }")), security(("bearer" = [])))]
+pub async fn campaigns(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
+    let (limit, offset) = q.page(50)?;
+    let (rows, count) = campaigns::list(&actor.ctx, limit, offset).await?;
+    let items: Vec<Value> = rows.iter().map(campaign_json).collect();
+    Ok(Json(
+        json!({ "campaigns": items, "count": count, "offset": offset, "limit": limit }),
+    ))
+}
+
+#[utoipa::path(post, path = "/admin/campaigns", tag = "admin", request_body = CampaignIn,
+    responses((status = 200, description = "{ campaign }"), (status = 400, description = "bad input")),
+    security(("bearer" = [])))]
+pub async fn create_campaign(Staff(actor): Staff, JsonBody(body): JsonBody<CampaignIn>) -> Result<Json<Value>> {
+    let c = campaigns::create(&actor.ctx, body).await?;
+    Ok(Json(json!({ "campaign": campaign_json(&c) })))
+}
+
+#[utoipa::path(get, path = "/admin/campaigns/{id}", tag = "admin", params(("id" = String, Path)),
+    responses((status = 200, description = "{ campaign }"), (status = 404, description = "not in this store")),
+    security(("bearer" = [])))]
+pub async fn campaign(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
+    let c = campaigns::get(&actor.ctx, &id).await?;
+    Ok(Json(json!({ "campaign": campaign_json(&c) })))
+}
+
+#[utoipa::path(post, path = "/admin/campaigns/{id}", tag = "admin", params(("id" = String, Path)),
+    request_body = CampaignIn,
+    responses((status = 200, description = "{ campaign }"), (status = 404, description = "not in this store")),
+    security(("bearer" = [])))]
+pub async fn update_campaign(
+    Staff(actor): Staff,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<CampaignIn>,
+) -> Result<Json<Value>> {
+    let c = campaigns::update(&actor.ctx, &id, body).await?;
+    Ok(Json(json!({ "campaign": campaign_json(&c) })))
+}
+
+#[utoipa::path(delete, path = "/admin/campaigns/{id}", tag = "admin", params(("id" = String, Path)),
+    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store")),
+    security(("bearer" = [])))]
+pub async fn delete_campaign(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
+    campaigns::delete(&actor.ctx, &id).await?;
+    Ok(Json(json!({ "id": id, "object": "campaign", "deleted": true })))
+}
