@@ -4,6 +4,7 @@
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
+use crate::app::checkout::adjustments::{Adjustment, AppliedPromotion};
 use crate::app::checkout::carts::Cart;
 use crate::app::checkout::totals::{LineTotals, Totals};
 use crate::db::carts::LineItemRow;
@@ -85,7 +86,33 @@ pub fn tax_lines(line_id: &str, rate: Decimal, key: &str) -> Value {
         return json!([]);
     }
     json!([{ "id": format!("{line_id}-tax"), "code": "default", "rate": number(rate), "name": "Tax",
-             "provider_id": "system", "tax_rate_id": null, key: line_id, "description": "Tax" }])
+             "provider_id": "system", "tax_rate_id": null, key: line_id, "description": "Tax",
+             "data": null, "metadata": null }])
+}
+
+/// A line's adjustments (Medusa's `items[].adjustments[]` / `shipping_methods[].adjustments[]`);
+/// `key` names the line (`item_id` or `shipping_method_id`).
+pub fn adjustments(line_id: &str, adjustments: &[Adjustment], key: &str) -> Value {
+    adjustments
+        .iter()
+        .map(|a| {
+            json!({ "id": a.id, "code": a.code, "promotion_id": a.promotion_id, "amount": number(a.amount),
+                    "raw_amount": raw(a.amount), "is_tax_inclusive": a.is_tax_inclusive, key: line_id })
+        })
+        .collect()
+}
+
+/// The cart's `promotions[]` (Medusa's default fields of each).
+pub fn promotions(promotions: &[AppliedPromotion]) -> Value {
+    promotions
+        .iter()
+        .map(|p| {
+            json!({ "id": p.id, "code": p.code, "is_automatic": p.is_automatic,
+                    "is_tax_inclusive": p.is_tax_inclusive,
+                    "application_method": { "value": number(p.value), "type": p.method_type,
+                                            "currency_code": p.currency_code } })
+        })
+        .collect()
 }
 
 /// Line item fields shared by cart and order items (from what the item sold).
@@ -113,7 +140,7 @@ pub fn sold_fields(p: &Value, out: &mut Map<String, Value>) {
     }
 }
 
-fn cart_item(item: &LineItemRow, t: &LineTotals, rate: Decimal, cart_id: &str) -> Value {
+fn cart_item(item: &LineItemRow, t: &LineTotals, rate: Decimal, cart_id: &str, adj: &[Adjustment]) -> Value {
     let mut m = Map::new();
     sold_fields(&item.product, &mut m);
     let p = &item.product;
@@ -135,7 +162,7 @@ fn cart_item(item: &LineItemRow, t: &LineTotals, rate: Decimal, cart_id: &str) -
         ("compare_at_unit_price", Value::Null),
         ("is_tax_inclusive", json!(false)),
         ("tax_lines", tax_lines(&item.id, rate, "item_id")),
-        ("adjustments", json!([])),
+        ("adjustments", adjustments(&item.id, adj, "item_id")),
         (
             "product",
             json!({ "id": item.product_id, "collection_id": p["collection_id"], "type_id": p["type_id"],
@@ -148,9 +175,34 @@ fn cart_item(item: &LineItemRow, t: &LineTotals, rate: Decimal, cart_id: &str) -
     Value::Object(m)
 }
 
+/// The keys of a cart address (Medusa's default fields); a stored document lacking one
+/// (older carts) shows it as null.
+const ADDRESS_KEYS: &[&str] = &[
+    "id",
+    "first_name",
+    "last_name",
+    "company",
+    "address_1",
+    "address_2",
+    "city",
+    "postal_code",
+    "country_code",
+    "region_code",
+    "province",
+    "phone",
+    "metadata",
+];
+
 /// An address document as stored on a cart (or order), or null.
 fn address(a: Option<&sqlx::types::Json<Value>>) -> Value {
-    a.map(|a| a.0.clone()).unwrap_or(Value::Null)
+    let Some(a) = a else { return Value::Null };
+    let mut v = a.0.clone();
+    if let Value::Object(m) = &mut v {
+        for k in ADDRESS_KEYS {
+            m.entry(*k).or_insert(Value::Null);
+        }
+    }
+    v
 }
 
 pub fn cart(c: &Cart) -> Value {
@@ -160,14 +212,16 @@ pub fn cart(c: &Cart) -> Value {
         .0
         .iter()
         .zip(&c.item_totals)
-        .map(|(i, t)| cart_item(i, t, r.tax_rate, &r.id))
+        .enumerate()
+        .map(|(n, (i, t))| cart_item(i, t, r.tax_rate, &r.id, c.discounts.item(n)))
         .collect();
     let methods: Vec<Value> = r
         .shipping_methods
         .0
         .iter()
         .zip(&c.shipping_totals)
-        .map(|(m, t)| {
+        .enumerate()
+        .map(|(n, (m, t))| {
             let mut o = Map::new();
             for (k, v) in [
                 ("id", json!(m.id)),
@@ -178,7 +232,10 @@ pub fn cart(c: &Cart) -> Value {
                 ("shipping_option_id", json!(m.shipping_option_id)),
                 ("data", json!({})),
                 ("tax_lines", tax_lines(&m.id, r.tax_rate, "shipping_method_id")),
-                ("adjustments", json!([])),
+                (
+                    "adjustments",
+                    adjustments(&m.id, c.discounts.shipping_method(n), "shipping_method_id"),
+                ),
                 ("created_at", json!(m.created_at)),
             ] {
                 o.insert(k.into(), v);
@@ -215,8 +272,12 @@ pub fn cart(c: &Cart) -> Value {
         ("items", Value::Array(items)),
         ("shipping_methods", Value::Array(methods)),
         ("credit_lines", json!([])),
-        ("promotions", json!([])),
+        ("promotions", promotions(&c.discounts.promotions)),
         ("region", region_json(&c.region)),
+        (
+            "payment_collection",
+            c.payment_collection.as_ref().map_or(Value::Null, payment_collection),
+        ),
     ] {
         m.insert(k.into(), v);
     }

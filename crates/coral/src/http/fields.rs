@@ -55,6 +55,15 @@ impl Selection {
         root
     }
 
+    /// Applies `fields` to a response whose rendering already holds every default field
+    /// (Coral's carts, orders, customers…): additions change nothing, `-x` removes, and
+    /// a replacing list keeps only `id` and what it names.
+    pub fn select(value: &mut Value, fields: Option<&str>) {
+        if fields.is_some_and(|f| !f.trim().is_empty()) {
+            Selection::parse(fields).apply(value, None, &|_| None);
+        }
+    }
+
     /// Prunes `value` (an object, or array of objects) to this selection. `defaults` are
     /// the keys kept when nothing replaces them (`None`: all keys); `nested` gives the
     /// defaults of relations by name.

@@ -10,10 +10,13 @@ use serde_json::{json, Value};
 
 use crate::app::catalog::model::{Product, Variant};
 use crate::app::catalog::snapshot::Catalog;
+use crate::app::checkout::adjustments::Discounts;
+use crate::app::checkout::revalidate;
 use crate::app::checkout::totals::{self, Line, LineTotals, Totals};
 use crate::app::App;
 use crate::core::{names, Error, Result};
 use crate::db::carts::{self, CartFields, CartRow, NewItem};
+use crate::db::payments::{self, CollectionRow};
 use crate::db::regions::{self, RegionRow};
 use crate::db::{customers, inventory, shipping, TenantTx};
 use crate::tenancy::TenantCtx;
@@ -25,6 +28,10 @@ pub struct Cart {
     pub item_totals: Vec<LineTotals>,
     pub shipping_totals: Vec<LineTotals>,
     pub totals: Totals,
+    /// The cart's payment collection with its sessions, once one was created.
+    pub payment_collection: Option<CollectionRow>,
+    /// Promotions and their adjustments (none until promotions are built).
+    pub discounts: Discounts,
 }
 
 impl Cart {
@@ -78,10 +85,12 @@ async fn view(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, row: CartRow) -> Re
     let catalog = app.catalogs.get(ctx).await?;
     let region = match catalog.region(&row.region_id) {
         Some(r) => r.clone(),
-        None => regions::get(tx, &row.region_id)
+        // A deleted region still answers (the cart shows it; completion refuses).
+        None => regions::get_even_deleted(tx, &row.region_id)
             .await?
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("cart {} has no region", row.id)))?,
     };
+    let payment_collection = payments::for_cart(tx, &row.id).await?;
     let digits = row.decimal_digits.max(0) as u32;
     let items = item_lines(&row);
     let ship = shipping_lines(&row);
@@ -91,14 +100,64 @@ async fn view(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, row: CartRow) -> Re
         totals: totals::totals(&items, &ship, digits),
         row,
         region,
+        payment_collection,
+        discounts: Discounts::none(),
     })
 }
 
+/// The cart as the current catalog says it is: a cart whose items, prices or shipping
+/// changed underneath is corrected (under its lock) before it is answered.
 pub async fn get(app: &App, ctx: &TenantCtx, id: &str) -> Result<Cart> {
     let mut tx = ctx.db.begin().await?;
     let cart = load(app, ctx, &mut tx, id).await?;
+    if cart.row.completed_at.is_some() {
+        tx.commit().await?;
+        return Ok(cart);
+    }
+    let catalog = app.catalogs.get(ctx).await?;
+    if revalidate::check(&mut tx, &cart, &catalog).await?.is_empty() {
+        tx.commit().await?;
+        return Ok(cart);
+    }
+    drop(tx);
+    let mut tx = ctx.db.begin_relaxed().await?;
+    let cart = lock(app, ctx, &mut tx, id).await?;
+    let cart = current(app, ctx, &mut tx, cart, &catalog).await?.0;
     tx.commit().await?;
     Ok(cart)
+}
+
+/// Keeps the payment collection's amount the cart's total after a change, as Medusa
+/// does, so a storefront showing the collection shows what will be charged.
+async fn sync_collection(tx: &mut TenantTx, cart: &mut Cart) -> Result<()> {
+    let due = amount_due(cart);
+    if let Some(c) = cart.payment_collection.as_mut().filter(|c| c.amount != due) {
+        payments::set_amount(tx, &c.id, &cart.row.currency_code, due).await?;
+        c.amount = due;
+    }
+    Ok(())
+}
+
+/// Re-checks the locked `cart` and corrects what changed (see `revalidate`); answers
+/// the cart as it now is and the changes found.
+pub async fn current(
+    app: &App,
+    ctx: &TenantCtx,
+    tx: &mut TenantTx,
+    cart: Cart,
+    catalog: &Catalog,
+) -> Result<(Cart, Vec<revalidate::Change>)> {
+    if cart.row.completed_at.is_some() {
+        return Ok((cart, Vec::new()));
+    }
+    let changes = revalidate::check(tx, &cart, catalog).await?;
+    if changes.is_empty() {
+        return Ok((cart, changes));
+    }
+    revalidate::correct(tx, &cart, &changes).await?;
+    let mut cart = load(app, ctx, tx, &cart.row.id).await?;
+    sync_collection(tx, &mut cart).await?;
+    Ok((cart, changes))
 }
 
 /// Runs `change` on the locked, not yet completed cart, then answers the cart as it is.
@@ -112,8 +171,10 @@ where
         return Err(Error::invalid(format!("Cart {id} is already completed.")));
     }
     let catalog = app.catalogs.get(ctx).await?;
-    change(&mut tx, cart, catalog).await?;
+    change(&mut tx, cart, Arc::clone(&catalog)).await?;
     let cart = load(app, ctx, &mut tx, id).await?;
+    let mut cart = current(app, ctx, &mut tx, cart, &catalog).await?.0;
+    sync_collection(&mut tx, &mut cart).await?;
     tx.commit().await?;
     Ok(cart)
 }
@@ -532,10 +593,22 @@ pub async fn add_shipping_method(app: &App, ctx: &TenantCtx, id: &str, input: Sh
         let option = shipping::get(tx, &input.option_id)
             .await?
             .filter(|o| o.region_id == cart.row.region_id && o.enabled_in_store)
+            .filter(|_| ships_to_address(&cart))
             .ok_or_else(|| Error::invalid("Shipping Options are invalid for cart."))?;
         carts::set_shipping_method(tx, &cart.row.id, Some((&option.id, &option.name, option.amount))).await
     })
     .await
+}
+
+/// Whether the cart's region (the options' service zone) covers its shipping address
+/// (true without an address). A region may drop a country after the address was set.
+fn ships_to_address(cart: &Cart) -> bool {
+    let country = cart
+        .row
+        .shipping_address
+        .as_ref()
+        .and_then(|a| a.0["country_code"].as_str());
+    country.is_none_or(|cc| cart.region.countries.iter().any(|c| c.iso_2 == cc))
 }
 
 /// The amount a payment collection for this cart must cover.

@@ -3,11 +3,14 @@
 //! Order of work, holding the cart's row lock throughout:
 //! 1. a completed cart answers its order (completing twice is idempotent; a concurrent
 //!    second complete waits for the lock, then finds the order);
-//! 2. stock is taken with conditional decrements — the loser of a race for the last
+//! 2. everything the cart depends on is re-checked (`revalidate`): when the catalog,
+//!    shipping or region changed underneath, the corrections are committed and the
+//!    completion refused with a 400 naming each change;
+//! 3. stock is taken with conditional decrements — the loser of a race for the last
 //!    unit gets 400 and its transaction changes nothing;
-//! 3. the payment is authorised; a decline rolls everything back and answers the cart
+//! 4. the payment is authorised; a decline rolls everything back and answers the cart
 //!    with the error, so it can be completed again;
-//! 4. the order (with the tenant's next display id), its items and methods, the payment
+//! 5. the order (with the tenant's next display id), its items and methods, the payment
 //!    and the outbox event are written, and the transaction commits.
 
 use std::collections::HashMap;
@@ -18,6 +21,7 @@ use serde_json::{json, Value};
 
 use crate::app::checkout::carts::{self, Cart};
 use crate::app::checkout::providers::{self, Money};
+use crate::app::checkout::revalidate;
 use crate::app::{usage, App};
 use crate::core::ids::new_id;
 use crate::core::{Error, Result};
@@ -40,6 +44,13 @@ pub async fn complete(app: &Arc<App>, ctx: &TenantCtx, cart_id: &str) -> Result<
     if let Some(order_id) = &cart.row.order_id {
         return Ok(Completion::Order(order_id.clone()));
     }
+    // 2. Never a stale order.
+    let catalog = app.catalogs.get(ctx).await?;
+    let (cart, changes) = carts::current(app, ctx, &mut tx, cart, &catalog).await?;
+    if !changes.is_empty() {
+        tx.commit().await?;
+        return Err(Error::invalid(revalidate::refusal(&changes)));
+    }
     let row = &cart.row;
     if row.items.0.is_empty() {
         return Err(Error::invalid("Cannot complete a cart with no items"));
@@ -60,7 +71,7 @@ pub async fn complete(app: &Arc<App>, ctx: &TenantCtx, cart_id: &str) -> Result<
         .find(|s| s.status == "pending")
         .ok_or_else(|| Error::invalid(format!("Payment sessions have not been initiated for cart {cart_id}")))?;
 
-    // 2. Stock.
+    // 3. Stock.
     let variant_ids: Vec<String> = row.items.0.iter().map(|i| i.variant_id.clone()).collect();
     let flags = inventory::variant_flags(&mut tx, &variant_ids).await?;
     let mut locations: HashMap<String, String> = HashMap::new();
@@ -83,7 +94,7 @@ pub async fn complete(app: &Arc<App>, ctx: &TenantCtx, cart_id: &str) -> Result<
         }
     }
 
-    // 3. Payment.
+    // 4. Payment.
     let order_id = new_id("order");
     let amount = carts::amount_due(&cart);
     let money = Money {
@@ -116,7 +127,7 @@ pub async fn complete(app: &Arc<App>, ctx: &TenantCtx, cart_id: &str) -> Result<
     Ok(Completion::Order(order_id))
 }
 
-/// Step 4: writes the payment, the order and its event, and commits.
+/// Step 5: writes the payment, the order and its event, and commits.
 async fn record(
     mut tx: TenantTx,
     cart: &Cart,

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::Json;
 use serde_json::{json, Value};
 
+use crate::app::catalog::lookup_handle;
 use crate::app::catalog::snapshot::Catalog;
 use crate::core::{Error, Result};
 use crate::db::catalog::rows::CategoryRow;
@@ -22,6 +23,10 @@ fn page(items: Vec<Value>, key: &str, q: &QueryPairs, default_limit: i64) -> Res
 
 fn wanted(q: &QueryPairs, key: &str, value: &str) -> bool {
     let want = q.list(key);
+    if key == "handle" {
+        // Unicode handles arrive NFC or not, percent-encoded once more or not.
+        return want.is_empty() || want.iter().any(|w| lookup_handle(w) == value);
+    }
     want.is_empty() || want.iter().any(|w| w == value)
 }
 
