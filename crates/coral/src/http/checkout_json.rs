@@ -321,6 +321,7 @@ pub fn shipping_option(o: &ShippingOptionRow) -> Value {
     let set = format!("fuset_{}", o.region_id.trim_start_matches("reg_"));
     json!({
         "id": o.id, "name": o.name, "price_type": "flat", "service_zone_id": zone,
+        "shipping_option_type_id": format!("sotype_{}", o.type_code),
         "shipping_profile_id": "sp_default", "provider_id": o.provider_id, "data": null,
         "region_id": o.region_id,
         "service_zone": {
@@ -416,4 +417,47 @@ pub fn customer(c: &CustomerRow) -> Value {
         "default_shipping_address_id": default(|a| a.is_default_shipping),
         "default_billing_address_id": default(|a| a.is_default_billing),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The promotion engine's output renders with Medusa's default cart fields
+    /// (`promotions.*`, `items.adjustments.*`, `shipping_methods.adjustments.*`).
+    #[test]
+    fn promotions_and_adjustments_have_medusas_default_fields() {
+        let promo = AppliedPromotion {
+            id: "promo_1".into(),
+            code: Some("SAVE10".into()),
+            is_automatic: false,
+            is_tax_inclusive: false,
+            method_type: "percentage".into(),
+            value: Decimal::from(10),
+            currency_code: None,
+        };
+        let p = &promotions(&[promo])[0];
+        for k in ["id", "code", "is_automatic", "is_tax_inclusive"] {
+            assert!(p.get(k).is_some(), "promotions.{k}");
+        }
+        for k in ["value", "type", "currency_code"] {
+            assert!(
+                p["application_method"].get(k).is_some(),
+                "promotions.application_method.{k}"
+            );
+        }
+        let adj = Adjustment {
+            id: "caliadj_1".into(),
+            code: Some("SAVE10".into()),
+            promotion_id: "promo_1".into(),
+            amount: Decimal::new(1199, 3),
+            is_tax_inclusive: false,
+        };
+        let a = &adjustments("cali_1", &[adj], "item_id")[0];
+        for k in ["id", "code", "promotion_id", "amount", "is_tax_inclusive"] {
+            assert!(a.get(k).is_some(), "items.adjustments.{k}");
+        }
+        assert_eq!(a["amount"], 1.199);
+        assert_eq!(a["item_id"], "cali_1");
+    }
 }

@@ -6,13 +6,14 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::app::catalog::lookup_handle;
+use crate::app::catalog::model::Product;
 use crate::app::catalog::snapshot::Catalog;
 use crate::core::{Error, Result};
 use crate::db::catalog::rows::CategoryRow;
 use crate::http::catalog_json;
 use crate::http::extract::{AppState, QueryPairs, Store};
 
-fn page(items: Vec<Value>, key: &str, q: &QueryPairs, default_limit: i64) -> Result<Json<Value>> {
+pub(super) fn page(items: Vec<Value>, key: &str, q: &QueryPairs, default_limit: i64) -> Result<Json<Value>> {
     let (limit, offset) = q.page(default_limit)?;
     let count = items.len();
     let items: Vec<Value> = items.into_iter().skip(offset as usize).take(limit as usize).collect();
@@ -21,7 +22,19 @@ fn page(items: Vec<Value>, key: &str, q: &QueryPairs, default_limit: i64) -> Res
     ))
 }
 
-fn wanted(q: &QueryPairs, key: &str, value: &str) -> bool {
+/// Adds Medusa's default `*products` relation of a tag or type: the products this
+/// storefront sees that `has` selects.
+fn with_products(mut v: Value, cat: &Catalog, channels: &[String], has: impl Fn(&Product) -> bool) -> Value {
+    v["products"] = cat
+        .products
+        .iter()
+        .filter(|p| p.visible_in(channels) && has(p))
+        .map(|p| catalog_json::product_summary(p))
+        .collect();
+    v
+}
+
+pub(super) fn wanted(q: &QueryPairs, key: &str, value: &str) -> bool {
     let want = q.list(key);
     if key == "handle" {
         // Unicode handles arrive NFC or not, percent-encoded once more or not.
@@ -163,7 +176,11 @@ pub async fn tags(State(app): State<AppState>, Store(ctx): Store, q: QueryPairs)
         .tags
         .iter()
         .filter(|t| wanted(&q, "id", &t.id) && wanted(&q, "value", &t.value))
-        .map(catalog_json::value)
+        .map(|t| {
+            with_products(catalog_json::value(t), &cat, &ctx.sales_channel_ids, |p| {
+                p.tag_ids.contains(&t.id)
+            })
+        })
         .collect();
     page(items, "product_tags", &q, 50)
 }
@@ -175,7 +192,10 @@ pub async fn tag(State(app): State<AppState>, Store(ctx): Store, Path(id): Path<
     let t = cat
         .tag(&id)
         .ok_or_else(|| Error::not_found(format!("Product tag with id: {id} was not found")))?;
-    Ok(Json(json!({ "product_tag": catalog_json::value(t) })))
+    let tag = with_products(catalog_json::value(t), &cat, &ctx.sales_channel_ids, |p| {
+        p.tag_ids.contains(&t.id)
+    });
+    Ok(Json(json!({ "product_tag": tag })))
 }
 
 #[utoipa::path(get, path = "/store/product-types", tag = "store",
@@ -188,7 +208,11 @@ pub async fn types(State(app): State<AppState>, Store(ctx): Store, q: QueryPairs
         .types
         .iter()
         .filter(|t| wanted(&q, "id", &t.id) && wanted(&q, "value", &t.value))
-        .map(catalog_json::value)
+        .map(|t| {
+            with_products(catalog_json::value(t), &cat, &ctx.sales_channel_ids, |p| {
+                p.row.type_id.as_deref() == Some(t.id.as_str())
+            })
+        })
         .collect();
     page(items, "product_types", &q, 50)
 }
@@ -204,5 +228,8 @@ pub async fn product_type(
     let t = cat
         .product_type(&id)
         .ok_or_else(|| Error::not_found(format!("Product type with id: {id} was not found")))?;
-    Ok(Json(json!({ "product_type": catalog_json::value(t) })))
+    let typ = with_products(catalog_json::value(t), &cat, &ctx.sales_channel_ids, |p| {
+        p.row.type_id.as_deref() == Some(t.id.as_str())
+    });
+    Ok(Json(json!({ "product_type": typ })))
 }

@@ -8,3 +8,4 @@ pub mod payments;
 pub mod products;
 pub mod regions;
 pub mod tenant;
+pub mod variants;
