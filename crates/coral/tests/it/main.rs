@@ -24,5 +24,6 @@ mod roles;
 mod schema;
 mod staff;
 mod stale_orders;
+mod starter;
 mod store_variants;
 mod tenants;
