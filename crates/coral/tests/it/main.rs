@@ -13,6 +13,7 @@ mod compat;
 mod customers;
 mod default_fields;
 mod fake_nmi;
+mod handles;
 mod http_basics;
 mod limits;
 mod observability;
