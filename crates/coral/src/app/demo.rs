@@ -60,6 +60,8 @@ const SPECS: &[Spec] = &[
             ("Canvas Cap", "Essentials", "Accessories", "14.00"),
             ("Alpine Sweater", "Winter", "Sweaters", "89.90"),
             ("Everyday Socks", "Essentials", "Accessories", "9.50"),
+            // A title beyond ASCII: its handle keeps its letters (`café-crème-mug`).
+            ("Café Crème Mug", "Essentials", "Accessories", "12.00"),
         ],
         handle: "acme",
         name: "Acme Outfitters",
@@ -95,6 +97,9 @@ const SPECS: &[Spec] = &[
 ];
 
 pub const DEMO_PASSWORD: &str = "coral-demo-1234";
+
+/// The demo's Unicode handle, printed at start: (store, handle of a product there).
+pub const UNICODE_HANDLE: (&str, &str) = ("acme", "café-crème-mug");
 
 pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
     let mut out = Vec::new();
@@ -414,7 +419,9 @@ async fn seed_catalog(app: &App, ctx: &crate::tenancy::TenantCtx, spec: &Spec) -
                     ..Default::default()
                 })
                 .collect();
+            // The image seed is a URL path segment: non-ASCII letters percent-encoded.
             let slug = crate::app::catalog::slugify(title);
+            let slug = percent_encoding::utf8_percent_encode(&slug, percent_encoding::CONTROLS);
             ProductIn {
                 title: Some((*title).into()),
                 description: Some(format!("{title} from the {} demo store.", spec.name)),

@@ -9,6 +9,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+/// `value` with the request's `fields=` applied (see [`Selection::select`]).
+pub fn selected(mut value: Value, fields: Option<&str>) -> Value {
+    Selection::select(&mut value, fields);
+    value
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct Selection {
     /// Only `id` and what is named; otherwise the defaults plus what is named.

@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::checkout::{ready_cart, store, Shop};
-use crate::harness::{Admin, TestApp};
+use crate::harness::{encode, Admin, TestApp};
 
 /// Medusa's sign-up: register → create the customer → sign in; `shop` keeps the token.
 pub async fn sign_up(shop: &mut Shop<'_>, email: &str) {
@@ -246,7 +246,7 @@ async fn the_cart_has_its_payment_collection_with_its_sessions() {
         Some("+payment_collection.amount"),
     ] {
         let path = match fields {
-            Some(f) => format!("/store/carts/{cart}?fields={}", urlencode(f)),
+            Some(f) => format!("/store/carts/{cart}?fields={}", encode(f)),
             None => format!("/store/carts/{cart}"),
         };
         let c = &shop.ok(Method::GET, &path, None).await["cart"];
@@ -259,15 +259,6 @@ async fn the_cart_has_its_payment_collection_with_its_sessions() {
     }
 }
 
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn fields_replace_add_and_remove_on_carts_and_orders() {
     let app = TestApp::spawn().await;
@@ -275,7 +266,7 @@ async fn fields_replace_add_and_remove_on_carts_and_orders() {
     let shop = Shop::of(&app, &t);
     let cart = ready_cart(&shop, &variant, &option, 1, "pp_system_default", json!({})).await;
     let get = |fields: &str| {
-        let path = format!("/store/carts/{cart}?fields={}", urlencode(fields));
+        let path = format!("/store/carts/{cart}?fields={}", encode(fields));
         let shop = shop.clone();
         async move { shop.ok(Method::GET, &path, None).await["cart"].clone() }
     };
@@ -310,4 +301,50 @@ async fn fields_replace_add_and_remove_on_carts_and_orders() {
     assert_eq!(o["order"]["display_id"], 1);
     assert_eq!(o["order"]["items"][0]["title"], "Shirt");
     assert!(o["order"].get("total").is_none());
+}
+
+#[tokio::test]
+async fn fields_select_on_every_other_store_route() {
+    let app = TestApp::spawn().await;
+    let (t, variant, option) = store(&app, "acme", 5).await;
+    let shop = Shop::of(&app, &t);
+    let cart = ready_cart(&shop, &variant, &option, 1, "pp_system_default", json!({})).await;
+    let region = shop.ok(Method::GET, "/store/regions", None).await["regions"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for (path, pointer, named) in [
+        ("/store/regions?fields=name".to_owned(), "/regions/0", "name"),
+        (
+            format!("/store/regions/{region}?fields=currency_code"),
+            "/region",
+            "currency_code",
+        ),
+        ("/store/collections?fields=title".to_owned(), "/collections/0", "title"),
+        ("/store/currencies?fields=code".to_owned(), "/currencies/0", "code"),
+        ("/store/currencies/eur?fields=symbol".to_owned(), "/currency", "symbol"),
+        (
+            format!("/store/shipping-options?cart_id={cart}&fields=name"),
+            "/shipping_options/0",
+            "name",
+        ),
+        (
+            format!("/store/payment-providers?region_id={region}&fields=is_enabled"),
+            "/payment_providers/0",
+            "is_enabled",
+        ),
+        ("/store/product-variants?fields=sku".to_owned(), "/variants/0", "sku"),
+    ] {
+        let body = shop.ok(Method::GET, &path, None).await;
+        let entity = body.pointer(pointer).unwrap_or_else(|| panic!("{path}: {body}"));
+        let mut keys: Vec<&str> = entity.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort();
+        let mut want = vec![named];
+        // `id` is always kept (currencies have none: their key is `code`).
+        if entity.get("id").is_some() {
+            want.push("id");
+        }
+        want.sort();
+        assert_eq!(keys, want, "{path}");
+    }
 }

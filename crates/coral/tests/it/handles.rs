@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::harness::{Admin, TestApp, TestTenant};
+use crate::harness::{encode, Admin, TestApp, TestTenant};
 
 fn product(title: &str, handle: Option<&str>) -> Value {
     let mut p = json!({"title": title, "status": "published", "options": [{"title": "Size", "values": ["M"]}],
@@ -17,15 +17,6 @@ fn product(title: &str, handle: Option<&str>) -> Value {
         p["handle"] = json!(h);
     }
     p
-}
-
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// `GET /store/products?handle=…` with the query exactly as given (no client re-encoding).
@@ -69,15 +60,15 @@ async fn titles_in_any_script_give_handles_that_keep_their_letters() {
 
     // Lookups: percent-encoded, encoded twice, and decomposed (e + U+0301) all find it.
     for query in [
-        enc("café-crème"),
-        enc(&enc("café-crème")),
-        enc("cafe\u{301}-cre\u{300}me"),
+        encode("café-crème"),
+        encode(&encode("café-crème")),
+        encode("cafe\u{301}-cre\u{300}me"),
     ] {
         let v = by_handle(&app, &t, &query).await;
         assert_eq!(v["count"], 1, "{query}: {v}");
         assert_eq!(v["products"][0]["title"], "Café Crème");
     }
-    let v = by_handle(&app, &t, &enc("قهوة-عربية")).await;
+    let v = by_handle(&app, &t, &encode("قهوة-عربية")).await;
     assert_eq!(v["products"][0]["title"], "قهوة عربية");
 
     // Raw UTF-8 in the request line, as some clients send it.
@@ -96,5 +87,5 @@ async fn titles_in_any_script_give_handles_that_keep_their_letters() {
 
     // Another store cannot find acme's product by its handle.
     let other = app.tenant("globex").await;
-    assert_eq!(by_handle(&app, &other, &enc("café-crème")).await["count"], 0);
+    assert_eq!(by_handle(&app, &other, &encode("café-crème")).await["count"], 0);
 }

@@ -60,22 +60,39 @@ async fn refused(app: &TestApp, f: &Filled, what: &str) -> Value {
     shop.ok(Method::GET, &format!("/store/carts/{}", f.cart), None).await["cart"].clone()
 }
 
-async fn admin<'a>(app: &'a TestApp, f: &Filled) -> Admin<'a> {
-    Admin::of(app, &f.t).await
+/// The merchant's change through the admin API (it must succeed).
+async fn change(app: &TestApp, f: &Filled, method: Method, path: &str, body: Option<Value>) {
+    let (status, v) = Admin::of(app, &f.t).await.call(method, path, body).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {v}");
+}
+
+async fn set_price(app: &TestApp, f: &Filled, amount: f64) {
+    let path = format!("/admin/products/{}/variants/{}", f.product, f.variant);
+    let prices = json!({"prices": [{"currency_code": "eur", "amount": amount}]});
+    change(app, f, Method::POST, &path, Some(prices)).await;
+}
+
+/// Completes the cart; answers the order.
+async fn completed(app: &TestApp, f: &Filled) -> Value {
+    let done = Shop::of(app, &f.t)
+        .ok(Method::POST, &format!("/store/carts/{}/complete", f.cart), None)
+        .await;
+    assert_eq!(done["type"], "order", "{done}");
+    done["order"].clone()
 }
 
 #[tokio::test]
 async fn an_unpublished_product_is_not_sold() {
     let app = TestApp::spawn().await;
     let f = filled(&app).await;
-    admin(&app, &f)
-        .await
-        .ok(
-            Method::POST,
-            &format!("/admin/products/{}", f.product),
-            json!({"status": "draft"}),
-        )
-        .await;
+    change(
+        &app,
+        &f,
+        Method::POST,
+        &format!("/admin/products/{}", f.product),
+        Some(json!({"status": "draft"})),
+    )
+    .await;
     let cart = refused(&app, &f, "Shirt (S) is no longer available").await;
     assert_eq!(cart["items"], json!([]), "the cart shows the line gone");
     assert_eq!(cart["item_total"], 0);
@@ -85,11 +102,14 @@ async fn an_unpublished_product_is_not_sold() {
 async fn a_deleted_product_is_not_sold() {
     let app = TestApp::spawn().await;
     let f = filled(&app).await;
-    let (s, _) = admin(&app, &f)
-        .await
-        .call(Method::DELETE, &format!("/admin/products/{}", f.product), None)
-        .await;
-    assert_eq!(s, StatusCode::OK);
+    change(
+        &app,
+        &f,
+        Method::DELETE,
+        &format!("/admin/products/{}", f.product),
+        None,
+    )
+    .await;
     let cart = refused(&app, &f, "Shirt (S) is no longer available").await;
     assert_eq!(cart["items"], json!([]));
 }
@@ -98,14 +118,14 @@ async fn a_deleted_product_is_not_sold() {
 async fn a_product_out_of_the_sales_channel_is_not_sold() {
     let app = TestApp::spawn().await;
     let f = filled(&app).await;
-    admin(&app, &f)
-        .await
-        .ok(
-            Method::POST,
-            &format!("/admin/products/{}", f.product),
-            json!({"sales_channels": []}),
-        )
-        .await;
+    change(
+        &app,
+        &f,
+        Method::POST,
+        &format!("/admin/products/{}", f.product),
+        Some(json!({"sales_channels": []})),
+    )
+    .await;
     let cart = refused(&app, &f, "Shirt (S) is no longer available").await;
     assert_eq!(cart["items"], json!([]));
 }
@@ -114,15 +134,14 @@ async fn a_product_out_of_the_sales_channel_is_not_sold() {
 async fn a_deleted_variant_is_not_sold() {
     let app = TestApp::spawn().await;
     let f = filled(&app).await;
-    let (s, v) = admin(&app, &f)
-        .await
-        .call(
-            Method::DELETE,
-            &format!("/admin/products/{}/variants/{}", f.product, f.variant),
-            None,
-        )
-        .await;
-    assert_eq!(s, StatusCode::OK, "{v}");
+    change(
+        &app,
+        &f,
+        Method::DELETE,
+        &format!("/admin/products/{}/variants/{}", f.product, f.variant),
+        None,
+    )
+    .await;
     let cart = refused(&app, &f, "Shirt (S) is no longer available").await;
     assert_eq!(cart["items"], json!([]));
 }
@@ -131,14 +150,7 @@ async fn a_deleted_variant_is_not_sold() {
 async fn a_changed_price_is_named_and_the_cart_repriced() {
     let app = TestApp::spawn().await;
     let f = filled(&app).await;
-    admin(&app, &f)
-        .await
-        .ok(
-            Method::POST,
-            &format!("/admin/products/{}/variants/{}", f.product, f.variant),
-            json!({"prices": [{"currency_code": "eur", "amount": 11.5}]}),
-        )
-        .await;
+    set_price(&app, &f, 11.5).await;
     let cart = refused(&app, &f, "the price of Shirt (S) changed from 10 to 11.5").await;
     assert_eq!(cart["items"][0]["unit_price"], 11.5);
     // 11.5 + 10 shipping, 20 % French tax on both.
@@ -148,40 +160,30 @@ async fn a_changed_price_is_named_and_the_cart_repriced() {
         "the collection follows the cart"
     );
     // Reviewed, the cart completes at the new price.
-    let done = Shop::of(&app, &f.t)
-        .ok(Method::POST, &format!("/store/carts/{}/complete", f.cart), None)
-        .await;
-    assert_eq!(done["type"], "order");
-    assert_eq!(done["order"]["total"], 25.8);
+    assert_eq!(completed(&app, &f).await["total"], 25.8);
 }
 
 #[tokio::test]
 async fn a_cart_read_after_a_price_change_shows_the_new_price_before_completion() {
     let app = TestApp::spawn().await;
     let f = filled(&app).await;
-    admin(&app, &f)
-        .await
-        .ok(
-            Method::POST,
-            &format!("/admin/products/{}/variants/{}", f.product, f.variant),
-            json!({"prices": [{"currency_code": "eur", "amount": 9}]}),
-        )
-        .await;
+    set_price(&app, &f, 9.0).await;
     let shop = Shop::of(&app, &f.t);
     let cart = shop.ok(Method::GET, &format!("/store/carts/{}", f.cart), None).await;
     assert_eq!(cart["cart"]["items"][0]["unit_price"], 9);
     assert_eq!(cart["cart"]["total"], 22.8);
-    let done = shop
-        .ok(Method::POST, &format!("/store/carts/{}/complete", f.cart), None)
-        .await;
-    assert_eq!(done["order"]["total"], 22.8, "the order is what the shopper last saw");
+    assert_eq!(
+        completed(&app, &f).await["total"],
+        22.8,
+        "the order is what the shopper last saw"
+    );
 }
 
 #[tokio::test]
 async fn stock_gone_refuses_and_takes_nothing() {
     let app = TestApp::spawn().await;
     let f = filled(&app).await;
-    let admin = admin(&app, &f).await;
+    let admin = Admin::of(&app, &f.t).await;
     let levels = admin
         .ok(
             Method::GET,
@@ -211,11 +213,14 @@ async fn stock_gone_refuses_and_takes_nothing() {
 async fn a_deleted_shipping_option_is_named_and_dropped() {
     let app = TestApp::spawn().await;
     let f = filled(&app).await;
-    let (s, _) = admin(&app, &f)
-        .await
-        .call(Method::DELETE, &format!("/admin/shipping-options/{}", f.option), None)
-        .await;
-    assert_eq!(s, StatusCode::OK);
+    change(
+        &app,
+        &f,
+        Method::DELETE,
+        &format!("/admin/shipping-options/{}", f.option),
+        None,
+    )
+    .await;
     let cart = refused(&app, &f, "shipping option Standard Shipping is no longer available").await;
     assert_eq!(cart["shipping_methods"], json!([]));
     assert_eq!(cart["shipping_total"], 0);
@@ -225,14 +230,14 @@ async fn a_deleted_shipping_option_is_named_and_dropped() {
 async fn a_changed_shipping_price_is_named_and_applied() {
     let app = TestApp::spawn().await;
     let f = filled(&app).await;
-    admin(&app, &f)
-        .await
-        .ok(
-            Method::POST,
-            &format!("/admin/shipping-options/{}", f.option),
-            json!({"amount": 15}),
-        )
-        .await;
+    change(
+        &app,
+        &f,
+        Method::POST,
+        &format!("/admin/shipping-options/{}", f.option),
+        Some(json!({"amount": 15})),
+    )
+    .await;
     let cart = refused(&app, &f, "shipping option Standard Shipping changed (price 10 → 15)").await;
     assert_eq!(cart["shipping_methods"][0]["amount"], 15);
     assert_eq!(cart["total"], 30, "(10 + 15) × 1.2");
@@ -243,14 +248,14 @@ async fn a_shipping_option_no_longer_serving_the_address_is_named() {
     let app = TestApp::spawn().await;
     let f = filled(&app).await;
     // The region stops shipping to France, where the cart's address is.
-    admin(&app, &f)
-        .await
-        .ok(
-            Method::POST,
-            &format!("/admin/regions/{}", f.region),
-            json!({"countries": ["de"]}),
-        )
-        .await;
+    change(
+        &app,
+        &f,
+        Method::POST,
+        &format!("/admin/regions/{}", f.region),
+        Some(json!({"countries": ["de"]})),
+    )
+    .await;
     let cart = refused(&app, &f, "no longer ships to the shipping address's country (fr)").await;
     assert_eq!(cart["shipping_methods"], json!([]));
     // Nor can the option be chosen again for that address.
@@ -268,14 +273,14 @@ async fn a_shipping_option_no_longer_serving_the_address_is_named() {
 async fn a_region_whose_currency_changed_is_named() {
     let app = TestApp::spawn().await;
     let f = filled(&app).await;
-    admin(&app, &f)
-        .await
-        .ok(
-            Method::POST,
-            &format!("/admin/regions/{}", f.region),
-            json!({"currency_code": "usd"}),
-        )
-        .await;
+    change(
+        &app,
+        &f,
+        Method::POST,
+        &format!("/admin/regions/{}", f.region),
+        Some(json!({"currency_code": "usd"})),
+    )
+    .await;
     let cart = refused(&app, &f, "the region's currency changed from eur to usd").await;
     assert_eq!(cart["currency_code"], "usd");
     assert_eq!(cart["items"], json!([]), "the shirt has no usd price");
@@ -285,11 +290,7 @@ async fn a_region_whose_currency_changed_is_named() {
 async fn a_deleted_region_is_named_and_the_cart_still_reads() {
     let app = TestApp::spawn().await;
     let f = filled(&app).await;
-    let (s, _) = admin(&app, &f)
-        .await
-        .call(Method::DELETE, &format!("/admin/regions/{}", f.region), None)
-        .await;
-    assert_eq!(s, StatusCode::OK);
+    change(&app, &f, Method::DELETE, &format!("/admin/regions/{}", f.region), None).await;
     let cart = refused(&app, &f, &format!("region {} no longer exists", f.region)).await;
     assert!(!cart["region"]["deleted_at"].is_null());
 }
@@ -315,9 +316,5 @@ async fn an_unchanged_cart_completes_and_another_stores_changes_do_not_matter() 
         .call(Method::GET, &format!("/store/carts/{}", f.cart), None)
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let done = Shop::of(&app, &f.t)
-        .ok(Method::POST, &format!("/store/carts/{}/complete", f.cart), None)
-        .await;
-    assert_eq!(done["type"], "order");
-    assert_eq!(done["order"]["total"], 24);
+    assert_eq!(completed(&app, &f).await["total"], 24);
 }

@@ -10,7 +10,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::harness::{send, TestApp};
+use crate::harness::{encode, send, TestApp};
 
 /// `retrieveCart`'s default fields (cart.ts).
 const CART_FIELDS: &str = "*items, *region, *items.product, *items.variant, *items.thumbnail, *items.metadata, +items.total, *promotions, +shipping_methods.name";
@@ -24,18 +24,12 @@ const ORDERS_FIELDS: &str = "*items,+items.metadata,*items.variant,*items.produc
 /// `listCategories` (categories.ts).
 const CATEGORY_FIELDS: &str = "*category_children, *products, *parent_category, *parent_category.parent_category";
 
-/// A query string as the starter's `qs` writes one (RFC 3986: `*`, `,`, `+` and spaces
-/// percent-encoded).
+/// A query string as the starter's `qs` writes one.
 fn qs(pairs: &[(&str, &str)]) -> String {
-    let enc = |s: &str| -> String {
-        s.bytes()
-            .map(|b| match b {
-                b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-                _ => format!("%{b:02X}"),
-            })
-            .collect()
-    };
-    let joined: Vec<String> = pairs.iter().map(|(k, v)| format!("{}={}", enc(k), enc(v))).collect();
+    let joined: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
     if joined.is_empty() {
         String::new()
     } else {

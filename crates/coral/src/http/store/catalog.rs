@@ -12,11 +12,17 @@ use crate::core::{Error, Result};
 use crate::db::catalog::rows::CategoryRow;
 use crate::http::catalog_json;
 use crate::http::extract::{AppState, QueryPairs, Store};
+use crate::http::fields::selected;
 
 pub(super) fn page(items: Vec<Value>, key: &str, q: &QueryPairs, default_limit: i64) -> Result<Json<Value>> {
     let (limit, offset) = q.page(default_limit)?;
     let count = items.len();
-    let items: Vec<Value> = items.into_iter().skip(offset as usize).take(limit as usize).collect();
+    let items: Vec<Value> = items
+        .into_iter()
+        .skip(offset as usize)
+        .take(limit as usize)
+        .map(|v| selected(v, q.get("fields")))
+        .collect();
     Ok(Json(
         json!({ key: items, "count": count, "offset": offset, "limit": limit }),
     ))
@@ -72,12 +78,19 @@ pub async fn collections(State(app): State<AppState>, Store(ctx): Store, q: Quer
 
 #[utoipa::path(get, path = "/store/collections/{id}", tag = "store", params(("id" = String, Path)),
     responses((status = 200, description = "{ collection }"), (status = 404, description = "unknown collection")))]
-pub async fn collection(State(app): State<AppState>, Store(ctx): Store, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn collection(
+    State(app): State<AppState>,
+    Store(ctx): Store,
+    Path(id): Path<String>,
+    q: QueryPairs,
+) -> Result<Json<Value>> {
     let cat = app.catalogs.get(&ctx).await?;
     let c = cat
         .collection(&id)
         .ok_or_else(|| Error::not_found(format!("Collection with id: {id} was not found")))?;
-    Ok(Json(json!({ "collection": catalog_json::collection(c) })))
+    Ok(Json(
+        json!({ "collection": selected(catalog_json::collection(c), q.get("fields")) }),
+    ))
 }
 
 /// Categories a storefront may see: active and not internal.
@@ -162,7 +175,7 @@ pub async fn category(
         .find(|c| c.id == id)
         .ok_or_else(|| Error::not_found(format!("Product category with id: {id} was not found")))?;
     Ok(Json(
-        json!({ "product_category": category_tree(&cat, c, descendants, ancestors) }),
+        json!({ "product_category": selected(category_tree(&cat, c, descendants, ancestors), q.get("fields")) }),
     ))
 }
 
@@ -187,7 +200,12 @@ pub async fn tags(State(app): State<AppState>, Store(ctx): Store, q: QueryPairs)
 
 #[utoipa::path(get, path = "/store/product-tags/{id}", tag = "store", params(("id" = String, Path)),
     responses((status = 200, description = "{ product_tag }"), (status = 404, description = "unknown tag")))]
-pub async fn tag(State(app): State<AppState>, Store(ctx): Store, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn tag(
+    State(app): State<AppState>,
+    Store(ctx): Store,
+    Path(id): Path<String>,
+    q: QueryPairs,
+) -> Result<Json<Value>> {
     let cat = app.catalogs.get(&ctx).await?;
     let t = cat
         .tag(&id)
@@ -195,7 +213,7 @@ pub async fn tag(State(app): State<AppState>, Store(ctx): Store, Path(id): Path<
     let tag = with_products(catalog_json::value(t), &cat, &ctx.sales_channel_ids, |p| {
         p.tag_ids.contains(&t.id)
     });
-    Ok(Json(json!({ "product_tag": tag })))
+    Ok(Json(json!({ "product_tag": selected(tag, q.get("fields")) })))
 }
 
 #[utoipa::path(get, path = "/store/product-types", tag = "store",
@@ -223,6 +241,7 @@ pub async fn product_type(
     State(app): State<AppState>,
     Store(ctx): Store,
     Path(id): Path<String>,
+    q: QueryPairs,
 ) -> Result<Json<Value>> {
     let cat = app.catalogs.get(&ctx).await?;
     let t = cat
@@ -231,5 +250,5 @@ pub async fn product_type(
     let typ = with_products(catalog_json::value(t), &cat, &ctx.sales_channel_ids, |p| {
         p.row.type_id.as_deref() == Some(t.id.as_str())
     });
-    Ok(Json(json!({ "product_type": typ })))
+    Ok(Json(json!({ "product_type": selected(typ, q.get("fields")) })))
 }

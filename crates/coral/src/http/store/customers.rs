@@ -12,6 +12,7 @@ use crate::db::customers::AddressFields;
 use crate::db::orders::OrderFilter;
 use crate::http::checkout_json;
 use crate::http::extract::{JsonBody, QueryPairs, Shopper};
+use crate::http::fields::selected;
 use crate::http::fields::Selection;
 use crate::http::order_json;
 
@@ -50,9 +51,14 @@ pub async fn update_me(s: Shopper, JsonBody(body): JsonBody<ProfileIn>) -> Resul
 #[utoipa::path(get, path = "/store/customers/me/addresses", tag = "store",
     responses((status = 200, description = "{ addresses, count, offset, limit }"), (status = 401, description = "not signed in")),
     security(("bearer" = [])))]
-pub async fn addresses(s: Shopper) -> Result<Json<Value>> {
+pub async fn addresses(s: Shopper, q: QueryPairs) -> Result<Json<Value>> {
     let c = customers::me(&s.ctx, who(&s)?).await?;
-    let list: Vec<Value> = c.addresses.0.iter().map(checkout_json::customer_address).collect();
+    let list: Vec<Value> = c
+        .addresses
+        .0
+        .iter()
+        .map(|a| selected(checkout_json::customer_address(a), q.get("fields")))
+        .collect();
     let n = list.len();
     Ok(Json(json!({ "addresses": list, "count": n, "offset": 0, "limit": n })))
 }
@@ -68,11 +74,13 @@ pub async fn create_address(s: Shopper, JsonBody(body): JsonBody<AddressFields>)
     params(("address_id" = String, Path)),
     responses((status = 200, description = "{ address }"), (status = 404, description = "not this customer's")),
     security(("bearer" = [])))]
-pub async fn address(s: Shopper, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn address(s: Shopper, Path(id): Path<String>, q: QueryPairs) -> Result<Json<Value>> {
     let c = customers::me(&s.ctx, who(&s)?).await?;
     let found = c.addresses.0.iter().find(|a| a.id == id);
     let found = found.ok_or_else(|| Error::not_found(format!("Address with id: {id} was not found")))?;
-    Ok(Json(json!({ "address": checkout_json::customer_address(found) })))
+    Ok(Json(
+        json!({ "address": selected(checkout_json::customer_address(found), q.get("fields")) }),
+    ))
 }
 
 #[utoipa::path(post, path = "/store/customers/me/addresses/{address_id}", tag = "store",

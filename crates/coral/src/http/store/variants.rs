@@ -1,7 +1,8 @@
 //! `GET /store/product-variants[/{id}]` and `GET /store/product-options[/{id}]`: the
 //! variants and options of the products a storefront may see, in the shapes they have
 //! inside a product (Medusa's default fields: variants with `options`, `images` and
-//! `product.{id, type_id}`; options with their `values`), from the catalog snapshot.
+//! `product.{id, type_id}`; options with their `values`), from the catalog snapshot;
+//! `fields=` as on every store route.
 
 use axum::extract::{Path, State};
 use axum::Json;
@@ -14,7 +15,7 @@ use crate::core::{Error, Result};
 use crate::db::regions::RegionRow;
 use crate::http::catalog_json;
 use crate::http::extract::{AppState, QueryPairs, Store};
-use crate::http::fields::Selection;
+use crate::http::fields::selected;
 use crate::http::store::catalog::{page, wanted};
 
 /// The products a storefront with `channels` sees, of `product_id` when given.
@@ -43,11 +44,6 @@ fn variants_of(p: &Product, cat: &Catalog, region: Option<&RegionRow>) -> Vec<Va
         .collect()
 }
 
-fn selected(mut v: Value, q: &QueryPairs) -> Value {
-    Selection::select(&mut v, q.get("fields"));
-    v
-}
-
 #[utoipa::path(get, path = "/store/product-variants", tag = "store",
     params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("id" = Option<Vec<String>>, Query),
            ("sku" = Option<Vec<String>>, Query), ("product_id" = Option<Vec<String>>, Query),
@@ -61,7 +57,6 @@ pub async fn list(State(app): State<AppState>, Store(ctx): Store, q: QueryPairs)
         .flat_map(|p| variants_of(p, &cat, region))
         .filter(|v| wanted(&q, "id", v["id"].as_str().unwrap_or("")))
         .filter(|v| wanted(&q, "sku", v["sku"].as_str().unwrap_or("")))
-        .map(|v| selected(v, &q))
         .collect();
     page(items, "variants", &q, 50)
 }
@@ -87,7 +82,7 @@ pub async fn get(
                 .find(|v| v["id"] == id.as_str())
         })
         .ok_or_else(|| Error::not_found(format!("Product variant with id: {id} was not found")))?;
-    Ok(Json(json!({ "variant": selected(variant, &q) })))
+    Ok(Json(json!({ "variant": selected(variant, q.get("fields")) })))
 }
 
 /// A product's options as the option routes answer them.
@@ -107,7 +102,6 @@ pub async fn options(State(app): State<AppState>, Store(ctx): Store, q: QueryPai
     let items: Vec<Value> = visible(&cat, &ctx.sales_channel_ids, &q)
         .flat_map(|p| options_of(p, &cat))
         .filter(|o| wanted(&q, "id", o["id"].as_str().unwrap_or("")))
-        .map(|o| selected(o, &q))
         .collect();
     page(items, "product_options", &q, 50)
 }
@@ -127,5 +121,5 @@ pub async fn option(
         .flat_map(|p| options_of(p, &cat))
         .find(|o| o["id"] == id.as_str())
         .ok_or_else(|| Error::not_found(format!("Product option with id: {id} was not found")))?;
-    Ok(Json(json!({ "product_option": selected(option, &q) })))
+    Ok(Json(json!({ "product_option": selected(option, q.get("fields")) })))
 }
