@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::app::checkout::adjustments::Discounts;
 use crate::app::checkout::providers::{self, Money};
 use crate::app::checkout::totals::{self, Line, Totals};
 use crate::app::App;
@@ -22,6 +23,8 @@ pub struct Order {
     pub row: OrderRow,
     pub payment: CollectionRow,
     pub totals: Totals,
+    /// The adjustments the order's lines keep (none until promotions are built).
+    pub discounts: Discounts,
 }
 
 impl Order {
@@ -68,6 +71,7 @@ async fn assemble(tx: &mut TenantTx, row: OrderRow) -> Result<Order> {
         row,
         payment,
         totals: Totals::default(),
+        discounts: Discounts::none(),
     };
     order.totals = totals::totals(&order.item_lines(), &order.shipping_lines(), order.digits());
     Ok(order)

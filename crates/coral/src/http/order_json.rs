@@ -3,11 +3,14 @@
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
+use crate::app::checkout::adjustments::Adjustment;
 use crate::app::checkout::totals::LineTotals;
 use crate::app::orders::Order;
 use crate::db::orders::{OrderItemRow, OrderRow};
 use crate::http::catalog_json::number;
-use crate::http::checkout_json::{line_totals_json, payment_collection, raw, sold_fields, tax_lines, totals_json};
+use crate::http::checkout_json::{
+    adjustments, line_totals_json, payment_collection, raw, sold_fields, tax_lines, totals_json,
+};
 
 fn put(m: &mut Map<String, Value>, pairs: impl IntoIterator<Item = (&'static str, Value)>) {
     for (k, v) in pairs {
@@ -22,7 +25,7 @@ fn put_amounts(m: &mut Map<String, Value>, pairs: &[(&str, Decimal)]) {
     }
 }
 
-fn item(o: &OrderRow, i: &OrderItemRow, t: &LineTotals) -> Value {
+fn item(o: &OrderRow, i: &OrderItemRow, t: &LineTotals, adj: &[Adjustment]) -> Value {
     let mut m = Map::new();
     sold_fields(&i.product, &mut m);
     let per_unit = if i.quantity > 0 {
@@ -53,7 +56,7 @@ fn item(o: &OrderRow, i: &OrderItemRow, t: &LineTotals) -> Value {
             ("updated_at", json!(i.created_at)),
             ("deleted_at", Value::Null),
             ("tax_lines", tax_lines(&i.id, i.tax_rate, "item_id")),
-            ("adjustments", json!([])),
+            ("adjustments", adjustments(&i.id, adj, "item_id")),
             (
                 "detail",
                 json!({
@@ -116,14 +119,16 @@ pub fn order(o: &Order) -> Value {
         .0
         .iter()
         .zip(o.item_lines())
-        .map(|(i, l)| item(r, i, &l.totals(digits)))
+        .enumerate()
+        .map(|(n, (i, l))| item(r, i, &l.totals(digits), o.discounts.item(n)))
         .collect();
     let methods: Vec<Value> = r
         .shipping_methods
         .0
         .iter()
         .zip(o.shipping_lines())
-        .map(|(s, l)| {
+        .enumerate()
+        .map(|(n, (s, l))| {
             let mut m = Map::new();
             put(
                 &mut m,
@@ -140,7 +145,10 @@ pub fn order(o: &Order) -> Value {
                     ("amount", number(s.amount)),
                     ("raw_amount", raw(s.amount)),
                     ("tax_lines", tax_lines(&s.id, s.tax_rate, "shipping_method_id")),
-                    ("adjustments", json!([])),
+                    (
+                        "adjustments",
+                        adjustments(&s.id, o.discounts.shipping_method(n), "shipping_method_id"),
+                    ),
                     ("created_at", json!(s.created_at)),
                     ("updated_at", json!(s.created_at)),
                     ("deleted_at", Value::Null),
