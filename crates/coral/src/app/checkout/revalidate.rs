@@ -18,7 +18,7 @@ use crate::app::catalog::snapshot::Catalog;
 use crate::app::checkout::carts::Cart;
 use crate::core::Result;
 use crate::db::carts as rows;
-use crate::db::{shipping, TenantTx};
+use crate::db::TenantTx;
 
 /// One thing that changed under a cart, with what the shopper needs to know.
 #[derive(Debug, Clone, PartialEq)]
@@ -95,15 +95,16 @@ fn item_title(product: &serde_json::Value) -> String {
     }
 }
 
-/// Everything that no longer holds for `cart` (a not yet completed cart).
-pub async fn check(tx: &mut TenantTx, cart: &Cart, catalog: &Catalog) -> Result<Vec<Change>> {
+/// Everything that no longer holds for `cart` (a not yet completed cart), from the
+/// catalog snapshot and what the cart's load read of its shipping options: no I/O.
+pub fn check(cart: &Cart, catalog: &Catalog) -> Vec<Change> {
     let row = &cart.row;
     let mut changes = Vec::new();
     let Some(region) = catalog.region(&row.region_id) else {
         changes.push(Change::RegionGone {
             region_id: row.region_id.clone(),
         });
-        return Ok(changes);
+        return changes;
     };
     if region.currency_code != row.currency_code {
         changes.push(Change::CurrencyChanged {
@@ -147,8 +148,9 @@ pub async fn check(tx: &mut TenantTx, cart: &Cart, catalog: &Catalog) -> Result<
             });
             continue;
         }
-        let option = shipping::get(tx, &m.shipping_option_id)
-            .await?
+        let option = m
+            .option
+            .as_ref()
             .filter(|o| o.region_id == row.region_id && o.enabled_in_store);
         match option {
             None => changes.push(Change::ShippingOptionGone {
@@ -157,15 +159,15 @@ pub async fn check(tx: &mut TenantTx, cart: &Cart, catalog: &Catalog) -> Result<
             }),
             Some(o) if o.amount != m.amount || o.name != m.name => changes.push(Change::ShippingOptionChanged {
                 method_id: m.id.clone(),
-                option_id: o.id,
-                name: o.name,
+                option_id: m.shipping_option_id.clone(),
+                name: o.name.clone(),
                 from: m.amount,
                 to: o.amount,
             }),
             Some(_) => {}
         }
     }
-    Ok(changes)
+    changes
 }
 
 /// Makes the cart the current truth: moves it to the region's currency, drops lines no
