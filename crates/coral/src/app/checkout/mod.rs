@@ -10,4 +10,5 @@ pub mod payments;
 pub mod providers;
 pub mod revalidate;
 pub mod shipping;
+pub mod sold;
 pub mod totals;
