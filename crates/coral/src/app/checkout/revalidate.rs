@@ -195,3 +195,47 @@ pub async fn correct(tx: &mut TenantTx, cart: &Cart, changes: &[Change]) -> Resu
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_refusal_names_every_change() {
+        let changes = [
+            Change::ItemUnavailable {
+                item_id: "cali_1".into(),
+                title: "Shirt (S)".into(),
+            },
+            Change::PriceChanged {
+                item_id: "cali_2".into(),
+                title: "Cap".into(),
+                from: Decimal::new(1000, 2),
+                to: Decimal::new(1150, 2),
+            },
+            Change::ShippingOptionChanged {
+                method_id: "casm_1".into(),
+                option_id: "so_1".into(),
+                name: "Express".into(),
+                from: Decimal::from(10),
+                to: Decimal::from(15),
+            },
+        ];
+        let message = refusal(&changes);
+        assert!(message.contains(
+            "Shirt (S) is no longer available; the price of Cap changed from 10 to 11.5; \
+             shipping option Express changed (price 10 → 15)"
+        ));
+    }
+
+    #[test]
+    fn titles_name_the_variant() {
+        let p = serde_json::json!({"title": "Shirt", "variant_title": "M"});
+        assert_eq!(item_title(&p), "Shirt (M)");
+        assert_eq!(
+            item_title(&serde_json::json!({"title": "Mug", "variant_title": ""})),
+            "Mug"
+        );
+        assert_eq!(item_title(&serde_json::json!({})), "An item");
+    }
+}
