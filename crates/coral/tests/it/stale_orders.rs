@@ -81,69 +81,40 @@ async fn completed(app: &TestApp, f: &Filled) -> Value {
     done["order"].clone()
 }
 
-#[tokio::test]
-async fn an_unpublished_product_is_not_sold() {
+/// A cart whose shirt stops being sold through `method path(f)` (with `body`): completion
+/// names it, and the cart shows the line gone.
+async fn line_dropped_after(method: Method, path: fn(&Filled) -> String, body: Option<Value>) {
     let app = TestApp::spawn().await;
     let f = filled(&app).await;
-    change(
-        &app,
-        &f,
-        Method::POST,
-        &format!("/admin/products/{}", f.product),
-        Some(json!({"status": "draft"})),
-    )
-    .await;
+    change(&app, &f, method, &path(&f), body).await;
     let cart = refused(&app, &f, "Shirt (S) is no longer available").await;
     assert_eq!(cart["items"], json!([]), "the cart shows the line gone");
     assert_eq!(cart["item_total"], 0);
 }
 
+fn product_path(f: &Filled) -> String {
+    format!("/admin/products/{}", f.product)
+}
+
+#[tokio::test]
+async fn an_unpublished_product_is_not_sold() {
+    line_dropped_after(Method::POST, product_path, Some(json!({"status": "draft"}))).await;
+}
+
 #[tokio::test]
 async fn a_deleted_product_is_not_sold() {
-    let app = TestApp::spawn().await;
-    let f = filled(&app).await;
-    change(
-        &app,
-        &f,
-        Method::DELETE,
-        &format!("/admin/products/{}", f.product),
-        None,
-    )
-    .await;
-    let cart = refused(&app, &f, "Shirt (S) is no longer available").await;
-    assert_eq!(cart["items"], json!([]));
+    line_dropped_after(Method::DELETE, product_path, None).await;
 }
 
 #[tokio::test]
 async fn a_product_out_of_the_sales_channel_is_not_sold() {
-    let app = TestApp::spawn().await;
-    let f = filled(&app).await;
-    change(
-        &app,
-        &f,
-        Method::POST,
-        &format!("/admin/products/{}", f.product),
-        Some(json!({"sales_channels": []})),
-    )
-    .await;
-    let cart = refused(&app, &f, "Shirt (S) is no longer available").await;
-    assert_eq!(cart["items"], json!([]));
+    line_dropped_after(Method::POST, product_path, Some(json!({"sales_channels": []}))).await;
 }
 
 #[tokio::test]
 async fn a_deleted_variant_is_not_sold() {
-    let app = TestApp::spawn().await;
-    let f = filled(&app).await;
-    change(
-        &app,
-        &f,
-        Method::DELETE,
-        &format!("/admin/products/{}/variants/{}", f.product, f.variant),
-        None,
-    )
-    .await;
-    let cart = refused(&app, &f, "Shirt (S) is no longer available").await;
-    assert_eq!(cart["items"], json!([]));
+    let variant = |f: &Filled| format!("/admin/products/{}/variants/{}", f.product, f.variant);
+    line_dropped_after(Method::DELETE, variant, None).await;
 }
 
 #[tokio::test]
