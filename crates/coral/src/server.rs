@@ -170,6 +170,13 @@ fn print_demo(app: &App, tenants: &[demo::DemoTenant]) {
                 p.code, p.sale_product
             );
         }
+        if t.handle == demo::UNICODE_HANDLE.0 {
+            println!(
+                "    a Unicode handle: curl -H 'x-publishable-api-key: {}' 'http://localhost:{port}/store/products?handle={}'",
+                t.publishable_key,
+                demo::UNICODE_HANDLE.1
+            );
+        }
     }
 }
 

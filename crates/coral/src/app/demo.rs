@@ -64,6 +64,8 @@ const SPECS: &[Spec] = &[
             ("Canvas Cap", "Essentials", "Accessories", "14.00"),
             ("Alpine Sweater", "Winter", "Sweaters", "89.90"),
             ("Everyday Socks", "Essentials", "Accessories", "9.50"),
+            // A title beyond ASCII: its handle keeps its letters (`café-crème-mug`).
+            ("Café Crème Mug", "Essentials", "Accessories", "12.00"),
         ],
         handle: "acme",
         name: "Acme Outfitters",
@@ -101,6 +103,9 @@ const SPECS: &[Spec] = &[
 ];
 
 pub const DEMO_PASSWORD: &str = "coral-demo-1234";
+
+/// The demo's Unicode handle, printed at start: (store, handle of a product there).
+pub const UNICODE_HANDLE: (&str, &str) = ("acme", "café-crème-mug");
 
 pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
     let mut out = Vec::new();
@@ -426,9 +431,18 @@ async fn seed_catalog(app: &App, ctx: &crate::tenancy::TenantCtx, spec: &Spec) -
                     ..Default::default()
                 })
                 .collect();
-            let slug = crate::app::catalog::slugify(title);
             // Served by Coral itself (app/demo_images.rs): no image host needed, and the
-            // Next.js starter's `next/image` allows http://localhost.
+            // Next.js starter's `next/image` allows http://localhost. Picture names are
+            // ASCII; a title in another script gets one from its store and position.
+            let slug: String = crate::app::catalog::slugify(title)
+                .chars()
+                .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+                .collect();
+            let slug = if slug.trim_matches('-').is_empty() {
+                format!("{}-{}", spec.handle, i + 1)
+            } else {
+                slug
+            };
             let picture = format!("http://localhost:{}/static/demo/{slug}.png", app.config.listen.port());
             ProductIn {
                 title: Some((*title).into()),

@@ -62,6 +62,19 @@ pub struct ShippingMethodRow {
     #[serde(with = "rust_decimal::serde::str")]
     pub amount: Decimal,
     pub created_at: DateTime<Utc>,
+    /// The option as it is now (`None` once deleted), read in the same query so the
+    /// cart's re-check (`app::checkout::revalidate`) costs no round trip.
+    pub option: Option<LiveOption>,
+}
+
+/// What a shipping method's option says today.
+#[derive(Debug, Clone, Deserialize)]
+pub struct LiveOption {
+    pub name: String,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    pub region_id: String,
+    pub enabled_in_store: bool,
 }
 
 /// The writable fields of a cart; the use case merges a request into the current ones.
@@ -106,7 +119,11 @@ const LOAD: &str = "SELECT c.id, c.region_id, c.currency_code, cur.decimal_digit
         'created_at', i.created_at, 'updated_at', i.updated_at) ORDER BY i.created_at, i.id) \
         FROM cart_line_items i WHERE i.tenant_id = c.tenant_id AND i.cart_id = c.id), '[]') AS items, \
     coalesce((SELECT json_agg(json_build_object('id', m.id, 'shipping_option_id', m.shipping_option_id, \
-        'name', m.name, 'amount', m.amount::text, 'created_at', m.created_at) ORDER BY m.created_at, m.id) \
+        'name', m.name, 'amount', m.amount::text, 'created_at', m.created_at, \
+        'option', (SELECT json_build_object('name', so.name, 'amount', so.amount::text, 'region_id', so.region_id, \
+            'enabled_in_store', so.enabled_in_store) FROM shipping_options so \
+            WHERE so.tenant_id = m.tenant_id AND so.id = m.shipping_option_id AND so.deleted_at IS NULL)) \
+        ORDER BY m.created_at, m.id) \
         FROM cart_shipping_methods m WHERE m.tenant_id = c.tenant_id AND m.cart_id = c.id), '[]') AS shipping_methods, \
     (SELECT o.id FROM orders o WHERE o.tenant_id = c.tenant_id AND o.cart_id = c.id) AS order_id \
     FROM carts c JOIN currencies cur ON cur.code = c.currency_code \

@@ -9,8 +9,8 @@ use sqlx::types::Json;
 
 use crate::core::ids::new_id;
 use crate::core::Result;
-use crate::db::refs::{OnConstraint, Ref};
 use crate::db::promotions::Adjustment;
+use crate::db::refs::{OnConstraint, Ref};
 use crate::db::TenantTx;
 
 #[derive(Debug, Clone, sqlx::FromRow)]

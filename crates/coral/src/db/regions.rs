@@ -63,8 +63,17 @@ pub async fn list(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<Reg
 }
 
 pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<RegionRow>> {
+    get_where(tx, id, "AND deleted_at IS NULL").await
+}
+
+/// A region, also when soft-deleted (a cart or order still names it).
+pub async fn get_even_deleted(tx: &mut TenantTx, id: &str) -> Result<Option<RegionRow>> {
+    get_where(tx, id, "").await
+}
+
+async fn get_where(tx: &mut TenantTx, id: &str, live: &str) -> Result<Option<RegionRow>> {
     let row: Option<RegionRow> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM regions WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL"
+        "SELECT {COLUMNS} FROM regions WHERE tenant_id = $1 AND id = $2 {live}"
     ))
     .bind(tx.tenant_id().as_str().to_owned())
     .bind(id)

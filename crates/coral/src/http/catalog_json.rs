@@ -135,8 +135,19 @@ pub fn collection(c: &CollectionRow) -> Value {
 }
 
 pub fn value(v: &ValueRow) -> Value {
-    json!({ "id": v.id, "value": v.value, "metadata": meta(&v.metadata), "created_at": v.created_at,
-            "updated_at": v.updated_at, "deleted_at": null })
+    json!({ "id": v.id, "value": v.value, "external_id": null, "metadata": meta(&v.metadata),
+            "created_at": v.created_at, "updated_at": v.updated_at, "deleted_at": null })
+}
+
+/// A product as a relation of a tag or type (Medusa's `*products`): its own columns,
+/// without variants and the other relations.
+pub fn product_summary(p: &Product) -> Value {
+    let r = &p.row;
+    json!({ "id": r.id, "title": r.title, "subtitle": r.subtitle, "description": r.description, "handle": r.handle,
+            "is_giftcard": r.is_giftcard, "discountable": r.discountable, "thumbnail": r.thumbnail,
+            "collection_id": r.collection_id, "type_id": r.type_id, "external_id": r.external_id,
+            "metadata": meta(&r.metadata), "created_at": r.created_at, "updated_at": r.updated_at,
+            "deleted_at": null })
 }
 
 pub fn category(c: &CategoryRow, admin: bool) -> Value {

@@ -85,7 +85,8 @@ pub fn tax_lines(line_id: &str, rate: Decimal, key: &str) -> Value {
         return json!([]);
     }
     json!([{ "id": format!("{line_id}-tax"), "code": "default", "rate": number(rate), "name": "Tax",
-             "provider_id": "system", "tax_rate_id": null, key: line_id, "description": "Tax" }])
+             "provider_id": "system", "tax_rate_id": null, key: line_id, "description": "Tax",
+             "data": null, "metadata": null }])
 }
 
 /// Line item fields shared by cart and order items (from what the item sold).
@@ -151,9 +152,34 @@ fn cart_item(item: &LineItemRow, t: &LineTotals, rate: Decimal, cart_id: &str, a
     Value::Object(m)
 }
 
+/// The keys of a cart address (Medusa's default fields); a stored document lacking one
+/// (older carts) shows it as null.
+const ADDRESS_KEYS: &[&str] = &[
+    "id",
+    "first_name",
+    "last_name",
+    "company",
+    "address_1",
+    "address_2",
+    "city",
+    "postal_code",
+    "country_code",
+    "region_code",
+    "province",
+    "phone",
+    "metadata",
+];
+
 /// An address document as stored on a cart (or order), or null.
 fn address(a: Option<&sqlx::types::Json<Value>>) -> Value {
-    a.map(|a| a.0.clone()).unwrap_or(Value::Null)
+    let Some(a) = a else { return Value::Null };
+    let mut v = a.0.clone();
+    if let Value::Object(m) = &mut v {
+        for k in ADDRESS_KEYS {
+            m.entry(*k).or_insert(Value::Null);
+        }
+    }
+    v
 }
 
 pub fn cart(c: &Cart) -> Value {
@@ -236,6 +262,10 @@ pub fn cart(c: &Cart) -> Value {
         ("credit_lines", json!([])),
         ("promotions", promotion_json::cart_promotions(&c.promotions)),
         ("region", region_json(&c.region)),
+        (
+            "payment_collection",
+            c.payment_collection.as_ref().map_or(Value::Null, payment_collection),
+        ),
     ] {
         m.insert(k.into(), v);
     }
@@ -279,6 +309,7 @@ pub fn shipping_option(o: &ShippingOptionRow) -> Value {
     let set = format!("fuset_{}", o.region_id.trim_start_matches("reg_"));
     json!({
         "id": o.id, "name": o.name, "price_type": "flat", "service_zone_id": zone,
+        "shipping_option_type_id": format!("sotype_{}", o.type_code),
         "shipping_profile_id": "sp_default", "provider_id": o.provider_id, "data": null,
         "region_id": o.region_id,
         "service_zone": {

@@ -9,6 +9,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+/// `value` with the request's `fields=` applied (see [`Selection::select`]).
+pub fn selected(mut value: Value, fields: Option<&str>) -> Value {
+    Selection::select(&mut value, fields);
+    value
+}
+
 #[derive(Debug, Default, Clone)]
 pub struct Selection {
     /// Only `id` and what is named; otherwise the defaults plus what is named.
@@ -53,6 +59,15 @@ impl Selection {
             }
         }
         root
+    }
+
+    /// Applies `fields` to a response whose rendering already holds every default field
+    /// (Coral's carts, orders, customers…): additions change nothing, `-x` removes, and
+    /// a replacing list keeps only `id` and what it names.
+    pub fn select(value: &mut Value, fields: Option<&str>) {
+        if fields.is_some_and(|f| !f.trim().is_empty()) {
+            Selection::parse(fields).apply(value, None, &|_| None);
+        }
     }
 
     /// Prunes `value` (an object, or array of objects) to this selection. `defaults` are

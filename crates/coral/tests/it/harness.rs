@@ -288,6 +288,17 @@ where
     }
 }
 
+/// A query value percent-encoded as JavaScript clients' `qs` writes it (RFC 3986: all
+/// but letters, digits and `-_.~`, so `*`, `,`, `+`, spaces and non-ASCII are encoded).
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 /// A staff session of one tenant.
 pub struct Admin<'a> {
     pub app: &'a TestApp,

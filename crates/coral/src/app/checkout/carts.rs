@@ -8,14 +8,16 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::app::catalog::model::{Product, Variant};
+use crate::app::catalog::model::Variant;
 use crate::app::catalog::pricing;
 use crate::app::catalog::snapshot::Catalog;
 use crate::app::checkout::totals::{self, Line, LineTotals, Totals};
+use crate::app::checkout::{revalidate, sold};
 use crate::app::promotions::cart::{self as promos, CartPromotions, Mode};
 use crate::app::App;
 use crate::core::{names, Error, Result};
 use crate::db::carts::{self, CartFields, CartRow, NewItem};
+use crate::db::payments::{self, CollectionRow};
 use crate::db::regions::{self, RegionRow};
 use crate::db::{customer_groups, customers, inventory, shipping, TenantTx};
 use crate::tenancy::TenantCtx;
@@ -29,6 +31,8 @@ pub struct Cart {
     pub totals: Totals,
     /// Promotions considered for the cart and their adjustments (recomputed on every read).
     pub promotions: CartPromotions,
+    /// The cart's payment collection with its sessions, once one was created.
+    pub payment_collection: Option<CollectionRow>,
 }
 
 impl Cart {
@@ -75,22 +79,29 @@ pub fn no_cart(id: &str) -> Error {
 /// Loads cart `id` and computes its totals; 404 in Medusa's words when there is none.
 pub async fn load(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, id: &str) -> Result<Cart> {
     let row = carts::load(tx, id).await?.ok_or_else(|| no_cart(id))?;
-    view(app, ctx, tx, row).await
+    view(app, ctx, tx, row, true).await
 }
 
-/// `load`, locking the cart row until the transaction ends.
+/// `load`, locking the cart row until the transaction ends — without the payment
+/// collection (`payment_collection: None`): a cart is locked to be changed, and the
+/// answer after the change is a `load` (one round trip less per write).
 pub async fn lock(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, id: &str) -> Result<Cart> {
     let row = carts::load_locked(tx, id).await?.ok_or_else(|| no_cart(id))?;
-    view(app, ctx, tx, row).await
+    view(app, ctx, tx, row, false).await
 }
 
-async fn view(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, row: CartRow) -> Result<Cart> {
+async fn view(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, row: CartRow, collection: bool) -> Result<Cart> {
     let catalog = app.catalogs.get(ctx).await?;
     let region = match catalog.region(&row.region_id) {
         Some(r) => r.clone(),
-        None => regions::get(tx, &row.region_id)
+        // A deleted region still answers (the cart shows it; completion refuses).
+        None => regions::get_even_deleted(tx, &row.region_id)
             .await?
             .ok_or_else(|| Error::Internal(anyhow::anyhow!("cart {} has no region", row.id)))?,
+    };
+    let payment_collection = match collection {
+        true => payments::for_cart(tx, &row.id).await?,
+        false => None,
     };
     let digits = row.decimal_digits.max(0) as u32;
     let promotions = promos::for_cart(ctx, tx, &row).await?;
@@ -103,14 +114,71 @@ async fn view(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, row: CartRow) -> Re
         row,
         region,
         promotions,
+        payment_collection,
     })
 }
 
+/// The cart as the current catalog says it is: a cart whose items, prices or shipping
+/// changed underneath is corrected (under its lock) before it is answered.
 pub async fn get(app: &App, ctx: &TenantCtx, id: &str) -> Result<Cart> {
     let mut tx = ctx.db.begin().await?;
     let cart = load(app, ctx, &mut tx, id).await?;
+    if cart.row.completed_at.is_some() {
+        tx.commit().await?;
+        return Ok(cart);
+    }
+    let catalog = app.catalogs.get(ctx).await?;
+    let groups = price_groups(&mut tx, &catalog, cart.row.customer_id.as_deref()).await?;
+    if revalidate::check(&cart, &catalog, &groups).is_empty() {
+        tx.commit().await?;
+        return Ok(cart);
+    }
+    drop(tx);
+    let mut tx = ctx.db.begin_relaxed().await?;
+    let cart = lock(app, ctx, &mut tx, id).await?;
+    let (cart, changes) = current(app, ctx, &mut tx, cart, &catalog).await?;
+    // Corrected, the cart was re-loaded whole; otherwise (another request corrected it
+    // first) it still lacks the collection the lock leaves out.
+    let cart = match changes.is_empty() {
+        true => load(app, ctx, &mut tx, id).await?,
+        false => cart,
+    };
     tx.commit().await?;
     Ok(cart)
+}
+
+/// Keeps the payment collection's amount the cart's total after a change, as Medusa
+/// does, so a storefront showing the collection shows what will be charged.
+async fn sync_collection(tx: &mut TenantTx, cart: &mut Cart) -> Result<()> {
+    let due = amount_due(cart);
+    if let Some(c) = cart.payment_collection.as_mut().filter(|c| c.amount != due) {
+        payments::set_amount(tx, &c.id, &cart.row.currency_code, due).await?;
+        c.amount = due;
+    }
+    Ok(())
+}
+
+/// Re-checks the locked `cart` and corrects what changed (see `revalidate`); answers
+/// the cart as it now is and the changes found.
+pub async fn current(
+    app: &App,
+    ctx: &TenantCtx,
+    tx: &mut TenantTx,
+    cart: Cart,
+    catalog: &Catalog,
+) -> Result<(Cart, Vec<revalidate::Change>)> {
+    if cart.row.completed_at.is_some() {
+        return Ok((cart, Vec::new()));
+    }
+    let groups = price_groups(tx, catalog, cart.row.customer_id.as_deref()).await?;
+    let changes = revalidate::check(&cart, catalog, &groups);
+    if changes.is_empty() {
+        return Ok((cart, changes));
+    }
+    revalidate::correct(tx, &cart, &changes).await?;
+    let mut cart = load(app, ctx, tx, &cart.row.id).await?;
+    sync_collection(tx, &mut cart).await?;
+    Ok((cart, changes))
 }
 
 /// Runs `change` on the locked, not yet completed cart, then answers the cart as it is.
@@ -124,8 +192,10 @@ where
         return Err(Error::invalid(format!("Cart {id} is already completed.")));
     }
     let catalog = app.catalogs.get(ctx).await?;
-    change(&mut tx, cart, catalog).await?;
+    change(&mut tx, cart, Arc::clone(&catalog)).await?;
     let cart = load(app, ctx, &mut tx, id).await?;
+    let mut cart = current(app, ctx, &mut tx, cart, &catalog).await?.0;
+    sync_collection(&mut tx, &mut cart).await?;
     tx.commit().await?;
     Ok(cart)
 }
@@ -330,8 +400,43 @@ pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: CartIn) -> Resu
     .await
 }
 
-/// What the cart's customer pays for `variant` in `region`, price lists included: the
-/// unit price, and the original price beside it when a sale list set it.
+/// The customer groups whose price lists may apply to `customer_id`: queried only when
+/// the store has lists limited to groups.
+pub(crate) async fn price_groups(
+    tx: &mut TenantTx,
+    catalog: &Catalog,
+    customer_id: Option<&str>,
+) -> Result<Vec<String>> {
+    match customer_id {
+        Some(c) if catalog.price_lists.has_group_lists => customer_groups::of_customer(tx, c).await,
+        _ => Ok(Vec::new()),
+    }
+}
+
+/// What a customer in `groups` pays for `variant` in `region` now, price lists included:
+/// the unit price, and the original price beside it when a sale list set it. The one
+/// price rule of carts: adding a line, changing region and re-checking use it alike.
+pub(crate) fn price_of(
+    catalog: &Catalog,
+    variant: &Variant,
+    region: (&str, &str),
+    groups: &[String],
+) -> Option<(Decimal, Option<Decimal>)> {
+    let (region_id, currency) = region;
+    pricing::choose(
+        variant,
+        &catalog.price_lists,
+        region_id,
+        currency,
+        groups,
+        chrono::Utc::now(),
+    )
+    .map(|c| {
+        let sale = c.list.is_some_and(|l| l.list_type == "sale");
+        (c.amount, sale.then_some(c.original_amount))
+    })
+}
+
 async fn unit_price(
     tx: &mut TenantTx,
     catalog: &Catalog,
@@ -339,23 +444,8 @@ async fn unit_price(
     region: &RegionRow,
     customer_id: Option<&str>,
 ) -> Result<Option<(Decimal, Option<Decimal>)>> {
-    let groups = match customer_id {
-        Some(c) if catalog.price_lists.has_group_lists => customer_groups::of_customer(tx, c).await?,
-        _ => Vec::new(),
-    };
-    let now = chrono::Utc::now();
-    Ok(pricing::choose(
-        variant,
-        &catalog.price_lists,
-        &region.id,
-        &region.currency_code,
-        &groups,
-        now,
-    )
-    .map(|c| {
-        let sale = c.list.is_some_and(|l| l.list_type == "sale");
-        (c.amount, sale.then_some(c.original_amount))
-    }))
+    let groups = price_groups(tx, catalog, customer_id).await?;
+    Ok(price_of(catalog, variant, (&region.id, &region.currency_code), &groups))
 }
 
 /// Reprices every item for `region` and drops the shipping method (options are per
@@ -403,58 +493,6 @@ async fn check_stock(tx: &mut TenantTx, variant: &Variant, wanted: i64) -> Resul
     Ok(())
 }
 
-/// A dimension as a JSON number (Medusa shows `400`, not `"400"`).
-fn dim(d: Option<Decimal>) -> Value {
-    use rust_decimal::prelude::ToPrimitive;
-    d.and_then(|d| d.normalize().to_f64()).map_or(Value::Null, |f| json!(f))
-}
-
-/// What a line item keeps of the product it sells.
-fn sold(catalog: &Catalog, product: &Product, variant: &Variant) -> Value {
-    let p = &product.row;
-    let v = &variant.row;
-    let options: Vec<Value> = variant
-        .option_values
-        .iter()
-        .map(|&(o, val)| {
-            let option = &product.options[o];
-            json!({ "id": option.values[val].id, "value": option.values[val].value,
-                    "option_id": option.row.id, "option": { "id": option.row.id, "title": option.row.title } })
-        })
-        .collect();
-    json!({
-        "title": p.title, "subtitle": p.subtitle, "description": p.description, "handle": p.handle,
-        "thumbnail": p.thumbnail, "is_giftcard": p.is_giftcard, "discountable": p.discountable,
-        "collection_id": p.collection_id,
-        "collection": p.collection_id.as_deref().and_then(|c| catalog.collection(c)).map(|c| c.title.clone()),
-        "type_id": p.type_id,
-        "type": p.type_id.as_deref().and_then(|t| catalog.product_type(t)).map(|t| t.value.clone()),
-        "category_ids": product.category_ids, "tag_ids": product.tag_ids,
-        "variant_title": v.title, "sku": v.sku, "barcode": v.barcode, "requires_shipping": true,
-        "variant": {
-            "id": v.id, "title": v.title, "sku": v.sku, "barcode": v.barcode, "ean": v.ean, "upc": v.upc,
-            "allow_backorder": v.allow_backorder, "manage_inventory": v.manage_inventory,
-            "hs_code": v.hs_code, "origin_country": v.origin_country, "mid_code": v.mid_code,
-            "material": v.material, "weight": dim(v.weight), "length": dim(v.length), "height": dim(v.height),
-            "width": dim(v.width), "metadata": v.metadata.as_ref().map(|m| &m.0), "variant_rank": v.variant_rank,
-            "thumbnail": v.thumbnail, "product_id": p.id, "options": options,
-            "created_at": v.created_at, "updated_at": v.updated_at, "deleted_at": null,
-            "product": {
-                "id": p.id, "title": p.title, "handle": p.handle, "subtitle": p.subtitle,
-                "description": p.description, "is_giftcard": p.is_giftcard, "status": p.status,
-                "thumbnail": p.thumbnail, "weight": dim(p.weight), "length": dim(p.length), "height": dim(p.height),
-                "width": dim(p.width), "origin_country": p.origin_country, "hs_code": p.hs_code,
-                "mid_code": p.mid_code, "material": p.material, "discountable": p.discountable,
-                "external_id": p.external_id, "metadata": p.metadata.as_ref().map(|m| &m.0),
-                "collection_id": p.collection_id, "type_id": p.type_id,
-                "collection": p.collection_id.as_ref().map(|id| json!({ "id": id })),
-                "type": p.type_id.as_ref().map(|id| json!({ "id": id })),
-                "created_at": p.created_at, "updated_at": p.updated_at, "deleted_at": null,
-            },
-        },
-    })
-}
-
 async fn add_item(tx: &mut TenantTx, cart: &Cart, catalog: &Catalog, ctx: &TenantCtx, item: ItemIn) -> Result<()> {
     let quantity = check_quantity(item.quantity)?;
     let (product, variant) = catalog
@@ -486,7 +524,7 @@ async fn add_item(tx: &mut TenantTx, cart: &Cart, catalog: &Catalog, ctx: &Tenan
                     quantity,
                     unit_price: price,
                     compare_at_unit_price: compare_at,
-                    product: sold(catalog, product, variant),
+                    product: sold::sold(catalog, product, variant),
                     metadata: item.metadata,
                 },
             )
@@ -572,10 +610,22 @@ pub async fn add_shipping_method(app: &App, ctx: &TenantCtx, id: &str, input: Sh
         let option = shipping::get(tx, &input.option_id)
             .await?
             .filter(|o| o.region_id == cart.row.region_id && o.enabled_in_store)
+            .filter(|_| ships_to_address(&cart))
             .ok_or_else(|| Error::invalid("Shipping Options are invalid for cart."))?;
         carts::set_shipping_method(tx, &cart.row.id, Some((&option.id, &option.name, option.amount))).await
     })
     .await
+}
+
+/// Whether the cart's region (the options' service zone) covers its shipping address
+/// (true without an address). A region may drop a country after the address was set.
+fn ships_to_address(cart: &Cart) -> bool {
+    let country = cart
+        .row
+        .shipping_address
+        .as_ref()
+        .and_then(|a| a.0["country_code"].as_str());
+    country.is_none_or(|cc| cart.region.countries.iter().any(|c| c.iso_2 == cc))
 }
 
 /// The amount a payment collection for this cart must cover.

@@ -3,14 +3,18 @@
 //! Order of work, holding the cart's row lock throughout:
 //! 1. a completed cart answers its order (completing twice is idempotent; a concurrent
 //!    second complete waits for the lock, then finds the order);
-//! 2. a promotion code that went stale since it was applied (deactivated, expired) stops
-//!    the completion once with a 400 naming it, and leaves the cart; stock is taken with
-//!    conditional decrements — the loser of a race for the last unit gets 400 and its
-//!    transaction changes nothing; each promotion used is counted against its limit and
-//!    its campaign's budget the same way (Medusa's 400 `not_allowed` when spent);
-//! 3. the payment is authorised; a decline rolls everything back and answers the cart
+//! 2. everything the cart depends on is re-checked (`revalidate`): when the catalog,
+//!    shipping or region changed underneath, the corrections are committed and the
+//!    completion refused with a 400 naming each change; a promotion code that went
+//!    stale since it was applied (deactivated, expired) stops the completion once with
+//!    a 400 naming it, and leaves the cart;
+//! 3. stock is taken with conditional decrements — the loser of a race for the last
+//!    unit gets 400 and its transaction changes nothing; each promotion used is counted
+//!    against its limit and its campaign's budget the same way (Medusa's 400
+//!    `not_allowed` when spent);
+//! 4. the payment is authorised; a decline rolls everything back and answers the cart
 //!    with the error, so it can be completed again;
-//! 4. the order (with the tenant's next display id), its items and methods, the payment
+//! 5. the order (with the tenant's next display id), its items and methods, the payment
 //!    and the outbox event are written, and the transaction commits.
 
 use std::collections::HashMap;
@@ -21,6 +25,7 @@ use serde_json::{json, Value};
 
 use crate::app::checkout::carts::{self, Cart};
 use crate::app::checkout::providers::{self, Money};
+use crate::app::checkout::revalidate;
 use crate::app::promotions::cart as promos;
 use crate::app::{usage, App};
 use crate::core::ids::new_id;
@@ -43,6 +48,13 @@ pub async fn complete(app: &Arc<App>, ctx: &TenantCtx, cart_id: &str) -> Result<
     let cart = carts::lock(app, ctx, &mut tx, cart_id).await?;
     if let Some(order_id) = &cart.row.order_id {
         return Ok(Completion::Order(order_id.clone()));
+    }
+    // 2. Never a stale order.
+    let catalog = app.catalogs.get(ctx).await?;
+    let (cart, changes) = carts::current(app, ctx, &mut tx, cart, &catalog).await?;
+    if !changes.is_empty() {
+        tx.commit().await?;
+        return Err(Error::invalid(revalidate::refusal(&changes)));
     }
     let row = &cart.row;
     if row.items.0.is_empty() {
@@ -68,7 +80,7 @@ pub async fn complete(app: &Arc<App>, ctx: &TenantCtx, cart_id: &str) -> Result<
         .find(|s| s.status == "pending")
         .ok_or_else(|| Error::invalid(format!("Payment sessions have not been initiated for cart {cart_id}")))?;
 
-    // 2. Stock.
+    // 3. Stock.
     let variant_ids: Vec<String> = row.items.0.iter().map(|i| i.variant_id.clone()).collect();
     let flags = inventory::variant_flags(&mut tx, &variant_ids).await?;
     let mut locations: HashMap<String, String> = HashMap::new();
@@ -93,7 +105,7 @@ pub async fn complete(app: &Arc<App>, ctx: &TenantCtx, cart_id: &str) -> Result<
 
     let used = promos::consume(&mut tx, &cart.promotions).await?;
 
-    // 3. Payment.
+    // 4. Payment.
     let order_id = new_id("order");
     let amount = carts::amount_due(&cart);
     let money = Money {
@@ -136,7 +148,7 @@ pub async fn complete(app: &Arc<App>, ctx: &TenantCtx, cart_id: &str) -> Result<
     Ok(Completion::Order(order_id))
 }
 
-/// Step 4: writes the payment, the order and its event, and commits.
+/// Step 5: writes the payment, the order and its event, and commits.
 async fn record(
     mut tx: TenantTx,
     cart: &Cart,

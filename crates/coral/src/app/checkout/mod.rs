@@ -1,10 +1,13 @@
 //! Checkout: carts and their totals, shipping options, payment collections and
-//! providers (system, NMI), and completion into an order.
+//! providers (system, NMI), the re-check of everything a cart depends on
+//! (`revalidate`), and completion into an order.
 
 pub mod carts;
 pub mod complete;
 pub mod nmi;
 pub mod payments;
 pub mod providers;
+pub mod revalidate;
 pub mod shipping;
+pub mod sold;
 pub mod totals;

@@ -10,11 +10,19 @@ use crate::app::checkout::complete::{self, Completion};
 use crate::app::orders;
 use crate::core::{Error, Result};
 use crate::http::checkout_json;
-use crate::http::extract::{AppState, JsonBody, Shopper, Store};
+use crate::http::extract::{AppState, JsonBody, QueryPairs, Shopper, Store};
+use crate::http::fields::Selection;
 use crate::http::order_json;
 
-fn answer(cart: &carts::Cart) -> Json<Value> {
-    Json(json!({ "cart": checkout_json::cart(cart) }))
+/// `{ cart }` with the request's `fields=` applied (every cart route takes it, as in Medusa).
+fn answer(cart: &carts::Cart, q: &QueryPairs) -> Json<Value> {
+    Json(json!({ "cart": cart_json(cart, q) }))
+}
+
+fn cart_json(cart: &carts::Cart, q: &QueryPairs) -> Value {
+    let mut v = checkout_json::cart(cart);
+    Selection::select(&mut v, q.get("fields"));
+    v
 }
 
 /// A new cart in the given region (default: the store's first), with the key's sales channel.
@@ -24,16 +32,22 @@ fn answer(cart: &carts::Cart) -> Json<Value> {
 pub async fn create(
     State(app): State<AppState>,
     shopper: Shopper,
+    q: QueryPairs,
     JsonBody(body): JsonBody<CartIn>,
 ) -> Result<Json<Value>> {
     let customer = shopper.customer.as_ref().map(|c| c.customer()).transpose()?;
-    Ok(answer(&carts::create(&app, &shopper.ctx, customer, body).await?))
+    Ok(answer(&carts::create(&app, &shopper.ctx, customer, body).await?, &q))
 }
 
 #[utoipa::path(get, path = "/store/carts/{id}", tag = "store", params(("id" = String, Path)),
     responses((status = 200, description = "{ cart }"), (status = 404, description = "no such cart in this store")))]
-pub async fn get(State(app): State<AppState>, Store(ctx): Store, Path(id): Path<String>) -> Result<Json<Value>> {
-    Ok(answer(&carts::get(&app, &ctx, &id).await?))
+pub async fn get(
+    State(app): State<AppState>,
+    Store(ctx): Store,
+    Path(id): Path<String>,
+    q: QueryPairs,
+) -> Result<Json<Value>> {
+    Ok(answer(&carts::get(&app, &ctx, &id).await?, &q))
 }
 
 /// Email (a guest customer), addresses, region (reprices the items), locale, metadata.
@@ -44,9 +58,10 @@ pub async fn update(
     State(app): State<AppState>,
     Store(ctx): Store,
     Path(id): Path<String>,
+    q: QueryPairs,
     JsonBody(body): JsonBody<CartIn>,
 ) -> Result<Json<Value>> {
-    Ok(answer(&carts::update(&app, &ctx, &id, body).await?))
+    Ok(answer(&carts::update(&app, &ctx, &id, body).await?, &q))
 }
 
 #[utoipa::path(post, path = "/store/carts/{id}/line-items", tag = "store", params(("id" = String, Path)),
@@ -56,9 +71,10 @@ pub async fn add_item(
     State(app): State<AppState>,
     Store(ctx): Store,
     Path(id): Path<String>,
+    q: QueryPairs,
     JsonBody(body): JsonBody<ItemIn>,
 ) -> Result<Json<Value>> {
-    Ok(answer(&carts::add_line_item(&app, &ctx, &id, body).await?))
+    Ok(answer(&carts::add_line_item(&app, &ctx, &id, body).await?, &q))
 }
 
 #[utoipa::path(post, path = "/store/carts/{id}/line-items/{line_id}", tag = "store",
@@ -68,9 +84,13 @@ pub async fn update_item(
     State(app): State<AppState>,
     Store(ctx): Store,
     Path((id, line_id)): Path<(String, String)>,
+    q: QueryPairs,
     JsonBody(body): JsonBody<ItemUpdate>,
 ) -> Result<Json<Value>> {
-    Ok(answer(&carts::update_line_item(&app, &ctx, &id, &line_id, body).await?))
+    Ok(answer(
+        &carts::update_line_item(&app, &ctx, &id, &line_id, body).await?,
+        &q,
+    ))
 }
 
 #[utoipa::path(delete, path = "/store/carts/{id}/line-items/{line_id}", tag = "store",
@@ -80,10 +100,11 @@ pub async fn delete_item(
     State(app): State<AppState>,
     Store(ctx): Store,
     Path((id, line_id)): Path<(String, String)>,
+    q: QueryPairs,
 ) -> Result<Json<Value>> {
     let cart = carts::delete_line_item(&app, &ctx, &id, &line_id).await?;
     Ok(Json(
-        json!({ "id": line_id, "object": "line-item", "deleted": true, "parent": checkout_json::cart(&cart) }),
+        json!({ "id": line_id, "object": "line-item", "deleted": true, "parent": cart_json(&cart, &q) }),
     ))
 }
 
@@ -95,10 +116,12 @@ pub async fn set_customer(
     State(app): State<AppState>,
     shopper: Shopper,
     Path(id): Path<String>,
+    q: QueryPairs,
 ) -> Result<Json<Value>> {
     let who = shopper.customer.as_ref().ok_or_else(Error::unauthorized)?;
     Ok(answer(
         &carts::set_customer(&app, &shopper.ctx, &id, who.customer()?).await?,
+        &q,
     ))
 }
 
@@ -109,9 +132,10 @@ pub async fn add_shipping_method(
     State(app): State<AppState>,
     Store(ctx): Store,
     Path(id): Path<String>,
+    q: QueryPairs,
     JsonBody(body): JsonBody<ShippingMethodIn>,
 ) -> Result<Json<Value>> {
-    Ok(answer(&carts::add_shipping_method(&app, &ctx, &id, body).await?))
+    Ok(answer(&carts::add_shipping_method(&app, &ctx, &id, body).await?, &q))
 }
 
 /// Places the order: payment authorised, stock taken, cart completed, in one transaction.
@@ -119,7 +143,12 @@ pub async fn add_shipping_method(
 #[utoipa::path(post, path = "/store/carts/{id}/complete", tag = "store", params(("id" = String, Path)),
     responses((status = 200, description = "{ type: order, order } or { type: cart, cart, error }"),
               (status = 400, description = "empty cart, no shipping method or payment, out of stock")))]
-pub async fn complete(State(app): State<AppState>, Store(ctx): Store, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn complete(
+    State(app): State<AppState>,
+    Store(ctx): Store,
+    Path(id): Path<String>,
+    q: QueryPairs,
+) -> Result<Json<Value>> {
     match complete::complete(&app, &ctx, &id).await? {
         Completion::Order(order_id) => {
             let order = orders::get(&ctx, &order_id, None).await?;
@@ -127,7 +156,7 @@ pub async fn complete(State(app): State<AppState>, Store(ctx): Store, Path(id): 
         }
         Completion::PaymentFailed { cart, message } => Ok(Json(json!({
             "type": "cart",
-            "cart": checkout_json::cart(&cart),
+            "cart": cart_json(&cart, &q),
             "error": { "message": message, "name": "Error", "type": "payment_authorization_error" },
         }))),
     }

@@ -5,23 +5,47 @@ use axum::extract::{Path, State};
 use axum::Json;
 use serde_json::{json, Value};
 
+use crate::app::catalog::lookup_handle;
+use crate::app::catalog::model::Product;
 use crate::app::catalog::snapshot::Catalog;
 use crate::core::{Error, Result};
 use crate::db::catalog::rows::CategoryRow;
 use crate::http::catalog_json;
 use crate::http::extract::{AppState, QueryPairs, Store};
+use crate::http::fields::selected;
 
-fn page(items: Vec<Value>, key: &str, q: &QueryPairs, default_limit: i64) -> Result<Json<Value>> {
+pub(super) fn page(items: Vec<Value>, key: &str, q: &QueryPairs, default_limit: i64) -> Result<Json<Value>> {
     let (limit, offset) = q.page(default_limit)?;
     let count = items.len();
-    let items: Vec<Value> = items.into_iter().skip(offset as usize).take(limit as usize).collect();
+    let items: Vec<Value> = items
+        .into_iter()
+        .skip(offset as usize)
+        .take(limit as usize)
+        .map(|v| selected(v, q.get("fields")))
+        .collect();
     Ok(Json(
         json!({ key: items, "count": count, "offset": offset, "limit": limit }),
     ))
 }
 
-fn wanted(q: &QueryPairs, key: &str, value: &str) -> bool {
+/// Adds Medusa's default `*products` relation of a tag or type: the products this
+/// storefront sees that `has` selects.
+fn with_products(mut v: Value, cat: &Catalog, channels: &[String], has: impl Fn(&Product) -> bool) -> Value {
+    v["products"] = cat
+        .products
+        .iter()
+        .filter(|p| p.visible_in(channels) && has(p))
+        .map(|p| catalog_json::product_summary(p))
+        .collect();
+    v
+}
+
+pub(super) fn wanted(q: &QueryPairs, key: &str, value: &str) -> bool {
     let want = q.list(key);
+    if key == "handle" {
+        // Unicode handles arrive NFC or not, percent-encoded once more or not.
+        return want.is_empty() || want.iter().any(|w| lookup_handle(w) == value);
+    }
     want.is_empty() || want.iter().any(|w| w == value)
 }
 
@@ -54,12 +78,19 @@ pub async fn collections(State(app): State<AppState>, Store(ctx): Store, q: Quer
 
 #[utoipa::path(get, path = "/store/collections/{id}", tag = "store", params(("id" = String, Path)),
     responses((status = 200, description = "{ collection }"), (status = 404, description = "unknown collection")))]
-pub async fn collection(State(app): State<AppState>, Store(ctx): Store, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn collection(
+    State(app): State<AppState>,
+    Store(ctx): Store,
+    Path(id): Path<String>,
+    q: QueryPairs,
+) -> Result<Json<Value>> {
     let cat = app.catalogs.get(&ctx).await?;
     let c = cat
         .collection(&id)
         .ok_or_else(|| Error::not_found(format!("Collection with id: {id} was not found")))?;
-    Ok(Json(json!({ "collection": catalog_json::collection(c) })))
+    Ok(Json(
+        json!({ "collection": selected(catalog_json::collection(c), q.get("fields")) }),
+    ))
 }
 
 /// Categories a storefront may see: active and not internal.
@@ -144,7 +175,7 @@ pub async fn category(
         .find(|c| c.id == id)
         .ok_or_else(|| Error::not_found(format!("Product category with id: {id} was not found")))?;
     Ok(Json(
-        json!({ "product_category": category_tree(&cat, c, descendants, ancestors) }),
+        json!({ "product_category": selected(category_tree(&cat, c, descendants, ancestors), q.get("fields")) }),
     ))
 }
 
@@ -158,19 +189,31 @@ pub async fn tags(State(app): State<AppState>, Store(ctx): Store, q: QueryPairs)
         .tags
         .iter()
         .filter(|t| wanted(&q, "id", &t.id) && wanted(&q, "value", &t.value))
-        .map(catalog_json::value)
+        .map(|t| {
+            with_products(catalog_json::value(t), &cat, &ctx.sales_channel_ids, |p| {
+                p.tag_ids.contains(&t.id)
+            })
+        })
         .collect();
     page(items, "product_tags", &q, 50)
 }
 
 #[utoipa::path(get, path = "/store/product-tags/{id}", tag = "store", params(("id" = String, Path)),
     responses((status = 200, description = "{ product_tag }"), (status = 404, description = "unknown tag")))]
-pub async fn tag(State(app): State<AppState>, Store(ctx): Store, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn tag(
+    State(app): State<AppState>,
+    Store(ctx): Store,
+    Path(id): Path<String>,
+    q: QueryPairs,
+) -> Result<Json<Value>> {
     let cat = app.catalogs.get(&ctx).await?;
     let t = cat
         .tag(&id)
         .ok_or_else(|| Error::not_found(format!("Product tag with id: {id} was not found")))?;
-    Ok(Json(json!({ "product_tag": catalog_json::value(t) })))
+    let tag = with_products(catalog_json::value(t), &cat, &ctx.sales_channel_ids, |p| {
+        p.tag_ids.contains(&t.id)
+    });
+    Ok(Json(json!({ "product_tag": selected(tag, q.get("fields")) })))
 }
 
 #[utoipa::path(get, path = "/store/product-types", tag = "store",
@@ -183,7 +226,11 @@ pub async fn types(State(app): State<AppState>, Store(ctx): Store, q: QueryPairs
         .types
         .iter()
         .filter(|t| wanted(&q, "id", &t.id) && wanted(&q, "value", &t.value))
-        .map(catalog_json::value)
+        .map(|t| {
+            with_products(catalog_json::value(t), &cat, &ctx.sales_channel_ids, |p| {
+                p.row.type_id.as_deref() == Some(t.id.as_str())
+            })
+        })
         .collect();
     page(items, "product_types", &q, 50)
 }
@@ -194,10 +241,14 @@ pub async fn product_type(
     State(app): State<AppState>,
     Store(ctx): Store,
     Path(id): Path<String>,
+    q: QueryPairs,
 ) -> Result<Json<Value>> {
     let cat = app.catalogs.get(&ctx).await?;
     let t = cat
         .product_type(&id)
         .ok_or_else(|| Error::not_found(format!("Product type with id: {id} was not found")))?;
-    Ok(Json(json!({ "product_type": catalog_json::value(t) })))
+    let typ = with_products(catalog_json::value(t), &cat, &ctx.sales_channel_ids, |p| {
+        p.row.type_id.as_deref() == Some(t.id.as_str())
+    });
+    Ok(Json(json!({ "product_type": selected(typ, q.get("fields")) })))
 }

@@ -9,6 +9,7 @@ use crate::core::Result;
 use crate::db::currencies::{CurrencyFilter, CurrencyRow};
 use crate::http::catalog_json::number;
 use crate::http::extract::{QueryPairs, Store};
+use crate::http::fields::selected;
 
 fn currency_json(c: &CurrencyRow) -> Value {
     json!({
@@ -33,7 +34,10 @@ pub async fn list(Store(ctx): Store, q: QueryPairs) -> Result<Json<Value>> {
         q: q.get("q").filter(|s| !s.is_empty()).map(str::to_owned),
     };
     let (rows, count) = currencies::list(&ctx, &filter, limit, offset).await?;
-    let items: Vec<Value> = rows.iter().map(currency_json).collect();
+    let items: Vec<Value> = rows
+        .iter()
+        .map(|c| selected(currency_json(c), q.get("fields")))
+        .collect();
     Ok(Json(
         json!({ "currencies": items, "count": count, "offset": offset, "limit": limit }),
     ))
@@ -42,7 +46,9 @@ pub async fn list(Store(ctx): Store, q: QueryPairs) -> Result<Json<Value>> {
 #[utoipa::path(get, path = "/store/currencies/{code}", tag = "store",
     params(("code" = String, Path, description = "ISO 4217 code, e.g. eur")),
     responses((status = 200, description = "{ currency }"), (status = 404, description = "no such currency")))]
-pub async fn get(Store(ctx): Store, Path(code): Path<String>) -> Result<Json<Value>> {
+pub async fn get(Store(ctx): Store, Path(code): Path<String>, q: QueryPairs) -> Result<Json<Value>> {
     let c = currencies::get(&ctx, &code).await?;
-    Ok(Json(json!({ "currency": currency_json(&c) })))
+    Ok(Json(
+        json!({ "currency": selected(currency_json(&c), q.get("fields")) }),
+    ))
 }

@@ -12,6 +12,8 @@ use crate::db::customers::AddressFields;
 use crate::db::orders::OrderFilter;
 use crate::http::checkout_json;
 use crate::http::extract::{JsonBody, QueryPairs, Shopper};
+use crate::http::fields::selected;
+use crate::http::fields::Selection;
 use crate::http::order_json;
 
 fn who(s: &Shopper) -> Result<&CustomerAuth> {
@@ -33,8 +35,10 @@ pub async fn create(s: Shopper, JsonBody(body): JsonBody<ProfileIn>) -> Result<J
 #[utoipa::path(get, path = "/store/customers/me", tag = "store",
     responses((status = 200, description = "{ customer }"), (status = 401, description = "not signed in")),
     security(("bearer" = [])))]
-pub async fn me(s: Shopper) -> Result<Json<Value>> {
-    Ok(answer(&customers::me(&s.ctx, who(&s)?).await?))
+pub async fn me(s: Shopper, q: QueryPairs) -> Result<Json<Value>> {
+    let mut c = checkout_json::customer(&customers::me(&s.ctx, who(&s)?).await?);
+    Selection::select(&mut c, q.get("fields"));
+    Ok(Json(json!({ "customer": c })))
 }
 
 #[utoipa::path(post, path = "/store/customers/me", tag = "store", request_body = ProfileIn,
@@ -47,9 +51,14 @@ pub async fn update_me(s: Shopper, JsonBody(body): JsonBody<ProfileIn>) -> Resul
 #[utoipa::path(get, path = "/store/customers/me/addresses", tag = "store",
     responses((status = 200, description = "{ addresses, count, offset, limit }"), (status = 401, description = "not signed in")),
     security(("bearer" = [])))]
-pub async fn addresses(s: Shopper) -> Result<Json<Value>> {
+pub async fn addresses(s: Shopper, q: QueryPairs) -> Result<Json<Value>> {
     let c = customers::me(&s.ctx, who(&s)?).await?;
-    let list: Vec<Value> = c.addresses.0.iter().map(checkout_json::customer_address).collect();
+    let list: Vec<Value> = c
+        .addresses
+        .0
+        .iter()
+        .map(|a| selected(checkout_json::customer_address(a), q.get("fields")))
+        .collect();
     let n = list.len();
     Ok(Json(json!({ "addresses": list, "count": n, "offset": 0, "limit": n })))
 }
@@ -65,11 +74,13 @@ pub async fn create_address(s: Shopper, JsonBody(body): JsonBody<AddressFields>)
     params(("address_id" = String, Path)),
     responses((status = 200, description = "{ address }"), (status = 404, description = "not this customer's")),
     security(("bearer" = [])))]
-pub async fn address(s: Shopper, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn address(s: Shopper, Path(id): Path<String>, q: QueryPairs) -> Result<Json<Value>> {
     let c = customers::me(&s.ctx, who(&s)?).await?;
     let found = c.addresses.0.iter().find(|a| a.id == id);
     let found = found.ok_or_else(|| Error::not_found(format!("Address with id: {id} was not found")))?;
-    Ok(Json(json!({ "address": checkout_json::customer_address(found) })))
+    Ok(Json(
+        json!({ "address": selected(checkout_json::customer_address(found), q.get("fields")) }),
+    ))
 }
 
 #[utoipa::path(post, path = "/store/customers/me/addresses/{address_id}", tag = "store",
@@ -110,7 +121,14 @@ pub async fn orders(s: Shopper, q: QueryPairs) -> Result<Json<Value>> {
         ..OrderFilter::default()
     };
     let (list, count) = orders::list(&s.ctx, &filter, limit, offset).await?;
-    let list: Vec<Value> = list.iter().map(order_json::order).collect();
+    let list: Vec<Value> = list
+        .iter()
+        .map(|o| {
+            let mut v = order_json::order(o);
+            Selection::select(&mut v, q.get("fields"));
+            v
+        })
+        .collect();
     Ok(Json(
         json!({ "orders": list, "count": count, "offset": offset, "limit": limit }),
     ))
@@ -119,7 +137,9 @@ pub async fn orders(s: Shopper, q: QueryPairs) -> Result<Json<Value>> {
 /// One order of this store (order ids are unguessable; guests use this after checkout).
 #[utoipa::path(get, path = "/store/orders/{id}", tag = "store", params(("id" = String, Path)),
     responses((status = 200, description = "{ order }"), (status = 404, description = "no such order in this store")))]
-pub async fn order(s: Shopper, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn order(s: Shopper, Path(id): Path<String>, q: QueryPairs) -> Result<Json<Value>> {
     let o = orders::get(&s.ctx, &id, None).await?;
-    Ok(Json(json!({ "order": order_json::order(&o) })))
+    let mut v = order_json::order(&o);
+    Selection::select(&mut v, q.get("fields"));
+    Ok(Json(json!({ "order": v })))
 }

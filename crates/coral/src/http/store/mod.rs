@@ -9,3 +9,4 @@ pub mod payments;
 pub mod products;
 pub mod regions;
 pub mod tenant;
+pub mod variants;

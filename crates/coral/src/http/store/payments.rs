@@ -9,6 +9,7 @@ use crate::app::checkout::shipping;
 use crate::core::{Error, Result};
 use crate::http::checkout_json;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Store};
+use crate::http::fields::selected;
 
 /// The options a cart can ship with (its region's). 200 with a list, also before the
 /// cart has an address.
@@ -21,7 +22,10 @@ pub async fn shipping_options(Store(ctx): Store, q: QueryPairs) -> Result<Json<V
         .get("cart_id")
         .ok_or_else(|| Error::invalid("Invalid request: Field 'cart_id' is required"))?;
     let options = shipping::for_cart(&ctx, cart_id).await?;
-    let list: Vec<Value> = options.iter().map(checkout_json::shipping_option).collect();
+    let list: Vec<Value> = options
+        .iter()
+        .map(|o| selected(checkout_json::shipping_option(o), q.get("fields")))
+        .collect();
     Ok(Json(json!({ "shipping_options": list })))
 }
 
@@ -68,7 +72,7 @@ pub async fn providers(State(app): State<AppState>, Store(ctx): Store, q: QueryP
         .iter()
         .skip(offset as usize)
         .take(limit as usize)
-        .map(|id| json!({ "id": id, "is_enabled": true }))
+        .map(|id| selected(json!({ "id": id, "is_enabled": true }), q.get("fields")))
         .collect();
     Ok(Json(
         json!({ "payment_providers": page, "count": all.len(), "offset": offset, "limit": limit }),

@@ -8,6 +8,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
+use crate::app::catalog::lookup_handle;
 use crate::app::catalog::model::Product;
 use crate::app::catalog::rendered::RenderKey;
 use crate::app::catalog::snapshot::Catalog;
@@ -36,7 +37,7 @@ pub async fn list(State(app): State<AppState>, Store(ctx): Store, q: QueryPairs)
     let order = q.get("order").filter(|o| !o.is_empty()).map(Order::parse).transpose()?;
     let filter = ProductFilter {
         ids: q.list("id"),
-        handles: q.list("handle"),
+        handles: q.list("handle").iter().map(|h| lookup_handle(h)).collect(),
         q: q.get("q").filter(|s| !s.is_empty()).map(str::to_owned),
         collection_ids: q.list("collection_id"),
         category_ids: q.list("category_id"),

@@ -8,6 +8,7 @@ use crate::app::regions;
 use crate::core::Result;
 use crate::db::regions::RegionRow;
 use crate::http::extract::{QueryPairs, Store};
+use crate::http::fields::selected;
 
 pub fn region_json(r: &RegionRow) -> Value {
     let countries: Vec<Value> = r
@@ -38,7 +39,7 @@ pub fn region_json(r: &RegionRow) -> Value {
 pub async fn list(Store(ctx): Store, q: QueryPairs) -> Result<Json<Value>> {
     let (limit, offset) = q.page(50)?;
     let (rows, count) = regions::list(&ctx, limit, offset).await?;
-    let regions: Vec<Value> = rows.iter().map(region_json).collect();
+    let regions: Vec<Value> = rows.iter().map(|r| selected(region_json(r), q.get("fields"))).collect();
     Ok(Json(
         json!({ "regions": regions, "count": count, "offset": offset, "limit": limit }),
     ))
@@ -48,7 +49,9 @@ pub async fn list(Store(ctx): Store, q: QueryPairs) -> Result<Json<Value>> {
 #[utoipa::path(get, path = "/store/regions/{id}", tag = "store",
     params(("id" = String, Path, description = "region id")),
     responses((status = 200, description = "{ region }"), (status = 404, description = "no such region in this store")))]
-pub async fn get(Store(ctx): Store, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn get(Store(ctx): Store, Path(id): Path<String>, q: QueryPairs) -> Result<Json<Value>> {
     let region = regions::get(&ctx, &id).await?;
-    Ok(Json(json!({ "region": region_json(&region) })))
+    Ok(Json(
+        json!({ "region": selected(region_json(&region), q.get("fields")) }),
+    ))
 }
