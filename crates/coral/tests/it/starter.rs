@@ -334,6 +334,10 @@ async fn journey(app: &TestApp, handle: &str, country: &str, currency: &str, pro
     assert_eq!(order["currency_code"], currency);
     assert!(order["display_id"].as_i64().unwrap() >= 1);
     assert_eq!(num(&order["total"]), total);
+    if promo_code.is_some() {
+        // The order keeps the discount the cart showed.
+        assert!(num(&order["discount_total"]) > 0.0, "{order}");
+    }
     assert_eq!(
         order["payment_collections"][0]["payments"][0]["provider_id"],
         "pp_system_default"
@@ -366,13 +370,13 @@ async fn journey(app: &TestApp, handle: &str, country: &str, currency: &str, pro
 }
 
 #[tokio::test]
-async fn the_starters_requests_check_out_in_the_eur_demo_store() {
+async fn the_starters_requests_check_out_with_a_code_in_the_eur_demo_store() {
     let app = TestApp::spawn().await;
-    journey(&app, "acme", "fr", "eur", None).await;
+    journey(&app, "acme", "fr", "eur", Some("ACME10")).await;
 }
 
 #[tokio::test]
-async fn the_starters_requests_check_out_in_the_gbp_demo_store() {
+async fn the_starters_requests_check_out_with_a_code_in_the_gbp_demo_store() {
     let app = TestApp::spawn().await;
-    journey(&app, "globex", "gb", "gbp", None).await;
+    journey(&app, "globex", "gb", "gbp", Some("GLOBEX10")).await;
 }
