@@ -25,6 +25,8 @@ pub struct Metrics {
     catalog_tenants: IntGauge,
     catalog_bytes: IntGauge,
     tenants: IntGaugeVec,
+    jobs: IntCounterVec,
+    jobs_running: IntGauge,
 }
 
 const REQUEST_LABELS: &[&str] = &["family", "route", "status_class", "tenant"];
@@ -82,6 +84,16 @@ impl Metrics {
         )
         .expect("valid metric");
         let tenants = IntGaugeVec::new(Opts::new("tenants", "Tenants by status"), &["status"]).expect("valid metric");
+        let jobs = IntCounterVec::new(
+            Opts::new(
+                "jobs_total",
+                "Background job runs by kind and outcome (done, retry, dead)",
+            ),
+            &["kind", "outcome"],
+        )
+        .expect("valid metric");
+        let jobs_running =
+            IntGauge::new("jobs_running", "Background jobs running in this process").expect("valid metric");
         for c in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
@@ -91,6 +103,8 @@ impl Metrics {
             Box::new(catalog_tenants.clone()),
             Box::new(catalog_bytes.clone()),
             Box::new(tenants.clone()),
+            Box::new(jobs.clone()),
+            Box::new(jobs_running.clone()),
         ] {
             registry.register(c).expect("metric registered once");
         }
@@ -104,7 +118,20 @@ impl Metrics {
             catalog_tenants,
             catalog_bytes,
             tenants,
+            jobs,
+            jobs_running,
         }
+    }
+
+    /// A job started running in this process.
+    pub fn job_started(&self) {
+        self.jobs_running.inc();
+    }
+
+    /// A job run ended with `outcome`.
+    pub fn job_finished(&self, kind: &str, outcome: &str) {
+        self.jobs_running.dec();
+        self.jobs.with_label_values(&[kind, outcome]).inc();
     }
 
     /// One answered request. `tenant` is the id of a `detailed_metrics` tenant, else "".

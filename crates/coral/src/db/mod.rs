@@ -14,6 +14,7 @@ pub mod catalog_sources;
 pub mod currencies;
 pub mod customers;
 pub mod inventory;
+pub mod jobs;
 pub mod managed_pg;
 pub mod migrate;
 pub mod orders;
@@ -26,6 +27,7 @@ pub mod shipping;
 pub mod staff;
 pub mod tenants;
 pub mod usage;
+pub mod webhooks;
 
 mod handles;
 

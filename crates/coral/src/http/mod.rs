@@ -125,6 +125,15 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(admin::api_keys::revoke))
         .routes(routes!(admin::audit_log::list))
         .routes(routes!(admin::usage::get))
+        .routes(routes!(admin::webhooks::list, admin::webhooks::create))
+        .routes(routes!(admin::webhooks::event_types))
+        .routes(routes!(
+            admin::webhooks::get,
+            admin::webhooks::update,
+            admin::webhooks::delete
+        ))
+        .routes(routes!(admin::webhooks::deliveries))
+        .routes(routes!(admin::webhooks::redeliver))
         .routes(routes!(admin::products::create, admin::products::list))
         .routes(routes!(admin::products::batch))
         .routes(routes!(
@@ -213,6 +222,7 @@ fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(platform::plans::list, platform::plans::create))
         .routes(routes!(platform::plans::get, platform::plans::update))
         .routes(routes!(platform::placements::create))
+        .routes(routes!(platform::jobs::list))
         .routes(routes!(platform::audit_log::list))
 }
 

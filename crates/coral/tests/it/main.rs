@@ -23,3 +23,5 @@ mod roles;
 mod schema;
 mod staff;
 mod tenants;
+mod webhook_receiver;
+mod webhooks;

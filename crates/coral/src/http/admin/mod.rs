@@ -13,3 +13,4 @@ pub mod stores;
 pub mod taxonomy;
 pub mod usage;
 pub mod users;
+pub mod webhooks;
