@@ -64,7 +64,7 @@ pub const CATALOGUE: &[EventType] = &[
     EventType {
         name: "product.updated",
         version: 1,
-        description: "A product (or its options, variants or prices) was changed.",
+        description: "A product's own fields (title, handle, status, …) were changed.",
         fields: &["id: product id", "handle: string", "title: string", "status: string"],
     },
     EventType {

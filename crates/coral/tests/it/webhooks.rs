@@ -461,3 +461,73 @@ async fn webhook_admin_refuses_bad_input_and_other_stores() {
     let (s, _) = app.platform(Method::GET, "/platform/jobs?tenant_id=nobody", None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn product_and_customer_events_are_delivered_with_their_payloads() {
+    let app = TestApp::spawn_with(fast).await;
+    let t = app.tenant("events").await;
+    let r = Receiver::start().await;
+    subscribe(
+        &app,
+        &t,
+        &r,
+        json!([
+            "product.created",
+            "product.updated",
+            "product.deleted",
+            "customer.created"
+        ]),
+    )
+    .await;
+    let workers = start(&app);
+    let admin = Admin::of(&app, &t).await;
+    let p = admin
+        .ok(Method::POST, "/admin/products", crate::catalog::shirt("Event shirt"))
+        .await;
+    let id = p["product"]["id"].as_str().unwrap().to_owned();
+    admin
+        .ok(
+            Method::POST,
+            &format!("/admin/products/{id}"),
+            json!({ "title": "Renamed" }),
+        )
+        .await;
+    let (s, _) = admin.call(Method::DELETE, &format!("/admin/products/{id}"), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let reg = app
+        .post("/auth/customer/emailpass/register")
+        .header("x-publishable-api-key", &t.key)
+        .json(&json!({ "email": "new@events.test", "password": "pw-123456789" }))
+        .send()
+        .await
+        .unwrap();
+    let token = reg.json::<Value>().await.unwrap()["token"].as_str().unwrap().to_owned();
+    let (s, c) = crate::harness::send(
+        app.post("/store/customers")
+            .header("x-publishable-api-key", &t.key)
+            .bearer_auth(token)
+            .json(&json!({ "email": "new@events.test" })),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    assert!(
+        eventually(Duration::from_secs(10), || async { r.accepted().len() == 4 }).await,
+        "{:?}",
+        r.seen()
+    );
+    let mut got: Vec<(String, Value)> = r
+        .accepted()
+        .into_iter()
+        .map(|m| (m.body["type"].as_str().unwrap().to_owned(), m.body["data"].clone()))
+        .collect();
+    got.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(got[0].0, "customer.created");
+    assert_eq!(got[0].1["email"], "new@events.test");
+    assert_eq!(got[1], ("product.created".to_owned(), got[1].1.clone()));
+    assert_eq!(got[1].1["title"], "Event shirt");
+    assert_eq!(got[2].0, "product.deleted");
+    assert_eq!(got[2].1, json!({ "id": id }));
+    assert_eq!(got[3].0, "product.updated");
+    assert_eq!(got[3].1["title"], "Renamed");
+    workers.stop().await;
+}
