@@ -160,6 +160,10 @@ fn print_demo(app: &App, tenants: &[demo::DemoTenant]) {
             "    customer login: shopper@{}.localhost / {} (POST /auth/customer/emailpass)",
             t.handle, t.admin_password
         );
+        println!(
+            "    webhook {} -> {} (disabled; README \"Webhooks\" shows how to receive them)",
+            t.webhook_id, t.webhook_url
+        );
     }
 }
 
