@@ -7,6 +7,7 @@ pub mod auth;
 pub mod catalog_json;
 pub mod checkout_json;
 pub mod error;
+pub mod event_docs;
 pub mod extract;
 pub mod fields;
 pub mod observe;
@@ -264,7 +265,9 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response:
 
 pub fn router(app: AppState) -> Router {
     let (router, api) = routes().split_for_parts();
-    let _ = ops::SPEC.set(api.to_json().unwrap_or_default());
+    let mut doc = serde_json::to_value(&api).unwrap_or_default();
+    event_docs::add_webhooks(&mut doc);
+    let _ = ops::SPEC.set(doc.to_string());
     let body_limit = app.config.body_limit;
     router
         .fallback(ops::unknown_route)

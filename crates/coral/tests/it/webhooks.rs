@@ -69,7 +69,7 @@ async fn an_order_reaches_its_own_stores_webhook_once_after_two_failures() {
     let (b, vb, sb) = store(&app, "hooks-b", 10).await;
     let (ra, rb) = (Receiver::start().await, Receiver::start().await);
     let wa = subscribe(&app, &a, &ra, json!(["order.placed"])).await;
-    subscribe(&app, &b, &rb, json!(["*"])).await;
+    subscribe(&app, &b, &rb, json!(["order.placed", "order.canceled"])).await;
     ra.fail_next(2);
     let workers = start(&app);
 
@@ -454,6 +454,14 @@ async fn webhook_admin_refuses_bad_input_and_other_stores() {
     assert_eq!(s, StatusCode::OK);
     let (s, _) = aa.call(Method::GET, &format!("/admin/webhooks/{id}"), None).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // The catalogue is the OpenAPI document's webhooks section, versioned.
+    let doc: Value = app.get("/openapi.json").send().await.unwrap().json().await.unwrap();
+    let placed = &doc["webhooks"]["order.placed"]["post"];
+    let schema = &placed["requestBody"]["content"]["application/json"]["schema"]["properties"];
+    assert_eq!(schema["version"]["const"], 1, "{placed}");
+    assert_eq!(schema["data"]["properties"]["total"]["type"], "string", "{placed}");
+    assert_eq!(doc["webhooks"].as_object().unwrap().len(), names.len());
 
     // The platform view refuses a bad state and an unknown store.
     let (s, _) = app.platform(Method::GET, "/platform/jobs?state=exploded", None).await;
