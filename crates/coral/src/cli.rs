@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 use serde_json::{json, Value};
@@ -81,6 +82,27 @@ pub struct GlobalArgs {
     /// up (it then goes on recovering in the background).
     #[arg(long, env = "CORAL_PG_RECOVERY_TIMEOUT", default_value_t = 600, global = true)]
     pub pg_recovery_timeout: u64,
+    /// Background jobs (webhook deliveries) run at once by this process; 0: none in `serve`.
+    #[arg(long, env = "CORAL_WORKERS", default_value_t = 16, global = true)]
+    pub workers: usize,
+    /// Attempts of a job before it is dead-lettered.
+    #[arg(long, env = "CORAL_JOB_MAX_ATTEMPTS", default_value_t = 10, global = true)]
+    pub job_max_attempts: i32,
+    /// First retry delay in milliseconds; it doubles per attempt (±20 % jitter), up to 6 h.
+    #[arg(long, env = "CORAL_JOB_RETRY_BASE_MS", default_value_t = 10_000, global = true)]
+    pub job_retry_base_ms: u64,
+    /// Seconds a claimed job is held before another worker may take it over.
+    #[arg(long, env = "CORAL_JOB_LEASE_SECS", default_value_t = 60, global = true)]
+    pub job_lease_secs: u64,
+    /// Timeout of one webhook request, in milliseconds.
+    #[arg(long, env = "CORAL_WEBHOOK_TIMEOUT_MS", default_value_t = 10_000, global = true)]
+    pub webhook_timeout_ms: u64,
+    /// Consecutive failed deliveries after which an endpoint is disabled.
+    #[arg(long, env = "CORAL_WEBHOOK_DISABLE_AFTER", default_value_t = 50, global = true)]
+    pub webhook_disable_after: i32,
+    /// Let webhooks reach private, loopback and link-local addresses (tests, intranets).
+    #[arg(long, env = "CORAL_WEBHOOK_ALLOW_PRIVATE", global = true)]
+    pub webhook_allow_private: bool,
 }
 
 #[derive(Subcommand)]
@@ -96,6 +118,8 @@ pub enum Command {
     },
     /// Apply schema migrations to every placement.
     Migrate,
+    /// Run only the background job workers (webhook deliveries), no HTTP server.
+    Worker,
     /// Manage tenants (stores), like the /platform API does.
     #[command(subcommand)]
     Tenant(TenantCommand),
@@ -203,6 +227,16 @@ impl GlobalArgs {
             default_plan: self.default_plan.clone(),
             default_features: crate::config::parse_features(&self.default_features)?,
             pg_recovery_timeout: std::time::Duration::from_secs(self.pg_recovery_timeout),
+            jobs: crate::config::JobsConfig {
+                workers: self.workers,
+                max_attempts: self.job_max_attempts.max(1),
+                retry_base: Duration::from_millis(self.job_retry_base_ms),
+                lease: Duration::from_secs(self.job_lease_secs.max(1)),
+                webhook_timeout: Duration::from_millis(self.webhook_timeout_ms.max(1)),
+                disable_after: self.webhook_disable_after.max(1),
+                allow_private: self.webhook_allow_private,
+                ..Default::default()
+            },
         })
     }
 }
@@ -211,6 +245,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let default_listen: SocketAddr = "127.0.0.1:9000".parse()?;
     match cli.command {
         Command::Serve { listen, demo } => server::serve(cli.global.config(listen)?, demo).await,
+        Command::Worker => server::work(cli.global.config(default_listen)?).await,
         Command::Migrate => {
             let cfg = cli.global.config(default_listen)?;
             let storage = Storage::open(&cfg, Sharing::Attach).await?;

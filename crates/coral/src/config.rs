@@ -31,6 +31,48 @@ pub struct Config {
     /// How long a start waits for the managed PostgreSQL's crash recovery.
     pub pg_recovery_timeout: std::time::Duration,
     pub secrets: Secrets,
+    /// Background jobs and webhook deliveries.
+    pub jobs: JobsConfig,
+}
+
+/// The job workers and webhook deliveries (docs/architecture.md, "Jobs and webhooks").
+#[derive(Debug, Clone)]
+pub struct JobsConfig {
+    /// Jobs one process runs at once (all tenants together); 0 runs no worker in `serve`.
+    pub workers: usize,
+    /// Attempts before a job is dead-lettered.
+    pub max_attempts: i32,
+    /// First retry delay; each later one doubles (with ±20 % jitter) up to `retry_max`.
+    pub retry_base: std::time::Duration,
+    pub retry_max: std::time::Duration,
+    /// How long a claimed job is held; a worker that dies loses it after this.
+    pub lease: std::time::Duration,
+    /// How often a tenant with nothing announced is looked at (events of the shared
+    /// placement wake their tenant at once through NOTIFY).
+    pub poll: std::time::Duration,
+    /// Timeout of one webhook request.
+    pub webhook_timeout: std::time::Duration,
+    /// Consecutive failed attempts after which an endpoint is disabled.
+    pub disable_after: i32,
+    /// Allow webhook URLs on private, loopback and link-local addresses (tests, intranets).
+    pub allow_private: bool,
+}
+
+impl Default for JobsConfig {
+    fn default() -> Self {
+        use std::time::Duration;
+        Self {
+            workers: 16,
+            max_attempts: 10,
+            retry_base: Duration::from_secs(10),
+            retry_max: Duration::from_secs(6 * 3600),
+            lease: Duration::from_secs(60),
+            poll: Duration::from_secs(5),
+            webhook_timeout: Duration::from_secs(10),
+            disable_after: 50,
+            allow_private: false,
+        }
+    }
 }
 
 /// Payment gateways: where they are, and the platform's fallback credentials.

@@ -135,9 +135,31 @@ pub async fn serve(cfg: Config, with_demo: bool) -> anyhow::Result<()> {
         "Coral listening on http://{listen} (ready in {} ms)",
         started.elapsed().as_millis()
     );
+    let workers = (app.config.jobs.workers > 0).then(|| crate::app::jobs::spawn(app.clone()));
     let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, service).with_graceful_shutdown(shutdown).await?;
     tracing::info!("shutting down");
+    if let Some(w) = workers {
+        w.stop().await;
+    }
+    crate::app::usage::flush(&app).await;
+    storage.shutdown().await;
+    Ok(())
+}
+
+/// `coral worker`: the job workers alone, for operators who run them apart from the
+/// HTTP servers. Stops on SIGINT/SIGTERM after the running jobs finish.
+pub async fn work(cfg: Config) -> anyhow::Result<()> {
+    let shutdown = shutdown_signal()?;
+    let storage = Storage::open(&cfg, Sharing::Attach).await?;
+    migrate::migrate_all(&storage.platform(), |_| {})
+        .await
+        .context("migrating")?;
+    let app = App::build(cfg, storage.db.clone()).await?;
+    let workers = crate::app::jobs::spawn(app.clone());
+    println!("Coral worker running {} job slot(s)", app.config.jobs.workers.max(1));
+    shutdown.await;
+    workers.stop().await;
     crate::app::usage::flush(&app).await;
     crate::app::usage::spool(&app);
     storage.shutdown().await;
@@ -177,6 +199,10 @@ fn print_demo(app: &App, tenants: &[demo::DemoTenant]) {
                 demo::UNICODE_HANDLE.1
             );
         }
+        println!(
+            "    webhook {} -> {} (disabled; README \"Webhooks\" shows how to receive them)",
+            t.webhook_id, t.webhook_url
+        );
     }
 }
 

@@ -134,6 +134,8 @@ pub async fn create(ctx: &TenantCtx, who: &CustomerAuth, input: ProfileIn) -> Re
     let id = customers::insert_registered(&mut tx, &identity.email, &profile).await?;
     customers::link_identity(&mut tx, &identity.id, &id).await?;
     let row = customers::get(&mut tx, &id).await?.ok_or_else(Error::unauthorized)?;
+    let event = serde_json::json!({ "id": row.id, "email": row.email, "has_account": true });
+    crate::db::orders::record_event(&mut tx, "customer.created", &row.id, event).await?;
     tx.commit().await?;
     Ok(row)
 }

@@ -36,6 +36,9 @@ pub struct DemoTenant {
     pub domain: String,
     /// The running campaign's code and the product on sale (when the plan has promotions).
     pub promotions: Option<crate::app::promotions::demo::DemoPromotions>,
+    /// The store's demo webhook endpoint (disabled until someone listens there).
+    pub webhook_id: String,
+    pub webhook_url: String,
 }
 
 struct Spec {
@@ -192,6 +195,7 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
         }
         let catalog_email = ensure_catalog_manager(&ctx, spec.handle).await?;
         let promotions = crate::app::promotions::demo::seed(app, &ctx, spec.promo_code).await?;
+        let (webhook_id, webhook_url) = ensure_webhook(app, &ctx).await?;
         out.push(DemoTenant {
             handle: spec.handle,
             name: spec.name,
@@ -202,6 +206,8 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
             catalog_email,
             domain,
             promotions,
+            webhook_id,
+            webhook_url,
         });
     }
     seed_franchise(app).await?;
@@ -224,6 +230,34 @@ async fn ensure_catalog_manager(ctx: &crate::tenancy::TenantCtx, handle: &str) -
     };
     users::create(ctx, input).await?;
     Ok(email)
+}
+
+/// Where the demo webhooks point: a local receiver (README, "Webhooks").
+pub const DEMO_WEBHOOK_URL: &str = "http://localhost:9999/webhooks";
+
+/// A disabled webhook endpoint for every event, pointing at [`DEMO_WEBHOOK_URL`]. Created
+/// once; written directly because a local URL passes the address rule only when the
+/// operator allows private addresses.
+async fn ensure_webhook(app: &App, ctx: &crate::tenancy::TenantCtx) -> Result<(String, String)> {
+    let mut tx = ctx.db.begin().await?;
+    let (existing, _) = crate::db::webhooks::list(&mut tx, 1, 0).await?;
+    if let Some(w) = existing.into_iter().next() {
+        return Ok((w.id, w.url));
+    }
+    let id = new_id("wh");
+    let secret = crate::core::webhooks::new_secret();
+    let sealed = app
+        .sealer
+        .seal(&ctx.tenant.id, &crate::app::jobs::run::secret_name(&id), &secret);
+    let fields = crate::db::webhooks::EndpointFields {
+        url: DEMO_WEBHOOK_URL,
+        description: Some("Demo: every event to a local receiver; enable it when one listens"),
+        event_types: &["*".to_owned()],
+        enabled: false,
+    };
+    crate::db::webhooks::insert(&mut tx, &id, &fields, &sealed).await?;
+    tx.commit().await?;
+    Ok((id, DEMO_WEBHOOK_URL.to_owned()))
 }
 
 /// Standard VAT of the demo's European countries (percent); none elsewhere.

@@ -27,6 +27,8 @@ pub struct Metrics {
     tenants: IntGaugeVec,
     database_up: IntGauge,
     usage_pending: IntGaugeVec,
+    jobs: IntCounterVec,
+    jobs_running: IntGauge,
 }
 
 const REQUEST_LABELS: &[&str] = &["family", "route", "status_class", "tenant"];
@@ -97,6 +99,16 @@ impl Metrics {
             &["kind"],
         )
         .expect("valid metric");
+        let jobs = IntCounterVec::new(
+            Opts::new(
+                "jobs_total",
+                "Background job runs by kind and outcome (done, retry, dead)",
+            ),
+            &["kind", "outcome"],
+        )
+        .expect("valid metric");
+        let jobs_running =
+            IntGauge::new("jobs_running", "Background jobs running in this process").expect("valid metric");
         for c in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
@@ -108,6 +120,8 @@ impl Metrics {
             Box::new(tenants.clone()),
             Box::new(database_up.clone()),
             Box::new(usage_pending.clone()),
+            Box::new(jobs.clone()),
+            Box::new(jobs_running.clone()),
         ] {
             registry.register(c).expect("metric registered once");
         }
@@ -123,7 +137,20 @@ impl Metrics {
             tenants,
             database_up,
             usage_pending,
+            jobs,
+            jobs_running,
         }
+    }
+
+    /// A job started running in this process.
+    pub fn job_started(&self) {
+        self.jobs_running.inc();
+    }
+
+    /// A job run ended with `outcome`.
+    pub fn job_finished(&self, kind: &str, outcome: &str) {
+        self.jobs_running.dec();
+        self.jobs.with_label_values(&[kind, outcome]).inc();
     }
 
     /// One answered request. `tenant` is the id of a `detailed_metrics` tenant, else "".

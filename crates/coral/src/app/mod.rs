@@ -13,6 +13,7 @@ pub mod customers;
 pub mod demo;
 pub mod demo_images;
 pub mod inventory;
+pub mod jobs;
 pub mod metrics;
 pub mod orders;
 pub mod plans;
@@ -25,6 +26,7 @@ pub mod staff;
 pub mod stores;
 pub mod usage;
 pub mod users;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -46,6 +48,8 @@ pub struct App {
     pub nmi: checkout::nmi::Nmi,
     pub metrics: metrics::Metrics,
     pub login_limits: crate::tenancy::login_limits::LoginLimits,
+    /// Background jobs: wake-ups of the workers and the webhook HTTP client.
+    pub jobs: Arc<jobs::Jobs>,
 }
 
 impl App {
@@ -66,6 +70,16 @@ impl App {
                 None => hook.invalidate(None),
             }),
         );
+        let jobs = Arc::new(jobs::Jobs::new(&config.jobs));
+        let waker = Arc::clone(&jobs);
+        directory.subscribe(
+            crate::db::jobs::JOBS_CHANNEL,
+            Box::new(move |tenant| {
+                if let Some(id) = tenant.and_then(crate::core::ids::TenantId::parse) {
+                    waker.wake(&id);
+                }
+            }),
+        );
         directory.spawn_listener();
         let app = Arc::new(Self {
             resolution: ResolutionConfig {
@@ -82,6 +96,7 @@ impl App {
             catalogs,
             metrics: metrics::Metrics::new(),
             login_limits: Default::default(),
+            jobs,
         });
         usage::spawn_flusher(&app);
         Ok(app)

@@ -27,6 +27,8 @@ pub struct Limits {
     pub max_publishable_keys: Option<u64>,
     /// Reported in usage; not enforced on writes yet.
     pub max_storage_bytes: Option<u64>,
+    /// Background jobs (webhook deliveries) of the store running at once.
+    pub max_concurrent_jobs: Option<u32>,
 }
 
 /// A tenant's override of some limits: a field present replaces the plan's value, and an
@@ -58,6 +60,9 @@ pub struct LimitOverrides {
     #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<u64>)]
     pub max_storage_bytes: Option<Option<u64>>,
+    #[serde(deserialize_with = "present", skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<u32>)]
+    pub max_concurrent_jobs: Option<Option<u32>>,
 }
 
 /// Tells a field given as `null` (`Some(None)`) from a field left out (`None`, by `default`).
@@ -97,6 +102,7 @@ impl Limits {
             max_staff: pick64(o.max_staff, self.max_staff),
             max_publishable_keys: pick64(o.max_publishable_keys, self.max_publishable_keys),
             max_storage_bytes: pick64(o.max_storage_bytes, self.max_storage_bytes),
+            max_concurrent_jobs: pick(o.max_concurrent_jobs, self.max_concurrent_jobs),
         }
     }
 
@@ -107,6 +113,7 @@ impl Limits {
             ("store_burst", self.store_burst),
             ("admin_rps", self.admin_rps),
             ("admin_burst", self.admin_burst),
+            ("max_concurrent_jobs", self.max_concurrent_jobs),
         ])?;
         Ok(self)
     }
@@ -119,6 +126,7 @@ impl LimitOverrides {
             ("store_burst", self.store_burst.flatten()),
             ("admin_rps", self.admin_rps.flatten()),
             ("admin_burst", self.admin_burst.flatten()),
+            ("max_concurrent_jobs", self.max_concurrent_jobs.flatten()),
         ])?;
         Ok(self)
     }

@@ -17,6 +17,7 @@ pub mod customer_groups;
 pub mod customers;
 pub mod health;
 pub mod inventory;
+pub mod jobs;
 pub mod managed_pg;
 pub mod migrate;
 pub mod orders;
@@ -32,6 +33,7 @@ pub mod shipping;
 pub mod staff;
 pub mod tenants;
 pub mod usage;
+pub mod webhooks;
 
 mod handles;
 

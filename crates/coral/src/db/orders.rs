@@ -323,15 +323,20 @@ pub async fn insert_fulfillment(
     Ok(id)
 }
 
-/// Appends an event to the tenant's outbox, in the caller's transaction.
+/// Appends an event to the tenant's outbox, in the caller's transaction, and announces
+/// the tenant on `coral_jobs` (delivered at commit) so job workers pick it up at once —
+/// one round trip for both.
 pub async fn record_event(tx: &mut TenantTx, event: &str, resource_id: &str, payload: Value) -> Result<()> {
-    sqlx::query("INSERT INTO outbox (tenant_id, id, event, resource_id, payload) VALUES ($1, $2, $3, $4, $5)")
-        .bind(tx.tenant_id().as_str().to_owned())
-        .bind(new_id("evt"))
-        .bind(event)
-        .bind(resource_id)
-        .bind(Json(payload))
-        .execute(tx.conn())
-        .await?;
+    sqlx::query(
+        "WITH e AS (INSERT INTO outbox (tenant_id, id, event, resource_id, payload) VALUES ($1, $2, $3, $4, $5) \
+         RETURNING tenant_id) SELECT pg_notify('coral_jobs', tenant_id) FROM e",
+    )
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(new_id("evt"))
+    .bind(event)
+    .bind(resource_id)
+    .bind(Json(payload))
+    .execute(tx.conn())
+    .await?;
     Ok(())
 }

@@ -8,6 +8,7 @@ pub mod catalog_json;
 pub mod checkout_json;
 pub mod documented;
 pub mod error;
+pub mod event_docs;
 pub mod extract;
 pub mod fields;
 pub mod guard;
@@ -133,6 +134,15 @@ fn routes() -> Documented {
         .routes(routes!(admin::api_keys::revoke))
         .routes(routes!(admin::audit_log::list))
         .routes(routes!(admin::usage::get))
+        .routes(routes!(admin::webhooks::list, admin::webhooks::create))
+        .routes(routes!(admin::webhooks::event_types))
+        .routes(routes!(
+            admin::webhooks::get,
+            admin::webhooks::update,
+            admin::webhooks::delete
+        ))
+        .routes(routes!(admin::webhooks::deliveries))
+        .routes(routes!(admin::webhooks::redeliver))
         .routes(routes!(admin::products::create, admin::products::list))
         .routes(routes!(admin::products::batch))
         .routes(routes!(
@@ -249,6 +259,7 @@ fn routes() -> Documented {
         .routes(routes!(platform::plans::list, platform::plans::create))
         .routes(routes!(platform::plans::get, platform::plans::update))
         .routes(routes!(platform::placements::create))
+        .routes(routes!(platform::jobs::list))
         .routes(routes!(platform::audit_log::list))
 }
 
@@ -296,7 +307,9 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response:
 
 pub fn router(app: AppState) -> Router {
     let (router, api) = routes().into_router().split_for_parts();
-    let _ = ops::SPEC.set(api.to_json().unwrap_or_default());
+    let mut doc = serde_json::to_value(&api).unwrap_or_default();
+    event_docs::add_webhooks(&mut doc);
+    let _ = ops::SPEC.set(doc.to_string());
     let body_limit = app.config.body_limit;
     router
         .fallback(ops::unknown_route)

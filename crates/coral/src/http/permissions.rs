@@ -83,6 +83,19 @@ pub const RULES: &[Rule] = &[
         "shipping_option.delete",
     ),
     read("GET", "/admin/usage", SettingsRead),
+    read("GET", "/admin/webhooks", SettingsRead),
+    write("POST", "/admin/webhooks", SettingsWrite, "webhook.create"),
+    read("GET", "/admin/webhooks/event-types", SettingsRead),
+    read("GET", "/admin/webhooks/{id}", SettingsRead),
+    write("POST", "/admin/webhooks/{id}", SettingsWrite, "webhook.update"),
+    write("DELETE", "/admin/webhooks/{id}", SettingsWrite, "webhook.delete"),
+    read("GET", "/admin/webhooks/{id}/deliveries", SettingsRead),
+    write(
+        "POST",
+        "/admin/webhooks/{id}/deliveries/{delivery_id}/redeliver",
+        SettingsWrite,
+        "webhook.redeliver",
+    ),
     read("GET", "/admin/audit-log", AuditRead),
     // catalog
     read("GET", "/admin/products", CatalogRead),
@@ -280,6 +293,7 @@ pub const RULES: &[Rule] = &[
     platform("PATCH", "/platform/plans/{id}", Some("plan.update")),
     platform("POST", "/platform/placements", Some("placement.create")),
     platform("GET", "/platform/audit-log", None),
+    platform("GET", "/platform/jobs", None),
 ];
 
 /// The rule of a matched route, if it has one.

@@ -124,6 +124,11 @@ pub fn test_config(database: &str, data_dir: &std::path::Path) -> Config {
             master_key: format!("mk-{database}"),
             platform_token_generated: false,
         },
+        // Workers are started by the tests that want them (tests/it/webhooks.rs).
+        jobs: coral::config::JobsConfig {
+            allow_private: true,
+            ..Default::default()
+        },
     }
 }
 

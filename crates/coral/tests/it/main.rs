@@ -34,3 +34,5 @@ mod stale_orders;
 mod starter;
 mod store_variants;
 mod tenants;
+mod webhook_receiver;
+mod webhooks;

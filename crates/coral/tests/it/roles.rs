@@ -360,6 +360,13 @@ async fn a_tenant_admin_gets_404_for_every_id_of_another_store() {
             json!({"value": "b-secret"}),
         )
         .await;
+    let hook = b_admin
+        .ok(
+            Method::POST,
+            "/admin/webhooks",
+            json!({"url": "http://127.0.0.1:9/hook", "event_types": ["order.placed"]}),
+        )
+        .await;
     let products = b_admin.ok(Method::GET, "/admin/products", json!(null)).await;
     let product = products["products"][0]["id"].as_str().unwrap().to_owned();
     let pick = |v: Value, list: &str| v[list][0]["id"].as_str().unwrap().to_owned();
@@ -415,6 +422,7 @@ async fn a_tenant_admin_gets_404_for_every_id_of_another_store() {
             "users" => user["user"]["id"].as_str().unwrap().to_owned(),
             "api-keys" => key["api_key"]["id"].as_str().unwrap().to_owned(),
             "catalog-sources" => source["catalog_source"]["id"].as_str().unwrap().to_owned(),
+            "webhooks" => hook["webhook"]["id"].as_str().unwrap().to_owned(),
             other => panic!("no tenant-B id for /admin/{other}: add one to this test"),
         };
         let second = if path.contains("{variant_id}") {

@@ -421,9 +421,19 @@ pub async fn create_all(app: &App, ctx: &TenantCtx, inputs: Vec<ProductIn>) -> R
         ids.push(id);
     }
     let products = load(&mut tx, &ids).await?;
+    for p in &products {
+        record(&mut tx, "product.created", p).await?;
+    }
     tx.commit().await?;
     changed(app, ctx).await?;
     Ok(products)
+}
+
+/// The product's event, in the transaction that changed it (the catalogue's payload).
+async fn record(tx: &mut TenantTx, event: &str, p: &Product) -> Result<()> {
+    let r = &p.row;
+    let payload = serde_json::json!({ "id": r.id, "handle": r.handle, "title": r.title, "status": r.status });
+    crate::db::orders::record_event(tx, event, &r.id, payload).await
 }
 
 pub(super) fn not_found(id: &str) -> Error {
@@ -489,6 +499,7 @@ pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: ProductIn) -> R
         .await?
         .pop()
         .ok_or_else(|| not_found(id))?;
+    record(&mut tx, "product.updated", &p).await?;
     mirror::commit_propagating(app, ctx, tx, &[id.to_owned()]).await?;
     Ok(p)
 }
@@ -505,6 +516,8 @@ pub async fn delete(app: &App, ctx: &TenantCtx, id: &str) -> Result<()> {
     if !write::delete_product(x.tenant(me).await?, id).await? {
         return Err(not_found(id));
     }
+    let event = serde_json::json!({ "id": id });
+    crate::db::orders::record_event(x.tenant(me).await?, "product.deleted", id, event).await?;
     x.commit().await?;
     changed(app, ctx).await?;
     mirror::after_commit(app, &touched).await

@@ -15,3 +15,4 @@ pub mod stores;
 pub mod taxonomy;
 pub mod usage;
 pub mod users;
+pub mod webhooks;

@@ -1,0 +1,46 @@
+//! Durable per-tenant background jobs: the outbox feeds a tenant-scoped `jobs` table
+//! (`db::jobs::dispatch`), and a pool of workers (`worker`) claims them fairly across
+//! tenants and runs each under its tenant's `TenantTx` (`run`). Today's one kind of job
+//! is a webhook delivery (`sender` is its guarded HTTP client). docs/architecture.md,
+//! "Jobs and webhooks (decisions)", explains the choices.
+
+pub mod report;
+pub mod run;
+pub mod sender;
+pub mod worker;
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use crate::config::JobsConfig;
+use crate::core::ids::TenantId;
+
+pub use worker::{spawn, WorkerHandle};
+
+/// What the job machinery shares with the rest of the app.
+pub struct Jobs {
+    wakeups: Mutex<HashSet<TenantId>>,
+    notify: tokio::sync::Notify,
+    pub sender: sender::Sender,
+}
+
+impl Jobs {
+    pub fn new(cfg: &JobsConfig) -> Self {
+        Self {
+            wakeups: Mutex::new(HashSet::new()),
+            notify: tokio::sync::Notify::new(),
+            sender: sender::Sender::new(cfg.webhook_timeout, cfg.allow_private),
+        }
+    }
+
+    /// Tells this process's workers that `tenant` has new work (an event was committed,
+    /// a redelivery was asked for): it is looked at now rather than at its next poll.
+    pub fn wake(&self, tenant: &TenantId) {
+        self.wakeups.lock().expect("wakeups lock").insert(tenant.clone());
+        self.notify.notify_one();
+    }
+
+    fn take_wakeups(&self) -> HashSet<TenantId> {
+        std::mem::take(&mut *self.wakeups.lock().expect("wakeups lock"))
+    }
+}
