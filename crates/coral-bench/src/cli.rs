@@ -51,6 +51,12 @@ pub struct Args {
     #[arg(long, default_value = "list=1,by_id=1,by_handle=1", value_parser = ReadsMix::parse)]
     pub reads_mix: ReadsMix,
 
+    /// `checkout` also runs every level with this promotion code on the cart (sent as
+    /// `promo_codes` with the address, as the Next.js starter does), reported as
+    /// `checkout+promo` beside the plain run, so the two are measured in the same run.
+    #[arg(long)]
+    pub promo_code: Option<String>,
+
     /// Workers of the measured (second) tenant in `noisy-neighbour`.
     #[arg(long, default_value_t = 8)]
     pub victim_concurrency: usize,

@@ -67,6 +67,7 @@ async fn run(args: Args) -> Result<bool> {
         timeout: args.request_timeout,
         reads_mix: args.reads_mix.clone(),
         victim_concurrency: args.victim_concurrency,
+        promo_code: args.promo_code.clone(),
     };
 
     let mut runs: Vec<RunResult> = Vec::new();

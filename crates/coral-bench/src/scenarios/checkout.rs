@@ -76,18 +76,26 @@ pub async fn prepare(ctx: &Ctx) -> Result<Prepared> {
     })
 }
 
-pub async fn measure(ctx: &Ctx, prepared: &Prepared, concurrency: usize) -> Result<RunResult> {
+/// One run at `concurrency`; with `promo`, every cart gets that code with its address
+/// (and a flow whose cart does not show it applied fails).
+pub async fn measure(ctx: &Ctx, prepared: &Prepared, concurrency: usize, promo: Option<&str>) -> Result<RunResult> {
     let measured = runner::run(concurrency, ctx.plan, ctx.probe.as_ref(), |_, window| {
         let flows = Flows {
             conn: Conn::new(ctx.target.clone(), ctx.timeout),
             tenant: prepared.tenant.clone(),
             recorder: Recorder::with_kinds(window, &kinds()),
             rng: StdRng::from_entropy(),
+            promo: promo.map(str::to_owned),
         };
         flows.run(window)
     })
     .await?;
-    Ok(finish(ctx, Scenario::Checkout, concurrency, measured, Some(FLOW)))
+    let mut result = finish(ctx, Scenario::Checkout, concurrency, measured, Some(FLOW));
+    if let Some(code) = promo {
+        result.scenario = format!("{}+promo", result.scenario);
+        result.note = Some(format!("promotion code {code} on every cart"));
+    }
+    Ok(result)
 }
 
 fn kinds() -> Vec<&'static str> {
@@ -102,6 +110,8 @@ struct Flows {
     tenant: Arc<Tenant>,
     recorder: Recorder,
     rng: StdRng,
+    /// A promotion code to apply with the address.
+    promo: Option<String>,
 }
 
 impl Flows {
@@ -133,14 +143,21 @@ impl Flows {
         self.step(1, &format!("{cart_path}/line-items"), Some(item), Expect::Json)
             .await?;
 
-        let address = json!({
+        let mut address = json!({
             "email": "bench@example.com",
             "shipping_address": {
                 "first_name": "Bench", "last_name": "User", "address_1": "1 Rue de Test",
                 "city": "Paris", "country_code": tenant.country, "postal_code": "75001",
             },
         });
-        self.step(2, &cart_path, Some(address), Expect::Json).await?;
+        let expect = match &self.promo {
+            Some(code) => {
+                address["promo_codes"] = json!([code]);
+                Expect::Id("/cart/promotions/0/code")
+            }
+            None => Expect::Json,
+        };
+        self.step(2, &cart_path, Some(address), expect).await?;
 
         let options_path = format!("/store/shipping-options?cart_id={}", query_escape(&cart));
         let option = self

@@ -55,6 +55,8 @@ pub struct Ctx {
     pub timeout: Duration,
     pub reads_mix: ReadsMix,
     pub victim_concurrency: usize,
+    /// `checkout` runs each level a second time with this code on the cart.
+    pub promo_code: Option<String>,
 }
 
 /// Sets `scenario` up, then runs it at each level in turn, handing each result to `done`
@@ -82,7 +84,11 @@ pub async fn run(ctx: &Ctx, scenario: Scenario, levels: &[usize], mut done: impl
             let prepared = checkout::prepare(ctx).await?;
             for &level in levels {
                 announce(ctx, scenario, level);
-                done(checkout::measure(ctx, &prepared, level).await?);
+                done(checkout::measure(ctx, &prepared, level, None).await?);
+                if let Some(code) = ctx.promo_code.as_deref() {
+                    eprintln!("  … and again with promotion code {code}");
+                    done(checkout::measure(ctx, &prepared, level, Some(code)).await?);
+                }
             }
         }
         Scenario::NoisyNeighbour => {

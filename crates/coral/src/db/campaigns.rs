@@ -81,6 +81,15 @@ pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<CampaignRow>> {
         .await?)
 }
 
+/// The live campaigns among `ids`.
+pub async fn by_ids(tx: &mut TenantTx, ids: &[String]) -> Result<Vec<CampaignRow>> {
+    Ok(sqlx::query_as(&format!("{SELECT} AND id = ANY($2)"))
+        .bind(tenant(tx))
+        .bind(ids)
+        .fetch_all(tx.conn())
+        .await?)
+}
+
 pub async fn insert(tx: &mut TenantTx, f: &CampaignFields) -> Result<String> {
     let id = new_id("procamp");
     save(tx, &id, f, true).await?;
@@ -137,14 +146,15 @@ pub async fn delete(tx: &mut TenantTx, id: &str) -> Result<bool> {
     Ok(done.rows_affected() == 1)
 }
 
-/// The promotion ids of a campaign (Medusa shows them with the campaign).
-pub async fn promotion_ids(tx: &mut TenantTx, id: &str) -> Result<Vec<(String, String)>> {
+/// The promotions (campaign id, id, code) of these campaigns, in one query (Medusa shows
+/// them with the campaign).
+pub async fn promotions_of(tx: &mut TenantTx, ids: &[String]) -> Result<Vec<(String, String, String)>> {
     Ok(sqlx::query_as(
-        "SELECT id, code FROM promotions WHERE tenant_id = $1 AND campaign_id = $2 AND deleted_at IS NULL \
-         ORDER BY created_at, id",
+        "SELECT campaign_id, id, code FROM promotions WHERE tenant_id = $1 AND campaign_id = ANY($2) \
+         AND deleted_at IS NULL ORDER BY created_at, id",
     )
     .bind(tenant(tx))
-    .bind(id)
+    .bind(ids)
     .fetch_all(tx.conn())
     .await?)
 }

@@ -202,7 +202,9 @@ async fn save(tx: &mut TenantTx, id: &str, f: &PromotionFields, insert: bool) ->
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)"
     } else {
         "UPDATE promotions SET code = $3, type = $4, status = $5, is_automatic = $6, is_tax_inclusive = $7, \
-         usage_limit = $8, campaign_id = $9, method_type = $10, target_type = $11, allocation = $12, value = $13, \
+         usage_limit = $8, campaign_id = $9, \
+         used = CASE WHEN $8::int IS NOT NULL AND usage_limit IS NULL THEN (SELECT count(*) FROM order_promotions o \
+             WHERE o.tenant_id = $1 AND o.promotion_id = $2) ELSE used END, method_type = $10, target_type = $11, allocation = $12, value = $13, \
          currency_code = $14, max_quantity = $15, apply_to_quantity = $16, buy_rules_min_quantity = $17, \
          rules = $18, target_rules = $19, buy_rules = $20, metadata = $21, updated_at = now() \
          WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL"
@@ -313,6 +315,19 @@ pub async fn consume_budget(tx: &mut TenantTx, campaign_id: &str, amount: Decima
     .execute(tx.conn())
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// How many orders used each of these promotions (the `used` admins see: a promotion
+/// without a limit is not counted on its row at completion).
+pub async fn uses(tx: &mut TenantTx, ids: &[String]) -> Result<Vec<(String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT promotion_id, count(*) FROM order_promotions WHERE tenant_id = $1 AND promotion_id = ANY($2) \
+         GROUP BY promotion_id",
+    )
+    .bind(tenant(tx))
+    .bind(ids)
+    .fetch_all(tx.conn())
+    .await?)
 }
 
 /// Records that an order used a promotion (its code and the discount it gave).

@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::checkout::{ready_cart, store, Shop};
 use crate::compat::{sample, sample_answer, shape_diff};
-use crate::harness::{Admin, TestApp};
+use crate::harness::{Admin, TestApp, TestTenant};
 
 fn num(v: &Value) -> f64 {
     v.as_f64().unwrap_or_else(|| panic!("not a number: {v}"))
@@ -32,6 +32,14 @@ fn sample_request(name: &str) -> Value {
     );
     let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     v["request"]["body"].clone()
+}
+
+/// The `checkout::store` shop "acme" with `stock` of each variant, its admin and a storefront.
+async fn acme(app: &TestApp, stock: i64) -> (TestTenant, String, String, Admin<'_>, Shop<'_>) {
+    let (t, variant, option) = store(app, "acme", stock).await;
+    let admin = Admin::of(app, &t).await;
+    let shop = Shop::of(app, &t);
+    (t, variant, option, admin, shop)
 }
 
 async fn promo(admin: &Admin<'_>, body: Value) -> Value {
@@ -59,9 +67,7 @@ async fn budget_of_one(admin: &Admin<'_>, code: &str) -> String {
 #[tokio::test]
 async fn a_code_discounts_the_cart_before_tax_and_the_order_keeps_it() {
     let app = TestApp::spawn().await;
-    let (t, variant, option) = store(&app, "acme", 10).await;
-    let admin = Admin::of(&app, &t).await;
-    let shop = Shop::of(&app, &t);
+    let (_t, variant, option, admin, shop) = acme(&app, 10).await;
 
     let created = admin.ok(Method::POST, "/admin/promotions", save10()).await;
     same_shape(&created, &sample("admin-promotion-create-save10"), "promotion");
@@ -151,9 +157,7 @@ async fn a_code_discounts_the_cart_before_tax_and_the_order_keeps_it() {
 #[tokio::test]
 async fn codes_match_exactly_promo_codes_replace_the_set_and_a_refused_update_changes_nothing() {
     let app = TestApp::spawn().await;
-    let (t, variant, option) = store(&app, "acme", 10).await;
-    let admin = Admin::of(&app, &t).await;
-    let shop = Shop::of(&app, &t);
+    let (_t, variant, option, admin, shop) = acme(&app, 10).await;
     promo(&admin, save10()).await;
     let id = ready_cart(&shop, &variant, &option, 1, "pp_system_default", json!({})).await;
     let path = format!("/store/carts/{id}");
@@ -220,9 +224,7 @@ async fn complete_all(shop: &Shop<'_>, carts: &[String]) -> Vec<(StatusCode, Val
 #[tokio::test]
 async fn a_campaign_budget_of_one_is_never_exceeded_by_concurrent_completions() {
     let app = TestApp::spawn().await;
-    let (t, variant, option) = store(&app, "acme", 50).await;
-    let admin = Admin::of(&app, &t).await;
-    let shop = Shop::of(&app, &t);
+    let (t, variant, option, admin, shop) = acme(&app, 50).await;
     let campaign = budget_of_one(&admin, "BUDGET1").await;
     let mut carts = Vec::new();
     for _ in 0..8 {
@@ -295,9 +297,7 @@ async fn a_campaign_budget_of_one_is_never_exceeded_by_concurrent_completions() 
 #[tokio::test]
 async fn a_promotion_limit_of_one_is_never_exceeded_by_concurrent_completions() {
     let app = TestApp::spawn().await;
-    let (t, variant, option) = store(&app, "acme", 50).await;
-    let admin = Admin::of(&app, &t).await;
-    let shop = Shop::of(&app, &t);
+    let (_t, variant, option, admin, shop) = acme(&app, 50).await;
     let p = promo(&admin, sample_request("admin-promotion-create-limit1")).await;
     same_shape(
         &json!({"promotion": p}),
@@ -357,9 +357,7 @@ async fn refused_once_then_full_price(shop: &Shop<'_>, id: &str, code: &str, ful
 #[tokio::test]
 async fn a_deactivated_promotion_stops_the_completion_that_relied_on_it() {
     let app = TestApp::spawn().await;
-    let (t, variant, option) = store(&app, "acme", 10).await;
-    let admin = Admin::of(&app, &t).await;
-    let shop = Shop::of(&app, &t);
+    let (_t, variant, option, admin, shop) = acme(&app, 10).await;
     let p = promo(&admin, save10()).await;
     let (id, discounted) = cart_with(&shop, &variant, &option, "SAVE10").await;
     assert_eq!(discounted, 22.8, "(10 − 1) × 1.2 + 12");
@@ -377,9 +375,7 @@ async fn a_deactivated_promotion_stops_the_completion_that_relied_on_it() {
 #[tokio::test]
 async fn an_expired_campaign_stops_the_completion_that_relied_on_it() {
     let app = TestApp::spawn().await;
-    let (t, variant, option) = store(&app, "acme", 10).await;
-    let admin = Admin::of(&app, &t).await;
-    let shop = Shop::of(&app, &t);
+    let (_t, variant, option, admin, shop) = acme(&app, 10).await;
     let c = admin
         .ok(
             Method::POST,
@@ -406,9 +402,7 @@ async fn an_expired_campaign_stops_the_completion_that_relied_on_it() {
 #[tokio::test]
 async fn a_budget_spent_since_the_code_was_applied_stops_the_completion() {
     let app = TestApp::spawn().await;
-    let (t, variant, option) = store(&app, "acme", 10).await;
-    let admin = Admin::of(&app, &t).await;
-    let shop = Shop::of(&app, &t);
+    let (_t, variant, option, admin, shop) = acme(&app, 10).await;
     budget_of_one(&admin, "BUDGET1").await;
     let (first, _) = cart_with(&shop, &variant, &option, "BUDGET1").await;
     let (second, _) = cart_with(&shop, &variant, &option, "BUDGET1").await;
@@ -423,9 +417,7 @@ async fn a_budget_spent_since_the_code_was_applied_stops_the_completion() {
 #[tokio::test]
 async fn item_rules_max_quantity_and_automatic_promotions() {
     let app = TestApp::spawn().await;
-    let (t, variant, option) = store(&app, "acme", 10).await;
-    let admin = Admin::of(&app, &t).await;
-    let shop = Shop::of(&app, &t);
+    let (_t, variant, option, admin, shop) = acme(&app, 10).await;
     let (_, p) = shop.call(Method::GET, "/store/products", None).await;
     let product = p["products"][0]["id"].as_str().unwrap().to_owned();
     let mut body = sample_request("admin-promotion-create-item5off");

@@ -82,10 +82,6 @@ impl PriceLists {
     pub fn expired(&self, now: DateTime<Utc>) -> bool {
         self.valid_until.is_some_and(|t| t <= now)
     }
-
-    pub fn len(&self) -> usize {
-        self.by_variant.values().map(Vec::len).sum()
-    }
 }
 
 /// What a variant costs a shopper: `amount` (calculated) and the `original` price.

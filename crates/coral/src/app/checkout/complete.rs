@@ -128,17 +128,11 @@ pub async fn complete(app: &Arc<App>, ctx: &TenantCtx, cart_id: &str) -> Result<
             });
         }
     };
-    let recorded = record(
-        tx,
-        &cart,
-        &collection.id,
-        session,
-        &order_id,
-        &reference,
-        &locations,
-        &used,
-    )
-    .await;
+    let taken = Taken {
+        locations: &locations,
+        promotions: &used,
+    };
+    let recorded = record(tx, &cart, &collection.id, session, &order_id, &reference, taken).await;
     if let Err(e) = recorded {
         void_later(app, ctx, &session.provider_id, &reference);
         return Err(e);
@@ -146,6 +140,13 @@ pub async fn complete(app: &Arc<App>, ctx: &TenantCtx, cart_id: &str) -> Result<
     app.catalogs.stock_changed(ctx, &variant_ids).await;
     usage::record_order(&ctx.tenant, &row.currency_code, amount);
     Ok(Completion::Order(order_id))
+}
+
+/// What step 3 took for the order: each item's stock location, and each promotion used
+/// (index into the cart's promotions) with its discount.
+struct Taken<'a> {
+    locations: &'a HashMap<String, String>,
+    promotions: &'a [(usize, rust_decimal::Decimal)],
 }
 
 /// Step 5: writes the payment, the order and its event, and commits.
@@ -156,9 +157,12 @@ async fn record(
     session: &SessionRow,
     order_id: &str,
     reference: &Value,
-    locations: &HashMap<String, String>,
-    used: &[(usize, rust_decimal::Decimal)],
+    taken: Taken<'_>,
 ) -> Result<()> {
+    let Taken {
+        locations,
+        promotions: used,
+    } = taken;
     let row = &cart.row;
     let amount = carts::amount_due(cart);
     let display_id = orders::next_display_id(&mut tx).await?;

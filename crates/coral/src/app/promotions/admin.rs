@@ -261,8 +261,20 @@ fn not_found(id: &str) -> Error {
     Error::not_found(format!("Promotion with id: {id} was not found"))
 }
 
+/// Sets each row's `used` to the orders that used it.
+async fn count_uses(tx: &mut TenantTx, rows: &mut [PromotionRow]) -> Result<()> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let uses = promotions::uses(tx, &ids).await?;
+    for r in rows {
+        let n = uses.iter().find(|(id, _)| *id == r.id).map_or(0, |(_, n)| *n);
+        r.used = i32::try_from(n).unwrap_or(i32::MAX);
+    }
+    Ok(())
+}
+
 async fn load(tx: &mut TenantTx, id: &str) -> Result<Promotion> {
-    let row = promotions::get(tx, id).await?.ok_or_else(|| not_found(id))?;
+    let mut row = promotions::get(tx, id).await?.ok_or_else(|| not_found(id))?;
+    count_uses(tx, std::slice::from_mut(&mut row)).await?;
     let campaign = match &row.campaign_id {
         Some(c) => campaigns::get(tx, c).await?,
         None => None,
@@ -331,8 +343,10 @@ pub async fn get(ctx: &TenantCtx, id: &str) -> Result<Promotion> {
 pub async fn list(ctx: &TenantCtx, limit: i64, offset: i64) -> Result<(Vec<Promotion>, i64)> {
     check_feature(ctx)?;
     let mut tx = ctx.db.begin().await?;
-    let (rows, count) = promotions::list(&mut tx, limit, offset).await?;
-    let (all, _) = campaigns::list(&mut tx, 10_000, 0).await?;
+    let (mut rows, count) = promotions::list(&mut tx, limit, offset).await?;
+    count_uses(&mut tx, &mut rows).await?;
+    let ids: Vec<String> = rows.iter().filter_map(|r| r.campaign_id.clone()).collect();
+    let all = campaigns::by_ids(&mut tx, &ids).await?;
     tx.commit().await?;
     let list = rows
         .into_iter()

@@ -110,10 +110,27 @@ fn merge(f: &mut CampaignFields, used: Decimal, input: CampaignIn) -> Result<()>
     Ok(())
 }
 
+/// Pairs campaigns with their promotions (one query for all).
+async fn with_promotions(tx: &mut crate::db::TenantTx, rows: Vec<CampaignRow>) -> Result<Vec<Campaign>> {
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let all = campaigns::promotions_of(tx, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let promotions = all
+                .iter()
+                .filter(|(c, _, _)| *c == row.id)
+                .map(|(_, id, code)| (id.clone(), code.clone()))
+                .collect();
+            Campaign { row, promotions }
+        })
+        .collect())
+}
+
 async fn load(tx: &mut crate::db::TenantTx, id: &str) -> Result<Campaign> {
     let row = campaigns::get(tx, id).await?.ok_or_else(|| not_found(id))?;
-    let promotions = campaigns::promotion_ids(tx, id).await?;
-    Ok(Campaign { row, promotions })
+    let mut out = with_promotions(tx, vec![row]).await?;
+    out.pop().ok_or_else(|| not_found(id))
 }
 
 pub async fn create(ctx: &TenantCtx, input: CampaignIn) -> Result<Campaign> {
@@ -160,11 +177,7 @@ pub async fn list(ctx: &TenantCtx, limit: i64, offset: i64) -> Result<(Vec<Campa
     check_feature(ctx)?;
     let mut tx = ctx.db.begin().await?;
     let (rows, count) = campaigns::list(&mut tx, limit, offset).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let promotions = campaigns::promotion_ids(&mut tx, &row.id).await?;
-        out.push(Campaign { row, promotions });
-    }
+    let out = with_promotions(&mut tx, rows).await?;
     tx.commit().await?;
     Ok((out, count))
 }

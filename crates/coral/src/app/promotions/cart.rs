@@ -168,7 +168,10 @@ pub async fn consume(tx: &mut TenantTx, promos: &CartPromotions) -> Result<Vec<(
         .filter(|(_, amount)| *amount > Decimal::ZERO)
         .collect();
     used.sort_by(|a, b| promos.promotions[a.0].id.cmp(&promos.promotions[b.0].id));
-    for &(i, _) in &used {
+    // Only a promotion with a limit takes its row lock: an unlimited one (the popular
+    // storewide code) would otherwise serialise every completion that uses it; its uses
+    // are counted from `order_promotions`.
+    for &(i, _) in used.iter().filter(|(i, _)| promos.promotions[*i].usage_limit.is_some()) {
         if !rows::consume(tx, &promos.promotions[i].id).await? {
             return Err(Error::NotAllowed(Unusable::LimitReached.message("")));
         }

@@ -164,7 +164,7 @@ pub fn item_matches(rules: &[Rule], item: &ItemFacts) -> bool {
 /// Whether a shipping method meets every rule naming shipping methods.
 pub fn shipping_matches(rules: &[Rule], method: &ShippingFacts) -> bool {
     rules.iter().all(|r| match canonical(&r.attribute) {
-        Some((Kind::Shipping, name)) if name == "shipping_option_id" => {
+        Some((Kind::Shipping, "shipping_option_id")) => {
             compare(&r.operator, &[method.shipping_option_id.to_owned()], &r.values)
         }
         _ => true,
