@@ -47,7 +47,7 @@ CREATE TABLE jobs (
     FOREIGN KEY (tenant_id, endpoint_id) REFERENCES webhook_endpoints (tenant_id, id) ON DELETE CASCADE
 );
 -- The claim query: a tenant's runnable jobs, oldest first.
-CREATE INDEX jobs_runnable_idx ON jobs (tenant_id, run_at) WHERE state IN ('ready', 'running');
+CREATE INDEX jobs_runnable_idx ON jobs (tenant_id, run_at, id) WHERE state IN ('ready', 'running');
 CREATE INDEX jobs_state_idx ON jobs (tenant_id, state, created_at);
 CREATE INDEX jobs_event_idx ON jobs (tenant_id, event_id);
 SELECT coral_tenant_table('jobs');

@@ -155,22 +155,12 @@ pub async fn claim(tx: &mut TenantTx, n: i64, lease: Duration) -> Result<Vec<Cla
 /// When the tenant's next job becomes runnable (`None`: nothing waiting).
 pub async fn next_run_at(tx: &mut TenantTx) -> Result<Option<DateTime<Utc>>> {
     Ok(sqlx::query_scalar(
-        "SELECT run_at FROM jobs WHERE tenant_id = $1 AND state IN ('ready', 'running') AND state = 'ready' \
+        "SELECT run_at FROM jobs WHERE tenant_id = $1 AND state = 'ready' \
          ORDER BY run_at LIMIT 1",
     )
     .bind(tx.tenant_id().as_str().to_owned())
     .fetch_optional(tx.conn())
     .await?)
-}
-
-/// Whether the tenant has undispatched outbox events.
-pub async fn has_undispatched(tx: &mut TenantTx) -> Result<bool> {
-    Ok(
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM outbox WHERE tenant_id = $1 AND delivered_at IS NULL)")
-            .bind(tx.tenant_id().as_str().to_owned())
-            .fetch_one(tx.conn())
-            .await?,
-    )
 }
 
 /// The job's outcome. Only the holder of the lease (state `running`) can finish it.

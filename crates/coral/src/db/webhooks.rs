@@ -105,16 +105,22 @@ pub async fn list(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<End
     Ok((rows, count))
 }
 
-/// The endpoint and its sealed secret, for a delivery.
-pub async fn for_delivery(tx: &mut TenantTx, id: &str) -> Result<Option<(EndpointRow, Vec<u8>)>> {
-    let row: Option<(String, Vec<u8>)> =
-        sqlx::query_as("SELECT id, sealed FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2")
-            .bind(tx.tenant_id().as_str().to_owned())
-            .bind(id)
-            .fetch_optional(tx.conn())
-            .await?;
-    let Some((_, sealed)) = row else { return Ok(None) };
-    Ok(get(tx, id).await?.map(|e| (e, sealed)))
+/// An endpoint with its sealed signing secret, for a delivery.
+#[derive(sqlx::FromRow)]
+pub struct WithSecret {
+    #[sqlx(flatten)]
+    pub endpoint: EndpointRow,
+    pub sealed: Vec<u8>,
+}
+
+pub async fn for_delivery(tx: &mut TenantTx, id: &str) -> Result<Option<WithSecret>> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT {COLUMNS}, sealed FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2"
+    ))
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(id)
+    .fetch_optional(tx.conn())
+    .await?)
 }
 
 /// Counts a failed attempt; at `disable_after` consecutive failures the endpoint is

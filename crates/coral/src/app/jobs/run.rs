@@ -67,7 +67,7 @@ async fn deliver(app: &App, db: &TenantDb, job: ClaimedJob) -> Result<Ended> {
     let endpoint = webhooks::for_delivery(&mut tx, &endpoint_id).await?;
     let event = jobs::event(&mut tx, &job.event_id).await?;
     tx.commit().await?;
-    let (Some((endpoint, sealed)), Some(event)) = (endpoint, event) else {
+    let (Some(webhooks::WithSecret { endpoint, sealed }), Some(event)) = (endpoint, event) else {
         finish(
             db,
             &job.id,
