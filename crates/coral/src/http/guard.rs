@@ -5,7 +5,7 @@
 //! extractor runs and so before any database work. Without it such bytes reached
 //! PostgreSQL, which refused them with an error that surfaced as a 500.
 
-use axum::body::{Body, Bytes};
+use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -29,6 +29,10 @@ const READ_HEADERS: &[&str] = &[
 pub async fn guard(req: Request, next: Next) -> Response {
     if let Err(e) = check_parts(&req) {
         return e.into_response();
+    }
+    // Most requests (every read) carry no body: nothing to buffer or look at.
+    if req.body().size_hint().exact() == Some(0) {
+        return next.run(req).await;
     }
     let (parts, body) = req.into_parts();
     let limited = Request::from_parts(parts.clone(), body);
