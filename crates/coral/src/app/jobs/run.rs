@@ -11,11 +11,12 @@ use chrono::Utc;
 use serde_json::json;
 
 use crate::app::App;
+use crate::config::JobsConfig;
 use crate::core::webhooks::{backoff, secret_key, sign};
 use crate::core::{events, Result};
 use crate::db::jobs::{self, ClaimedJob, Outcome};
 use crate::db::webhooks::{self, Attempt};
-use crate::db::TenantDb;
+use crate::db::{TenantDb, TenantTx};
 use crate::tenancy::Tenant;
 
 /// The sealed-secret name of an endpoint's signing secret.
@@ -46,6 +47,7 @@ pub async fn run(app: &App, tenant: &Tenant, job: ClaimedJob) -> Result<Ended> {
     let db = app.directory.tenant_db(tenant).await?;
     match job.kind.as_str() {
         "webhook.deliver" => deliver(app, &db, job).await,
+        "email" => super::email::send(app, tenant, &db, job).await,
         other => {
             let error = format!("unknown job kind {other}");
             finish(&db, &job.id, Outcome::Dead { error: &error }).await?;
@@ -54,7 +56,8 @@ pub async fn run(app: &App, tenant: &Tenant, job: ClaimedJob) -> Result<Ended> {
     }
 }
 
-async fn finish(db: &TenantDb, id: &str, outcome: Outcome<'_>) -> Result<()> {
+/// Ends `job` with `outcome` in its own transaction.
+pub async fn finish(db: &TenantDb, id: &str, outcome: Outcome<'_>) -> Result<()> {
     let mut tx = db.begin().await?;
     jobs::finish(&mut tx, id, outcome).await?;
     tx.commit().await
@@ -155,21 +158,31 @@ async fn deliver(app: &App, db: &TenantDb, job: ClaimedJob) -> Result<Ended> {
         if disabled {
             tracing::warn!(tenant_id = %db.tenant_id(), endpoint_id = %endpoint.id, "webhook endpoint disabled after repeated failures");
         }
-        if disabled || job.attempts >= job.max_attempts {
+        if disabled {
             jobs::finish(&mut tx, &job.id, Outcome::Dead { error: &error }).await?;
             Ended::Dead
         } else {
-            let wait = backoff(
-                job.attempts as u32,
-                cfg.retry_base,
-                cfg.retry_max,
-                rand::random::<f64>(),
-            );
-            let at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(6));
-            jobs::finish(&mut tx, &job.id, Outcome::Retry { at, error: &error }).await?;
-            Ended::Retry
+            retry_or_dead(&mut tx, cfg, &job, &error).await?
         }
     };
     tx.commit().await?;
     Ok(ended)
+}
+
+/// After a failed attempt: retried after the back-off (`core::webhooks::backoff`), or
+/// dead when it was the last attempt.
+pub async fn retry_or_dead(tx: &mut TenantTx, cfg: &JobsConfig, job: &ClaimedJob, error: &str) -> Result<Ended> {
+    if job.attempts >= job.max_attempts {
+        jobs::finish(tx, &job.id, Outcome::Dead { error }).await?;
+        return Ok(Ended::Dead);
+    }
+    let wait = backoff(
+        job.attempts as u32,
+        cfg.retry_base,
+        cfg.retry_max,
+        rand::random::<f64>(),
+    );
+    let at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(6));
+    jobs::finish(tx, &job.id, Outcome::Retry { at, error }).await?;
+    Ok(Ended::Retry)
 }
