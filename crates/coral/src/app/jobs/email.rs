@@ -10,7 +10,7 @@ use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::Message;
 use serde_json::{json, Value};
 
-use crate::app::jobs::run::{finish, retry_or_dead, Ended};
+use crate::app::jobs::run::{dead, finish, retry_or_dead, Ended};
 use crate::app::App;
 use crate::core::email::{self, Parts};
 use crate::core::Result;
@@ -135,28 +135,8 @@ fn compose(p: &Prepared, default_from: &Mailbox) -> std::result::Result<Message,
 /// Runs an `email` job of `tenant`.
 pub async fn send(app: &App, tenant: &Tenant, db: &TenantDb, job: ClaimedJob) -> Result<Ended> {
     let Some(mailer) = app.jobs.mailer.as_ref() else {
-        finish(
-            db,
-            &job.id,
-            Outcome::Dead {
-                error: "no SMTP relay is configured",
-            },
-        )
-        .await?;
-        return Ok(Ended::Dead);
+        return dead(db, &job.id, "no SMTP relay is configured").await;
     };
-    if job.attempts > job.max_attempts {
-        // Claimed again after its last attempt's worker died.
-        finish(
-            db,
-            &job.id,
-            Outcome::Dead {
-                error: "out of attempts",
-            },
-        )
-        .await?;
-        return Ok(Ended::Dead);
-    }
     let Some(prepared) = prepare(tenant, db, &job).await? else {
         // No order, no address or no template: nothing to send.
         finish(db, &job.id, Outcome::Done).await?;
@@ -169,10 +149,7 @@ pub async fn send(app: &App, tenant: &Tenant, db: &TenantDb, job: ClaimedJob) ->
     }
     let message = match compose(&prepared, &mailer.default_from) {
         Ok(m) => m,
-        Err(error) => {
-            finish(db, &job.id, Outcome::Dead { error: &error }).await?;
-            return Ok(Ended::Dead);
-        }
+        Err(error) => return dead(db, &job.id, &error).await,
     };
     let sent = mailer.send(message).await;
     let mut tx = db.begin().await?;

@@ -68,12 +68,5 @@ impl Mailer {
 
 /// The error and its causes in one line.
 fn describe(e: &lettre::transport::smtp::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out.chars().take(500).collect()
+    super::with_causes(e.to_string(), e)
 }

@@ -54,3 +54,16 @@ impl Jobs {
         std::mem::take(&mut *self.wakeups.lock().expect("wakeups lock"))
     }
 }
+
+/// `first`, then the causes of `e`, in one line of at most 500 characters (the libraries'
+/// own messages hide the cause).
+pub fn with_causes(first: String, e: &dyn std::error::Error) -> String {
+    let mut out = first;
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out.chars().take(500).collect()
+}

@@ -45,15 +45,21 @@ impl Ended {
 /// Runs `job` of `tenant`. An error leaves the job to its lease (it is retried after).
 pub async fn run(app: &App, tenant: &Tenant, job: ClaimedJob) -> Result<Ended> {
     let db = app.directory.tenant_db(tenant).await?;
+    if job.attempts > job.max_attempts {
+        // Claimed again after its last attempt's worker died.
+        return dead(&db, &job.id, "out of attempts").await;
+    }
     match job.kind.as_str() {
         "webhook.deliver" => deliver(app, &db, job).await,
         "email" => super::email::send(app, tenant, &db, job).await,
-        other => {
-            let error = format!("unknown job kind {other}");
-            finish(&db, &job.id, Outcome::Dead { error: &error }).await?;
-            Ok(Ended::Dead)
-        }
+        other => dead(&db, &job.id, &format!("unknown job kind {other}")).await,
     }
+}
+
+/// Ends job `id` as dead with `error`, in its own transaction.
+pub async fn dead(db: &TenantDb, id: &str, error: &str) -> Result<Ended> {
+    finish(db, id, Outcome::Dead { error }).await?;
+    Ok(Ended::Dead)
 }
 
 /// Ends `job` with `outcome` in its own transaction.
@@ -71,38 +77,10 @@ async fn deliver(app: &App, db: &TenantDb, job: ClaimedJob) -> Result<Ended> {
     let event = jobs::event(&mut tx, &job.event_id).await?;
     tx.commit().await?;
     let (Some(webhooks::WithSecret { endpoint, sealed }), Some(event)) = (endpoint, event) else {
-        finish(
-            db,
-            &job.id,
-            Outcome::Dead {
-                error: "endpoint or event no longer exists",
-            },
-        )
-        .await?;
-        return Ok(Ended::Dead);
+        return dead(db, &job.id, "endpoint or event no longer exists").await;
     };
     if !endpoint.enabled {
-        finish(
-            db,
-            &job.id,
-            Outcome::Dead {
-                error: "endpoint is disabled",
-            },
-        )
-        .await?;
-        return Ok(Ended::Dead);
-    }
-    if job.attempts > job.max_attempts {
-        // Claimed again after its last attempt's worker died.
-        finish(
-            db,
-            &job.id,
-            Outcome::Dead {
-                error: "out of attempts",
-            },
-        )
-        .await?;
-        return Ok(Ended::Dead);
+        return dead(db, &job.id, "endpoint is disabled").await;
     }
     let secret = app.sealer.open(db.tenant_id(), &secret_name(&endpoint.id), &sealed)?;
     let key = secret_key(&secret).unwrap_or_default();
