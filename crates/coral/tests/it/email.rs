@@ -10,9 +10,10 @@ use coral::config::Config;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::checkout::{ready_cart, store, Shop};
+use crate::checkout::store;
 use crate::harness::{eventually, Admin, TestApp, TestTenant};
 use crate::smtp_sink::Sink;
+use crate::webhooks::place_order;
 
 /// Fast retries and polls, and the sink as the relay.
 fn with_sink(url: String) -> impl FnOnce(&mut Config) {
@@ -26,13 +27,6 @@ fn with_sink(url: String) -> impl FnOnce(&mut Config) {
         cfg.jobs.smtp_url = Some(url);
         cfg.jobs.email_from = "Platform <platform@coral.test>".into();
     }
-}
-
-async fn place_order(app: &TestApp, t: &TestTenant, variant: &str, option: &str) -> String {
-    let shop = Shop::of(app, t);
-    let cart = ready_cart(&shop, variant, option, 1, "pp_system_default", json!({})).await;
-    let v = shop.post(&format!("/store/carts/{cart}/complete"), json!({})).await;
-    v["order"]["id"].as_str().unwrap().to_owned()
 }
 
 /// The states of the store's email jobs, oldest first.
