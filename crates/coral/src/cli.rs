@@ -103,6 +103,13 @@ pub struct GlobalArgs {
     /// Let webhooks reach private, loopback and link-local addresses (tests, intranets).
     #[arg(long, env = "CORAL_WEBHOOK_ALLOW_PRIVATE", global = true)]
     pub webhook_allow_private: bool,
+    /// SMTP relay of transactional email (`smtp://host:port`, STARTTLS when offered;
+    /// `smtps://` for TLS from the start). Unset: no email is sent.
+    #[arg(long, env = "CORAL_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of stores that set none, e.g. `Shop <no-reply@example.com>`.
+    #[arg(long, env = "CORAL_EMAIL_FROM", default_value = crate::config::DEFAULT_EMAIL_FROM, global = true)]
+    pub email_from: String,
 }
 
 #[derive(Subcommand)]
@@ -200,6 +207,10 @@ pub enum TenantCommand {
 impl GlobalArgs {
     pub fn config(&self, listen: SocketAddr) -> anyhow::Result<Config> {
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        if let Some(url) = self.smtp_url.as_deref().filter(|u| !u.trim().is_empty()) {
+            crate::app::jobs::mailer::Mailer::new(url, &self.email_from, Duration::from_secs(10))
+                .map_err(|e| anyhow::anyhow!(e))?;
+        }
         Ok(Config {
             secrets: Secrets::load(
                 &self.data_dir,
@@ -235,6 +246,8 @@ impl GlobalArgs {
                 webhook_timeout: Duration::from_millis(self.webhook_timeout_ms.max(1)),
                 disable_after: self.webhook_disable_after.max(1),
                 allow_private: self.webhook_allow_private,
+                smtp_url: self.smtp_url.clone().filter(|u| !u.trim().is_empty()),
+                email_from: self.email_from.clone(),
                 ..Default::default()
             },
         })

@@ -56,7 +56,15 @@ pub struct JobsConfig {
     pub disable_after: i32,
     /// Allow webhook URLs on private, loopback and link-local addresses (tests, intranets).
     pub allow_private: bool,
+    /// `CORAL_SMTP_URL` (`smtp://[user:pass@]host[:port]`, STARTTLS when the relay offers
+    /// it; `smtps://` for TLS from the start). None: no email jobs.
+    pub smtp_url: Option<String>,
+    /// `CORAL_EMAIL_FROM`: the sender of stores that set none (`Name <address>`).
+    pub email_from: String,
 }
+
+/// The platform sender when `CORAL_EMAIL_FROM` is not set.
+pub const DEFAULT_EMAIL_FROM: &str = "Coral <no-reply@localhost>";
 
 impl Default for JobsConfig {
     fn default() -> Self {
@@ -71,6 +79,8 @@ impl Default for JobsConfig {
             webhook_timeout: Duration::from_secs(10),
             disable_after: 50,
             allow_private: false,
+            smtp_url: None,
+            email_from: DEFAULT_EMAIL_FROM.into(),
         }
     }
 }

@@ -203,6 +203,15 @@ fn print_demo(app: &App, tenants: &[demo::DemoTenant]) {
             "    webhook {} -> {} (disabled; README \"Webhooks\" shows how to receive them)",
             t.webhook_id, t.webhook_url
         );
+        println!(
+            "    email from {}, order confirmation: {} (README \"Email\" shows how to see them)",
+            t.email_from,
+            if t.email_template_overridden {
+                "the store's own template"
+            } else {
+                "the platform template"
+            }
+        );
     }
 }
 

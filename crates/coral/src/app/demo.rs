@@ -39,6 +39,9 @@ pub struct DemoTenant {
     /// The store's demo webhook endpoint (disabled until someone listens there).
     pub webhook_id: String,
     pub webhook_url: String,
+    /// The store's email sender, and whether it overrides the order confirmation.
+    pub email_from: String,
+    pub email_template_overridden: bool,
 }
 
 struct Spec {
@@ -196,6 +199,7 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
         let catalog_email = ensure_catalog_manager(&ctx, spec.handle).await?;
         let promotions = crate::app::promotions::demo::seed(app, &ctx, spec.promo_code).await?;
         let (webhook_id, webhook_url) = ensure_webhook(app, &ctx).await?;
+        let (email_from, email_template_overridden) = crate::app::email::demo(&ctx, spec.handle, spec.name).await?;
         out.push(DemoTenant {
             handle: spec.handle,
             name: spec.name,
@@ -208,6 +212,8 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
             promotions,
             webhook_id,
             webhook_url,
+            email_from,
+            email_template_overridden,
         });
     }
     seed_franchise(app).await?;

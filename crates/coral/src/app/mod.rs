@@ -12,6 +12,7 @@ pub mod customer_groups;
 pub mod customers;
 pub mod demo;
 pub mod demo_images;
+pub mod email;
 pub mod inventory;
 pub mod jobs;
 pub mod metrics;

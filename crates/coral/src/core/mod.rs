@@ -1,4 +1,5 @@
 //! Pure building blocks with no I/O: ids, the error enum, validated newtypes.
+pub mod email;
 pub mod error;
 pub mod events;
 pub mod ids;

@@ -66,8 +66,10 @@ pub async fn lock_tenant_queue(tx: &mut TenantTx) -> Result<()> {
 /// Turns up to `limit` undispatched outbox events into one webhook job per matching
 /// enabled endpoint, and marks the events dispatched (`delivered_at`). Events are taken
 /// with `SKIP LOCKED`, and the idempotency key (event, endpoint) makes a job at most once.
+/// With `email` (SMTP is configured), an `order.placed` event also makes one `email`
+/// job (the order confirmation), keyed `{event_id}:email`.
 /// Returns how many events were dispatched.
-pub async fn dispatch(tx: &mut TenantTx, limit: i64, max_attempts: i32) -> Result<usize> {
+pub async fn dispatch(tx: &mut TenantTx, limit: i64, max_attempts: i32, email: bool) -> Result<usize> {
     let tenant = tx.tenant_id().as_str().to_owned();
     let events: Vec<(String, String)> = sqlx::query_as(
         "SELECT id, event FROM outbox WHERE tenant_id = $1 AND delivered_at IS NULL \
@@ -85,22 +87,30 @@ pub async fn dispatch(tx: &mut TenantTx, limit: i64, max_attempts: i32) -> Resul
             .bind(&tenant)
             .fetch_all(tx.conn())
             .await?;
-    let (mut ids, mut keys, mut event_ids, mut endpoint_ids) = (vec![], vec![], vec![], vec![]);
+    let (mut ids, mut kinds, mut keys, mut event_ids, mut endpoint_ids) = (vec![], vec![], vec![], vec![], vec![]);
     for (event_id, event) in &events {
         for (endpoint_id, types) in &endpoints {
             if types.iter().any(|t| t == event || t == "*") {
                 ids.push(new_id("job"));
+                kinds.push("webhook.deliver");
                 keys.push(format!("{event_id}:{endpoint_id}"));
                 event_ids.push(event_id.clone());
-                endpoint_ids.push(endpoint_id.clone());
+                endpoint_ids.push(Some(endpoint_id.clone()));
             }
+        }
+        if email && event == "order.placed" {
+            ids.push(new_id("job"));
+            kinds.push("email");
+            keys.push(format!("{event_id}:email"));
+            event_ids.push(event_id.clone());
+            endpoint_ids.push(None);
         }
     }
     if !ids.is_empty() {
         sqlx::query(
             "INSERT INTO jobs (tenant_id, id, kind, idempotency_key, event_id, endpoint_id, max_attempts) \
-             SELECT $1, id, 'webhook.deliver', k, e, w, $6 \
-             FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(id, k, e, w) \
+             SELECT $1, id, kind, k, e, w, $6 \
+             FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $7::text[]) AS t(id, k, e, w, kind) \
              ON CONFLICT (tenant_id, idempotency_key) DO NOTHING",
         )
         .bind(&tenant)
@@ -109,6 +119,7 @@ pub async fn dispatch(tx: &mut TenantTx, limit: i64, max_attempts: i32) -> Resul
         .bind(&event_ids)
         .bind(&endpoint_ids)
         .bind(max_attempts)
+        .bind(&kinds)
         .execute(tx.conn())
         .await?;
     }

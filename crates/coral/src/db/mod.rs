@@ -15,6 +15,7 @@ pub mod catalog_sources;
 pub mod currencies;
 pub mod customer_groups;
 pub mod customers;
+pub mod email;
 pub mod health;
 pub mod inventory;
 pub mod jobs;

@@ -143,6 +143,13 @@ fn routes() -> Documented {
         ))
         .routes(routes!(admin::webhooks::deliveries))
         .routes(routes!(admin::webhooks::redeliver))
+        .routes(routes!(admin::email::get_settings, admin::email::update_settings))
+        .routes(routes!(
+            admin::email::get_template,
+            admin::email::save_template,
+            admin::email::delete_template
+        ))
+        .routes(routes!(admin::email::preview))
         .routes(routes!(admin::products::create, admin::products::list))
         .routes(routes!(admin::products::batch))
         .routes(routes!(

@@ -96,6 +96,28 @@ pub const RULES: &[Rule] = &[
         SettingsWrite,
         "webhook.redeliver",
     ),
+    read("GET", "/admin/email-settings", SettingsRead),
+    write("POST", "/admin/email-settings", SettingsWrite, "email_settings.update"),
+    read("GET", "/admin/email-templates/{name}", SettingsRead),
+    write(
+        "POST",
+        "/admin/email-templates/{name}",
+        SettingsWrite,
+        "email_template.update",
+    ),
+    write(
+        "DELETE",
+        "/admin/email-templates/{name}",
+        SettingsWrite,
+        "email_template.delete",
+    ),
+    // Changes nothing, but every POST is named in the audit trail.
+    write(
+        "POST",
+        "/admin/email-templates/{name}/preview",
+        SettingsRead,
+        "email_template.preview",
+    ),
     read("GET", "/admin/audit-log", AuditRead),
     // catalog
     read("GET", "/admin/products", CatalogRead),

@@ -41,7 +41,7 @@ async fn subscribe(app: &TestApp, t: &TestTenant, r: &Receiver, types: Value) ->
 }
 
 /// Places one order in the store; answers its id.
-async fn place_order(app: &TestApp, t: &TestTenant, variant: &str, option: &str) -> String {
+pub async fn place_order(app: &TestApp, t: &TestTenant, variant: &str, option: &str) -> String {
     let shop = Shop::of(app, t);
     let cart = ready_cart(&shop, variant, option, 1, "pp_system_default", json!({})).await;
     let v = shop.post(&format!("/store/carts/{cart}/complete"), json!({})).await;

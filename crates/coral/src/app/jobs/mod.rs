@@ -1,9 +1,12 @@
 //! Durable per-tenant background jobs: the outbox feeds a tenant-scoped `jobs` table
 //! (`db::jobs::dispatch`), and a pool of workers (`worker`) claims them fairly across
-//! tenants and runs each under its tenant's `TenantTx` (`run`). Today's one kind of job
-//! is a webhook delivery (`sender` is its guarded HTTP client). docs/architecture.md,
+//! tenants and runs each under its tenant's `TenantTx` (`run`). Two kinds of job: one
+//! is a webhook delivery (`sender` is its guarded HTTP client); the other an `email`
+//! (`email` composes and sends it through `mailer`). docs/architecture.md,
 //! "Jobs and webhooks (decisions)", explains the choices.
 
+pub mod email;
+pub mod mailer;
 pub mod report;
 pub mod run;
 pub mod sender;
@@ -22,6 +25,8 @@ pub struct Jobs {
     wakeups: Mutex<HashSet<TenantId>>,
     notify: tokio::sync::Notify,
     pub sender: sender::Sender,
+    /// The SMTP client when `CORAL_SMTP_URL` is set (the CLI refuses a bad one at start).
+    pub mailer: Option<mailer::Mailer>,
 }
 
 impl Jobs {
@@ -30,6 +35,11 @@ impl Jobs {
             wakeups: Mutex::new(HashSet::new()),
             notify: tokio::sync::Notify::new(),
             sender: sender::Sender::new(cfg.webhook_timeout, cfg.allow_private),
+            mailer: cfg.smtp_url.as_deref().and_then(|url| {
+                mailer::Mailer::new(url, &cfg.email_from, cfg.webhook_timeout)
+                    .map_err(|e| tracing::error!("email disabled: {e}"))
+                    .ok()
+            }),
         }
     }
 
@@ -43,4 +53,17 @@ impl Jobs {
     fn take_wakeups(&self) -> HashSet<TenantId> {
         std::mem::take(&mut *self.wakeups.lock().expect("wakeups lock"))
     }
+}
+
+/// `first`, then the causes of `e`, in one line of at most 500 characters (the libraries'
+/// own messages hide the cause).
+pub fn with_causes(first: String, e: &dyn std::error::Error) -> String {
+    let mut out = first;
+    let mut source = e.source();
+    while let Some(s) = source {
+        out.push_str(": ");
+        out.push_str(&s.to_string());
+        source = s.source();
+    }
+    out.chars().take(500).collect()
 }

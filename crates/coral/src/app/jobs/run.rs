@@ -11,11 +11,12 @@ use chrono::Utc;
 use serde_json::json;
 
 use crate::app::App;
+use crate::config::JobsConfig;
 use crate::core::webhooks::{backoff, secret_key, sign};
 use crate::core::{events, Result};
 use crate::db::jobs::{self, ClaimedJob, Outcome};
 use crate::db::webhooks::{self, Attempt};
-use crate::db::TenantDb;
+use crate::db::{TenantDb, TenantTx};
 use crate::tenancy::Tenant;
 
 /// The sealed-secret name of an endpoint's signing secret.
@@ -44,17 +45,25 @@ impl Ended {
 /// Runs `job` of `tenant`. An error leaves the job to its lease (it is retried after).
 pub async fn run(app: &App, tenant: &Tenant, job: ClaimedJob) -> Result<Ended> {
     let db = app.directory.tenant_db(tenant).await?;
+    if job.attempts > job.max_attempts {
+        // Claimed again after its last attempt's worker died.
+        return dead(&db, &job.id, "out of attempts").await;
+    }
     match job.kind.as_str() {
         "webhook.deliver" => deliver(app, &db, job).await,
-        other => {
-            let error = format!("unknown job kind {other}");
-            finish(&db, &job.id, Outcome::Dead { error: &error }).await?;
-            Ok(Ended::Dead)
-        }
+        "email" => super::email::send(app, tenant, &db, job).await,
+        other => dead(&db, &job.id, &format!("unknown job kind {other}")).await,
     }
 }
 
-async fn finish(db: &TenantDb, id: &str, outcome: Outcome<'_>) -> Result<()> {
+/// Ends job `id` as dead with `error`, in its own transaction.
+pub async fn dead(db: &TenantDb, id: &str, error: &str) -> Result<Ended> {
+    finish(db, id, Outcome::Dead { error }).await?;
+    Ok(Ended::Dead)
+}
+
+/// Ends `job` with `outcome` in its own transaction.
+pub async fn finish(db: &TenantDb, id: &str, outcome: Outcome<'_>) -> Result<()> {
     let mut tx = db.begin().await?;
     jobs::finish(&mut tx, id, outcome).await?;
     tx.commit().await
@@ -68,38 +77,10 @@ async fn deliver(app: &App, db: &TenantDb, job: ClaimedJob) -> Result<Ended> {
     let event = jobs::event(&mut tx, &job.event_id).await?;
     tx.commit().await?;
     let (Some(webhooks::WithSecret { endpoint, sealed }), Some(event)) = (endpoint, event) else {
-        finish(
-            db,
-            &job.id,
-            Outcome::Dead {
-                error: "endpoint or event no longer exists",
-            },
-        )
-        .await?;
-        return Ok(Ended::Dead);
+        return dead(db, &job.id, "endpoint or event no longer exists").await;
     };
     if !endpoint.enabled {
-        finish(
-            db,
-            &job.id,
-            Outcome::Dead {
-                error: "endpoint is disabled",
-            },
-        )
-        .await?;
-        return Ok(Ended::Dead);
-    }
-    if job.attempts > job.max_attempts {
-        // Claimed again after its last attempt's worker died.
-        finish(
-            db,
-            &job.id,
-            Outcome::Dead {
-                error: "out of attempts",
-            },
-        )
-        .await?;
-        return Ok(Ended::Dead);
+        return dead(db, &job.id, "endpoint is disabled").await;
     }
     let secret = app.sealer.open(db.tenant_id(), &secret_name(&endpoint.id), &sealed)?;
     let key = secret_key(&secret).unwrap_or_default();
@@ -155,21 +136,31 @@ async fn deliver(app: &App, db: &TenantDb, job: ClaimedJob) -> Result<Ended> {
         if disabled {
             tracing::warn!(tenant_id = %db.tenant_id(), endpoint_id = %endpoint.id, "webhook endpoint disabled after repeated failures");
         }
-        if disabled || job.attempts >= job.max_attempts {
+        if disabled {
             jobs::finish(&mut tx, &job.id, Outcome::Dead { error: &error }).await?;
             Ended::Dead
         } else {
-            let wait = backoff(
-                job.attempts as u32,
-                cfg.retry_base,
-                cfg.retry_max,
-                rand::random::<f64>(),
-            );
-            let at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(6));
-            jobs::finish(&mut tx, &job.id, Outcome::Retry { at, error: &error }).await?;
-            Ended::Retry
+            retry_or_dead(&mut tx, cfg, &job, &error).await?
         }
     };
     tx.commit().await?;
     Ok(ended)
+}
+
+/// After a failed attempt: retried after the back-off (`core::webhooks::backoff`), or
+/// dead when it was the last attempt.
+pub async fn retry_or_dead(tx: &mut TenantTx, cfg: &JobsConfig, job: &ClaimedJob, error: &str) -> Result<Ended> {
+    if job.attempts >= job.max_attempts {
+        jobs::finish(tx, &job.id, Outcome::Dead { error }).await?;
+        return Ok(Ended::Dead);
+    }
+    let wait = backoff(
+        job.attempts as u32,
+        cfg.retry_base,
+        cfg.retry_max,
+        rand::random::<f64>(),
+    );
+    let at = Utc::now() + chrono::Duration::from_std(wait).unwrap_or(chrono::Duration::hours(6));
+    jobs::finish(tx, &job.id, Outcome::Retry { at, error }).await?;
+    Ok(Ended::Retry)
 }

@@ -115,16 +115,10 @@ impl Sender {
 
 /// The error and its causes in one line (reqwest's own message hides the cause).
 fn describe(e: &reqwest::Error) -> String {
-    let mut out = if e.is_timeout() {
+    let first = if e.is_timeout() {
         "timed out".to_owned()
     } else {
         e.to_string()
     };
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out.chars().take(500).collect()
+    super::with_causes(first, e)
 }

@@ -179,7 +179,7 @@ async fn claim(app: &App, tenant: &Tenant, want: usize) -> Result<(Vec<jobs::Cla
     let db = app.directory.tenant_db(tenant).await?;
     let mut tx = db.begin().await?;
     jobs::lock_tenant_queue(&mut tx).await?;
-    let dispatched = jobs::dispatch(&mut tx, DISPATCH_BATCH, cfg.max_attempts).await?;
+    let dispatched = jobs::dispatch(&mut tx, DISPATCH_BATCH, cfg.max_attempts, app.jobs.mailer.is_some()).await?;
     let elsewhere = jobs::running(&mut tx).await?.max(0) as usize;
     let room = cap(tenant, usize::MAX).saturating_sub(elsewhere).min(want);
     // The lease outlives the request timeout, so a live worker never loses its job.

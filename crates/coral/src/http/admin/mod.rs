@@ -3,6 +3,7 @@
 pub mod api_keys;
 pub mod audit_log;
 pub mod catalog_sources;
+pub mod email;
 pub mod inventory_items;
 pub mod orders;
 pub mod price_lists;
