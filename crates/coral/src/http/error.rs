@@ -3,9 +3,24 @@
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::core::error::RETRY_AFTER_SECS;
 use crate::core::Error;
+
+/// Medusa's error body, the answer of every 4xx and 5xx: `{ "type": "not_found",
+/// "message": "Cart id … not found" }`. `type` is one of Medusa's error types
+/// (`invalid_data`, `not_allowed`, `unauthorized`, `not_found`, `conflict`,
+/// `duplicate_error`, `too_many_requests`, `payload_too_large`, `unavailable`,
+/// `unknown_error`); `message` is for people.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    #[serde(rename = "type")]
+    #[schema(example = "not_found")]
+    pub kind: &'static str,
+    pub message: String,
+}
 
 impl Error {
     pub fn status_and_type(&self) -> (StatusCode, &'static str) {
@@ -41,7 +56,7 @@ impl IntoResponse for Error {
             }
             other => other.to_string(),
         };
-        let mut response = (status, Json(serde_json::json!({ "type": kind, "message": message }))).into_response();
+        let mut response = (status, Json(ErrorBody { kind, message })).into_response();
         match &self {
             Error::TooManyRequests(r) => {
                 let h = response.headers_mut();
