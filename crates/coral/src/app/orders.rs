@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::app::checkout::providers::{self, Money};
-use crate::app::checkout::totals::{self, Line, Totals};
+use crate::core::totals::{self, Line, Totals};
 use crate::app::App;
 use crate::core::{Error, Result};
 use crate::db::orders::{self, OrderFilter, OrderRow};

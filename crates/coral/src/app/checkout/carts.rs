@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 use crate::app::catalog::model::Variant;
 use crate::app::catalog::pricing;
 use crate::app::catalog::snapshot::Catalog;
-use crate::app::checkout::totals::{self, Line, LineTotals, Totals};
+use crate::core::totals::{self, Line, LineTotals, Totals};
 use crate::app::checkout::{revalidate, sold};
 use crate::app::promotions::cart::{self as promos, CartPromotions, Mode};
 use crate::app::App;

@@ -10,4 +10,6 @@ pub mod providers;
 pub mod revalidate;
 pub mod shipping;
 pub mod sold;
-pub mod totals;
+/// The totals rules live in `core::totals` (pure, no I/O); re-exported here so the
+/// renderers' `app::checkout::totals` imports keep working while http moves to `core`.
+pub use crate::core::totals;

@@ -20,7 +20,7 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
-use crate::app::checkout::totals::round;
+use crate::core::totals::round;
 use crate::app::promotions::rules::{self, CartFacts, ItemFacts, ShippingFacts};
 use crate::db::promotions::PromotionRow;
 

@@ -1,4 +1,5 @@
-//! Cart and order totals, computed exactly with decimals.
+//! Cart and order totals, computed exactly with decimals: pure rules, no I/O (the cart
+//! and order use cases in `app` call them).
 //!
 //! Prices are tax-exclusive. A line's discount (its promotion adjustments) comes off its
 //! subtotal before tax: each line's tax is `(subtotal − discount) × rate / 100`, rounded to
@@ -20,6 +21,7 @@ pub struct Line {
     pub discount: Decimal,
 }
 
+/// The totals of one line, in the currency's units.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct LineTotals {
     pub subtotal: Decimal,
@@ -36,6 +38,7 @@ pub struct LineTotals {
     pub original_total: Decimal,
 }
 
+/// The totals of a cart or order: items, shipping, and both (Medusa's names).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Totals {
     pub item_subtotal: Decimal,
@@ -66,6 +69,7 @@ pub fn round(amount: Decimal, digits: u32) -> Decimal {
 }
 
 impl Line {
+    /// The line's totals, tax rounded to `decimal_digits` minor digits.
     pub fn totals(&self, decimal_digits: u32) -> LineTotals {
         let subtotal = self.unit_price * Decimal::from(self.quantity);
         let discount = self.discount.clamp(Decimal::ZERO, subtotal.max(Decimal::ZERO));
