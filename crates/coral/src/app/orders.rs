@@ -9,8 +9,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::app::checkout::providers::{self, Money};
-use crate::core::totals::{self, Line, Totals};
 use crate::app::App;
+use crate::core::totals::{self, Line, Totals};
 use crate::core::{Error, Result};
 use crate::db::orders::{self, OrderFilter, OrderRow};
 use crate::db::payments::{self, CollectionRow};

@@ -92,6 +92,42 @@ pub struct CartFields {
 }
 
 impl CartRow {
+    /// Brings the row up to date with an `update` of `f` that answered `saved`.
+    pub fn apply(&mut self, f: CartFields, saved: Saved) {
+        self.region_id = f.region_id;
+        self.currency_code = f.currency_code;
+        self.sales_channel_id = f.sales_channel_id;
+        self.email = f.email;
+        self.customer_id = f.customer_id;
+        self.locale = f.locale;
+        self.shipping_address = f.shipping_address.map(Json);
+        self.billing_address = f.billing_address.map(Json);
+        self.metadata = f.metadata.map(Json);
+        self.updated_at = saved.updated_at;
+        self.customer_email = saved.customer_email;
+        self.decimal_digits = saved.decimal_digits;
+        self.tax_rate = saved.tax_rate;
+    }
+
+    /// Puts a written line in place (replacing the line with its id), in the load's order.
+    pub fn put_item(&mut self, item: LineItemRow) {
+        let items = &mut self.items.0;
+        items.retain(|i| i.id != item.id);
+        items.push(item);
+        // The load's `ORDER BY created_at, id` (ids compare bytewise: the cluster's collation is C).
+        items.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    }
+
+    /// Drops the line `item_id` (a line deleted in the database).
+    pub fn remove_item(&mut self, item_id: &str) {
+        self.items.0.retain(|i| i.id != item_id);
+    }
+
+    /// The cart's shipping methods after `set_shipping_method` answered `method`.
+    pub fn set_method(&mut self, method: Option<ShippingMethodRow>) {
+        self.shipping_methods.0 = method.into_iter().collect();
+    }
+
     pub fn fields(&self) -> CartFields {
         CartFields {
             region_id: self.region_id.clone(),
@@ -107,31 +143,50 @@ impl CartRow {
     }
 }
 
-const LOAD: &str = "SELECT c.id, c.region_id, c.currency_code, cur.decimal_digits, c.sales_channel_id, c.email, \
-    c.customer_id, cu.email AS customer_email, c.locale, c.shipping_address, c.billing_address, c.metadata, \
-    c.completed_at, c.created_at, c.updated_at, \
+/// A line item as the JSON object `LineItemRow` reads, from a `cart_line_items` row `i`:
+/// the load aggregates these, and item writes return one, so a write answers without a reload.
+const ITEM_JSON: &str = "json_build_object('id', i.id, 'variant_id', i.variant_id, 'product_id', i.product_id, \
+    'quantity', i.quantity, 'unit_price', i.unit_price::text, 'compare_at_unit_price', i.compare_at_unit_price::text, \
+    'product', i.product, 'metadata', i.metadata, 'created_at', i.created_at, 'updated_at', i.updated_at)";
+
+/// A shipping method as the JSON object `ShippingMethodRow` reads, from a
+/// `cart_shipping_methods` row `m`, with its option as it is now.
+const METHOD_JSON: &str = "json_build_object('id', m.id, 'shipping_option_id', m.shipping_option_id, \
+    'name', m.name, 'amount', m.amount::text, 'created_at', m.created_at, \
+    'option', (SELECT json_build_object('name', so.name, 'amount', so.amount::text, 'region_id', so.region_id, \
+        'enabled_in_store', so.enabled_in_store) FROM shipping_options so \
+        WHERE so.tenant_id = m.tenant_id AND so.id = m.shipping_option_id AND so.deleted_at IS NULL))";
+
+/// What a cart row `c` derives from other tables: its customer's email, its currency's
+/// digits and the tax rate of its shipping address's country in its region. The load
+/// reads them, and `update` returns them.
+const DERIVED: &str = "(SELECT cu.email FROM customers cu WHERE cu.tenant_id = c.tenant_id AND cu.id = c.customer_id) \
+        AS customer_email, \
+    (SELECT cur.decimal_digits FROM currencies cur WHERE cur.code = c.currency_code) AS decimal_digits, \
     coalesce((SELECT rc.tax_rate FROM regions r JOIN region_countries rc ON rc.tenant_id = r.tenant_id \
         AND rc.region_id = r.id AND rc.country_code = lower(c.shipping_address->>'country_code') \
-        WHERE r.tenant_id = c.tenant_id AND r.id = c.region_id AND r.automatic_taxes), 0) AS tax_rate, \
-    coalesce((SELECT json_agg(json_build_object('id', i.id, 'variant_id', i.variant_id, 'product_id', i.product_id, \
-        'quantity', i.quantity, 'unit_price', i.unit_price::text, 'compare_at_unit_price', i.compare_at_unit_price::text, \
-        'product', i.product, 'metadata', i.metadata, \
-        'created_at', i.created_at, 'updated_at', i.updated_at) ORDER BY i.created_at, i.id) \
-        FROM cart_line_items i WHERE i.tenant_id = c.tenant_id AND i.cart_id = c.id), '[]') AS items, \
-    coalesce((SELECT json_agg(json_build_object('id', m.id, 'shipping_option_id', m.shipping_option_id, \
-        'name', m.name, 'amount', m.amount::text, 'created_at', m.created_at, \
-        'option', (SELECT json_build_object('name', so.name, 'amount', so.amount::text, 'region_id', so.region_id, \
-            'enabled_in_store', so.enabled_in_store) FROM shipping_options so \
-            WHERE so.tenant_id = m.tenant_id AND so.id = m.shipping_option_id AND so.deleted_at IS NULL)) \
-        ORDER BY m.created_at, m.id) \
-        FROM cart_shipping_methods m WHERE m.tenant_id = c.tenant_id AND m.cart_id = c.id), '[]') AS shipping_methods, \
-    (SELECT o.id FROM orders o WHERE o.tenant_id = c.tenant_id AND o.cart_id = c.id) AS order_id \
-    FROM carts c JOIN currencies cur ON cur.code = c.currency_code \
-    LEFT JOIN customers cu ON cu.tenant_id = c.tenant_id AND cu.id = c.customer_id \
-    WHERE c.tenant_id = $1 AND c.id = $2";
+        WHERE r.tenant_id = c.tenant_id AND r.id = c.region_id AND r.automatic_taxes), 0) AS tax_rate";
+
+fn load_sql() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        format!(
+            "SELECT c.id, c.region_id, c.currency_code, c.sales_channel_id, c.email, c.customer_id, c.locale, \
+             c.shipping_address, c.billing_address, c.metadata, c.completed_at, c.created_at, c.updated_at, {DERIVED}, \
+             coalesce((SELECT json_agg({ITEM_JSON} ORDER BY i.created_at, i.id) \
+                 FROM cart_line_items i WHERE i.tenant_id = c.tenant_id AND i.cart_id = c.id), '[]') AS items, \
+             coalesce((SELECT json_agg({METHOD_JSON} ORDER BY m.created_at, m.id) \
+                 FROM cart_shipping_methods m WHERE m.tenant_id = c.tenant_id AND m.cart_id = c.id), '[]') \
+                 AS shipping_methods, \
+             (SELECT o.id FROM orders o WHERE o.tenant_id = c.tenant_id AND o.cart_id = c.id) AS order_id \
+             FROM carts c WHERE c.tenant_id = $1 AND c.id = $2 \
+             AND EXISTS (SELECT 1 FROM currencies cur WHERE cur.code = c.currency_code)"
+        )
+    })
+}
 
 pub async fn load(tx: &mut TenantTx, id: &str) -> Result<Option<CartRow>> {
-    Ok(sqlx::query_as(LOAD)
+    Ok(sqlx::query_as(load_sql())
         .bind(tx.tenant_id().as_str().to_owned())
         .bind(id)
         .fetch_optional(tx.conn())
@@ -154,26 +209,47 @@ pub async fn load_locked(tx: &mut TenantTx, id: &str) -> Result<Option<CartRow>>
     }
 }
 
+/// What a cart update changed besides the fields it was given: the new `updated_at`
+/// and the values derived from the fields (see `DERIVED`).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Saved {
+    pub updated_at: DateTime<Utc>,
+    pub customer_email: Option<String>,
+    pub decimal_digits: i32,
+    pub tax_rate: Decimal,
+}
+
 pub async fn insert(tx: &mut TenantTx, f: &CartFields) -> Result<String> {
     let id = new_id("cart");
-    save(tx, &id, f, true).await?;
+    sqlx::query(
+        "INSERT INTO carts (tenant_id, id, region_id, currency_code, sales_channel_id, email, customer_id, locale, \
+         shipping_address, billing_address, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(tx.tenant_id().as_str().to_owned())
+    .bind(&id)
+    .bind(&f.region_id)
+    .bind(&f.currency_code)
+    .bind(&f.sales_channel_id)
+    .bind(&f.email)
+    .bind(&f.customer_id)
+    .bind(&f.locale)
+    .bind(f.shipping_address.as_ref().map(Json))
+    .bind(f.billing_address.as_ref().map(Json))
+    .bind(f.metadata.as_ref().map(Json))
+    .execute(tx.conn())
+    .await?;
     Ok(id)
 }
 
-pub async fn update(tx: &mut TenantTx, id: &str, f: &CartFields) -> Result<()> {
-    save(tx, id, f, false).await
-}
-
-async fn save(tx: &mut TenantTx, id: &str, f: &CartFields, insert: bool) -> Result<()> {
-    let sql = if insert {
-        "INSERT INTO carts (tenant_id, id, region_id, currency_code, sales_channel_id, email, customer_id, locale, \
-         shipping_address, billing_address, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
-    } else {
-        "UPDATE carts SET region_id = $3, currency_code = $4, sales_channel_id = $5, email = $6, customer_id = $7, \
+/// Writes the cart's fields; answers what the row now derives from them (`CartRow::apply`
+/// brings a loaded row up to date with both).
+pub async fn update(tx: &mut TenantTx, id: &str, f: &CartFields) -> Result<Saved> {
+    let sql = format!(
+        "UPDATE carts c SET region_id = $3, currency_code = $4, sales_channel_id = $5, email = $6, customer_id = $7, \
          locale = $8, shipping_address = $9, billing_address = $10, metadata = $11, updated_at = now() \
-         WHERE tenant_id = $1 AND id = $2"
-    };
-    sqlx::query(sql)
+         WHERE c.tenant_id = $1 AND c.id = $2 RETURNING c.updated_at, {DERIVED}"
+    );
+    Ok(sqlx::query_as(&sql)
         .bind(tx.tenant_id().as_str().to_owned())
         .bind(id)
         .bind(&f.region_id)
@@ -185,9 +261,8 @@ async fn save(tx: &mut TenantTx, id: &str, f: &CartFields, insert: bool) -> Resu
         .bind(f.shipping_address.as_ref().map(Json))
         .bind(f.billing_address.as_ref().map(Json))
         .bind(f.metadata.as_ref().map(Json))
-        .execute(tx.conn())
-        .await?;
-    Ok(())
+        .fetch_one(tx.conn())
+        .await?)
 }
 
 pub async fn mark_completed(tx: &mut TenantTx, id: &str) -> Result<()> {
@@ -209,49 +284,54 @@ pub struct NewItem<'a> {
     pub metadata: Option<Value>,
 }
 
-pub async fn insert_item(tx: &mut TenantTx, cart_id: &str, item: NewItem<'_>) -> Result<()> {
-    sqlx::query(
-        "INSERT INTO cart_line_items (tenant_id, id, cart_id, variant_id, product_id, quantity, unit_price, product, \
-         metadata, compare_at_unit_price) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(new_id("cali"))
-    .bind(cart_id)
-    .bind(item.variant_id)
-    .bind(item.product_id)
-    .bind(item.quantity)
-    .bind(item.unit_price)
-    .bind(Json(item.product))
-    .bind(item.metadata.map(Json))
-    .bind(item.compare_at_unit_price)
-    .execute(tx.conn())
-    .await?;
-    Ok(())
+/// Adds a line; answers it as the load reads it.
+pub async fn insert_item(tx: &mut TenantTx, cart_id: &str, item: NewItem<'_>) -> Result<LineItemRow> {
+    let sql = format!(
+        "INSERT INTO cart_line_items AS i (tenant_id, id, cart_id, variant_id, product_id, quantity, unit_price, \
+         product, metadata, compare_at_unit_price) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         RETURNING {ITEM_JSON}"
+    );
+    let row: Json<LineItemRow> = sqlx::query_scalar(&sql)
+        .bind(tx.tenant_id().as_str().to_owned())
+        .bind(new_id("cali"))
+        .bind(cart_id)
+        .bind(item.variant_id)
+        .bind(item.product_id)
+        .bind(item.quantity)
+        .bind(item.unit_price)
+        .bind(Json(item.product))
+        .bind(item.metadata.map(Json))
+        .bind(item.compare_at_unit_price)
+        .fetch_one(tx.conn())
+        .await?;
+    Ok(row.0)
 }
 
 /// A line's new quantity and/or unit price (`None` keeps the current one); a new unit
-/// price comes with its compare-at price (`None`: not from a price list).
+/// price comes with its compare-at price (`None`: not from a price list). Answers the line
+/// as the load reads it (`None` when the cart has no such line).
 pub async fn update_item(
     tx: &mut TenantTx,
     cart_id: &str,
     item_id: &str,
     quantity: Option<i32>,
     unit_price: Option<(Decimal, Option<Decimal>)>,
-) -> Result<()> {
-    sqlx::query(
-        "UPDATE cart_line_items SET quantity = coalesce($4, quantity), unit_price = coalesce($5, unit_price), \
+) -> Result<Option<LineItemRow>> {
+    let sql = format!(
+        "UPDATE cart_line_items i SET quantity = coalesce($4, quantity), unit_price = coalesce($5, unit_price), \
          compare_at_unit_price = CASE WHEN $5 IS NULL THEN compare_at_unit_price ELSE $6 END, \
-         updated_at = now() WHERE tenant_id = $1 AND cart_id = $2 AND id = $3",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(cart_id)
-    .bind(item_id)
-    .bind(quantity)
-    .bind(unit_price.map(|p| p.0))
-    .bind(unit_price.and_then(|p| p.1))
-    .execute(tx.conn())
-    .await?;
-    Ok(())
+         updated_at = now() WHERE i.tenant_id = $1 AND i.cart_id = $2 AND i.id = $3 RETURNING {ITEM_JSON}"
+    );
+    let row: Option<Json<LineItemRow>> = sqlx::query_scalar(&sql)
+        .bind(tx.tenant_id().as_str().to_owned())
+        .bind(cart_id)
+        .bind(item_id)
+        .bind(quantity)
+        .bind(unit_price.map(|p| p.0))
+        .bind(unit_price.and_then(|p| p.1))
+        .fetch_optional(tx.conn())
+        .await?;
+    Ok(row.map(|r| r.0))
 }
 
 pub async fn delete_item(tx: &mut TenantTx, cart_id: &str, item_id: &str) -> Result<()> {
@@ -265,30 +345,35 @@ pub async fn delete_item(tx: &mut TenantTx, cart_id: &str, item_id: &str) -> Res
 }
 
 /// A cart has at most one shipping method (Medusa replaces it); `None` just removes it.
+/// Answers the new method as the load reads it. One statement either way: the method
+/// table has no uniqueness on the cart, so the delete and the insert cannot collide.
 pub async fn set_shipping_method(
     tx: &mut TenantTx,
     cart_id: &str,
     method: Option<(&str, &str, Decimal)>,
-) -> Result<()> {
+) -> Result<Option<ShippingMethodRow>> {
     let tenant = tx.tenant_id().as_str().to_owned();
-    sqlx::query("DELETE FROM cart_shipping_methods WHERE tenant_id = $1 AND cart_id = $2")
+    let Some((option_id, name, amount)) = method else {
+        sqlx::query("DELETE FROM cart_shipping_methods WHERE tenant_id = $1 AND cart_id = $2")
+            .bind(&tenant)
+            .bind(cart_id)
+            .execute(tx.conn())
+            .await?;
+        return Ok(None);
+    };
+    let sql = format!(
+        "WITH gone AS (DELETE FROM cart_shipping_methods WHERE tenant_id = $1 AND cart_id = $2) \
+         INSERT INTO cart_shipping_methods AS m (tenant_id, id, cart_id, shipping_option_id, name, amount) \
+         VALUES ($1, $3, $2, $4, $5, $6) RETURNING {METHOD_JSON}"
+    );
+    let row: Json<ShippingMethodRow> = sqlx::query_scalar(&sql)
         .bind(&tenant)
         .bind(cart_id)
-        .execute(tx.conn())
-        .await?;
-    if let Some((option_id, name, amount)) = method {
-        sqlx::query(
-            "INSERT INTO cart_shipping_methods (tenant_id, id, cart_id, shipping_option_id, name, amount) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&tenant)
         .bind(new_id("casm"))
-        .bind(cart_id)
         .bind(option_id)
         .bind(name)
         .bind(amount)
-        .execute(tx.conn())
+        .fetch_one(tx.conn())
         .await?;
-    }
-    Ok(())
+    Ok(Some(row.0))
 }

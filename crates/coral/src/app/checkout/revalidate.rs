@@ -15,9 +15,9 @@
 use rust_decimal::Decimal;
 
 use crate::app::catalog::snapshot::Catalog;
-use crate::app::checkout::carts::{self, Cart};
+use crate::app::checkout::carts;
 use crate::core::Result;
-use crate::db::carts as rows;
+use crate::db::carts::{self as rows, CartRow};
 use crate::db::TenantTx;
 
 /// One thing that changed under a cart, with what the shopper needs to know.
@@ -97,11 +97,10 @@ fn item_title(product: &serde_json::Value) -> String {
     }
 }
 
-/// Everything that no longer holds for `cart` (a not yet completed cart), from the
-/// catalog snapshot, the customer's price-list `groups` and what the cart's load read of
-/// its shipping options: no I/O.
-pub fn check(cart: &Cart, catalog: &Catalog, groups: &[String]) -> Vec<Change> {
-    let row = &cart.row;
+/// Everything that no longer holds for the cart `row` (a not yet completed cart), from
+/// the catalog snapshot, the customer's price-list `groups` and what the cart's load read
+/// of its shipping options: no I/O.
+pub fn check(row: &CartRow, catalog: &Catalog, groups: &[String]) -> Vec<Change> {
     let mut changes = Vec::new();
     let Some(region) = catalog.region(&row.region_id) else {
         changes.push(Change::RegionGone {
@@ -176,14 +175,15 @@ pub fn check(cart: &Cart, catalog: &Catalog, groups: &[String]) -> Vec<Change> {
 
 /// Makes the cart the current truth: moves it to the region's currency, drops lines no
 /// longer sold, reprices the others, and drops or updates the shipping method.
-/// The caller holds the cart's lock.
-pub async fn correct(tx: &mut TenantTx, cart: &Cart, changes: &[Change]) -> Result<()> {
-    let id = &cart.row.id;
+/// The caller holds the cart's lock, and loads the cart again afterwards (corrections are
+/// rare, so they are not applied to the row in memory).
+pub async fn correct(tx: &mut TenantTx, row: &CartRow, changes: &[Change]) -> Result<()> {
+    let id = &row.id;
     for change in changes {
         match change {
             Change::RegionGone { .. } => {}
             Change::CurrencyChanged { to, .. } => {
-                let mut f = cart.row.fields();
+                let mut f = row.fields();
                 f.currency_code = to.clone();
                 rows::update(tx, id, &f).await?;
             }
@@ -193,13 +193,17 @@ pub async fn correct(tx: &mut TenantTx, cart: &Cart, changes: &[Change]) -> Resu
                 to,
                 compare_at,
                 ..
-            } => rows::update_item(tx, id, item_id, None, Some((*to, *compare_at))).await?,
+            } => {
+                rows::update_item(tx, id, item_id, None, Some((*to, *compare_at))).await?;
+            }
             Change::ShippingOptionGone { .. } | Change::AddressOutsideRegion { .. } => {
-                rows::set_shipping_method(tx, id, None).await?
+                rows::set_shipping_method(tx, id, None).await?;
             }
             Change::ShippingOptionChanged {
                 option_id, name, to, ..
-            } => rows::set_shipping_method(tx, id, Some((option_id, name, *to))).await?,
+            } => {
+                rows::set_shipping_method(tx, id, Some((option_id, name, *to))).await?;
+            }
         }
     }
     Ok(())

@@ -67,23 +67,40 @@ fn shipping_facts(row: &CartRow) -> Vec<ShippingFacts<'_>> {
         .collect()
 }
 
-/// Reads the cart's promotions and computes their adjustments. Nothing (and no query)
-/// for a store without the feature.
-pub async fn for_cart(ctx: &TenantCtx, tx: &mut TenantTx, row: &CartRow) -> Result<CartPromotions> {
+/// A cart's promotions as read from the database, before their adjustments: read once
+/// under a cart's lock, they are adjusted to the cart as it is after a write.
+#[derive(Debug, Clone, Default)]
+pub struct Read {
+    promotions: Vec<PromotionRow>,
+    stale: Vec<(PromotionRow, Unusable)>,
+}
+
+/// Reads the cart's promotions (applied codes and the store's automatic ones). Nothing
+/// (and no query) for a store without the feature.
+pub async fn read(ctx: &TenantCtx, tx: &mut TenantTx, cart_id: &str) -> Result<Read> {
     if !ctx.tenant.has_feature(FEATURE) {
-        return Ok(CartPromotions::default());
+        return Ok(Read::default());
     }
     let now = Utc::now();
-    let mut promotions = Vec::new();
-    let mut stale = Vec::new();
-    for p in rows::for_cart(tx, &row.id).await? {
+    let mut read = Read::default();
+    for p in rows::for_cart(tx, cart_id).await? {
         match compute::usable(&p, now) {
             // Spent counters keep showing, as Medusa's cart does; completion decides.
-            Ok(()) | Err(Unusable::LimitReached | Unusable::BudgetUsed) => promotions.push(p),
-            Err(why) if p.applied => stale.push((p, why)),
+            Ok(()) | Err(Unusable::LimitReached | Unusable::BudgetUsed) => read.promotions.push(p),
+            Err(why) if p.applied => read.stale.push((p, why)),
             Err(_) => {}
         }
     }
+    Ok(read)
+}
+
+/// Computes what the `read` promotions take off the cart `row` (its lines as they are
+/// now). Queries only the customer's groups, and only when a promotion's rules need them.
+pub async fn adjust(ctx: &TenantCtx, tx: &mut TenantTx, read: Read, row: &CartRow) -> Result<CartPromotions> {
+    if !ctx.tenant.has_feature(FEATURE) {
+        return Ok(CartPromotions::default());
+    }
+    let Read { promotions, stale } = read;
     let groups = match &row.customer_id {
         Some(c) if promotions.iter().any(|p| rules::needs_groups(&p.rules.0)) => {
             crate::db::customer_groups::of_customer(tx, c).await?
@@ -111,6 +128,12 @@ pub async fn for_cart(ctx: &TenantCtx, tx: &mut TenantTx, row: &CartRow) -> Resu
         adjustments,
         stale,
     })
+}
+
+/// Reads the cart's promotions and computes their adjustments.
+pub async fn for_cart(ctx: &TenantCtx, tx: &mut TenantTx, row: &CartRow) -> Result<CartPromotions> {
+    let read = read(ctx, tx, &row.id).await?;
+    adjust(ctx, tx, read, row).await
 }
 
 /// How a list of codes changes the cart's set.
@@ -206,12 +229,14 @@ pub async fn change(
     codes: Vec<String>,
     add: bool,
 ) -> Result<crate::app::checkout::carts::Cart> {
-    crate::app::checkout::carts::write(app, ctx, cart_id, async move |tx, cart, _| {
+    crate::app::checkout::carts::write(app, ctx, cart_id, async move |tx, mut cart, _| {
         if add {
-            apply(ctx, tx, &cart.row.id, &codes, Mode::Add).await
+            apply(ctx, tx, &cart.row.id, &codes, Mode::Add).await?;
         } else {
-            remove(tx, &cart.row.id, &codes).await
+            remove(tx, &cart.row.id, &codes).await?;
         }
+        cart.codes_changed();
+        Ok(cart)
     })
     .await
 }

@@ -20,8 +20,8 @@
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
-use crate::core::totals::round;
 use crate::app::promotions::rules::{self, CartFacts, ItemFacts, ShippingFacts};
+use crate::core::totals::round;
 use crate::db::promotions::PromotionRow;
 
 /// Why a promotion cannot be used now.
