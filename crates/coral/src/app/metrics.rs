@@ -165,7 +165,7 @@ impl Metrics {
 
     /// Refreshes the gauges and renders every metric in Prometheus' text format.
     pub async fn render(&self, app: &App) -> String {
-        for (placement, pool) in app.platform.database().open_pools().await {
+        for (placement, pool) in app.platform().database().open_pools().await {
             let size = i64::from(pool.size());
             let idle = pool.num_idle() as i64;
             self.pool_connections
@@ -184,7 +184,7 @@ impl Metrics {
         for (status, n) in app.directory.count_by_status() {
             self.tenants.with_label_values(&[status.as_str()]).set(n as i64);
         }
-        self.database_up.set(i64::from(!app.platform.health().is_down()));
+        self.database_up.set(i64::from(!app.platform().health().is_down()));
         let (requests, orders) = crate::app::usage::pending_totals(app);
         self.usage_pending.with_label_values(&["requests"]).set(requests as i64);
         self.usage_pending.with_label_values(&["orders"]).set(orders as i64);

@@ -36,7 +36,9 @@ pub mod tenants;
 pub mod usage;
 pub mod webhooks;
 
+mod control;
 mod handles;
 
+pub use control::{OwnRecordChange, StoreControl};
 pub use handles::{CrossTenantTx, PlatformDb, PlatformTx, TenantDb, TenantTx};
 pub use placements::{Database, SHARED_PLACEMENT};

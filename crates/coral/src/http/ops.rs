@@ -27,16 +27,7 @@ pub async fn health() -> Json<Value> {
 #[utoipa::path(get, path = "/ready", tag = "ops",
     responses((status = 200, description = "{ status: ready }"), (status = 503, description = "database unreachable")))]
 pub async fn ready(State(app): State<AppState>) -> Response {
-    let answered = if app.platform.health().is_down() {
-        Err("the database is down".to_owned())
-    } else {
-        let query = sqlx::query("SELECT 1").execute(app.platform.control());
-        match tokio::time::timeout(READY_WITHIN, query).await {
-            Ok(Ok(_)) => Ok(()),
-            Ok(Err(e)) => Err(e.to_string()),
-            Err(_) => Err(format!("no answer within {READY_WITHIN:?}")),
-        }
-    };
+    let answered = app.platform().ping(READY_WITHIN).await;
     match answered {
         Ok(()) => Json(json!({ "status": "ready" })).into_response(),
         Err(e) => {
@@ -62,7 +53,7 @@ const READY_WITHIN: std::time::Duration = std::time::Duration::from_secs(1);
 /// on: the catalog is served from memory.
 pub async fn fail_fast_writes(State(app): State<AppState>, req: axum::extract::Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe && app.platform.health().is_down() {
+    if !safe && app.platform().health().is_down() {
         return Error::Unavailable(DB_UNAVAILABLE.into()).into_response();
     }
     next.run(req).await

@@ -14,7 +14,7 @@ use crate::app::catalog::snapshot::Catalog;
 use crate::app::checkout::totals::{self, Line, LineTotals, Totals};
 use crate::app::checkout::{revalidate, sold};
 use crate::app::promotions::cart::{self as promos, CartPromotions, Mode};
-use crate::app::App;
+use crate::app::Services;
 use crate::core::{names, Error, Result};
 use crate::db::carts::{self, CartFields, CartRow, NewItem};
 use crate::db::payments::{self, CollectionRow};
@@ -77,7 +77,7 @@ pub fn no_cart(id: &str) -> Error {
 }
 
 /// Loads cart `id` and computes its totals; 404 in Medusa's words when there is none.
-pub async fn load(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, id: &str) -> Result<Cart> {
+pub async fn load(app: &Services, ctx: &TenantCtx, tx: &mut TenantTx, id: &str) -> Result<Cart> {
     let row = carts::load(tx, id).await?.ok_or_else(|| no_cart(id))?;
     view(app, ctx, tx, row, true).await
 }
@@ -85,12 +85,12 @@ pub async fn load(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, id: &str) -> Re
 /// `load`, locking the cart row until the transaction ends — without the payment
 /// collection (`payment_collection: None`): a cart is locked to be changed, and the
 /// answer after the change is a `load` (one round trip less per write).
-pub async fn lock(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, id: &str) -> Result<Cart> {
+pub async fn lock(app: &Services, ctx: &TenantCtx, tx: &mut TenantTx, id: &str) -> Result<Cart> {
     let row = carts::load_locked(tx, id).await?.ok_or_else(|| no_cart(id))?;
     view(app, ctx, tx, row, false).await
 }
 
-async fn view(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, row: CartRow, collection: bool) -> Result<Cart> {
+async fn view(app: &Services, ctx: &TenantCtx, tx: &mut TenantTx, row: CartRow, collection: bool) -> Result<Cart> {
     let catalog = app.catalogs.get(ctx).await?;
     let region = match catalog.region(&row.region_id) {
         Some(r) => r.clone(),
@@ -120,7 +120,7 @@ async fn view(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, row: CartRow, colle
 
 /// The cart as the current catalog says it is: a cart whose items, prices or shipping
 /// changed underneath is corrected (under its lock) before it is answered.
-pub async fn get(app: &App, ctx: &TenantCtx, id: &str) -> Result<Cart> {
+pub async fn get(app: &Services, ctx: &TenantCtx, id: &str) -> Result<Cart> {
     let mut tx = ctx.db.begin().await?;
     let cart = load(app, ctx, &mut tx, id).await?;
     if cart.row.completed_at.is_some() {
@@ -161,7 +161,7 @@ async fn sync_collection(tx: &mut TenantTx, cart: &mut Cart) -> Result<()> {
 /// Re-checks the locked `cart` and corrects what changed (see `revalidate`); answers
 /// the cart as it now is and the changes found.
 pub async fn current(
-    app: &App,
+    app: &Services,
     ctx: &TenantCtx,
     tx: &mut TenantTx,
     cart: Cart,
@@ -182,7 +182,7 @@ pub async fn current(
 }
 
 /// Runs `change` on the locked, not yet completed cart, then answers the cart as it is.
-pub(crate) async fn write<F>(app: &App, ctx: &TenantCtx, id: &str, change: F) -> Result<Cart>
+pub(crate) async fn write<F>(app: &Services, ctx: &TenantCtx, id: &str, change: F) -> Result<Cart>
 where
     F: for<'t> AsyncFnOnce(&'t mut TenantTx, Cart, Arc<Catalog>) -> Result<()>,
 {
@@ -299,7 +299,7 @@ async fn set_email(tx: &mut TenantTx, f: &mut CartFields, email: &str, registere
     Ok(())
 }
 
-pub async fn create(app: &App, ctx: &TenantCtx, customer: Option<&str>, input: CartIn) -> Result<Cart> {
+pub async fn create(app: &Services, ctx: &TenantCtx, customer: Option<&str>, input: CartIn) -> Result<Cart> {
     let catalog = app.catalogs.get(ctx).await?;
     let region = region_of(&catalog, input.region_id.as_deref())?;
     if let Some(c) = &input.currency_code {
@@ -344,7 +344,7 @@ pub async fn create(app: &App, ctx: &TenantCtx, customer: Option<&str>, input: C
     Ok(cart)
 }
 
-pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: CartIn) -> Result<Cart> {
+pub async fn update(app: &Services, ctx: &TenantCtx, id: &str, input: CartIn) -> Result<Cart> {
     if input.items.is_some() || input.currency_code.is_some() {
         return Err(Error::invalid(
             "Invalid request: Unrecognized fields: 'items'/'currency_code' (use the line-items routes or region_id)",
@@ -533,7 +533,7 @@ async fn add_item(tx: &mut TenantTx, cart: &Cart, catalog: &Catalog, ctx: &Tenan
     }
 }
 
-pub async fn add_line_item(app: &App, ctx: &TenantCtx, id: &str, item: ItemIn) -> Result<Cart> {
+pub async fn add_line_item(app: &Services, ctx: &TenantCtx, id: &str, item: ItemIn) -> Result<Cart> {
     write(app, ctx, id, async move |tx, cart, catalog| {
         add_item(tx, &cart, &catalog, ctx, item).await
     })
@@ -552,7 +552,13 @@ fn line_not_found(item_id: &str) -> Error {
 }
 
 /// Sets a line's quantity; 0 removes it, as in Medusa.
-pub async fn update_line_item(app: &App, ctx: &TenantCtx, id: &str, item_id: &str, input: ItemUpdate) -> Result<Cart> {
+pub async fn update_line_item(
+    app: &Services,
+    ctx: &TenantCtx,
+    id: &str,
+    item_id: &str,
+    input: ItemUpdate,
+) -> Result<Cart> {
     if input.quantity < 0 {
         check_quantity(input.quantity)?;
     }
@@ -576,7 +582,7 @@ pub async fn update_line_item(app: &App, ctx: &TenantCtx, id: &str, item_id: &st
     .await
 }
 
-pub async fn delete_line_item(app: &App, ctx: &TenantCtx, id: &str, item_id: &str) -> Result<Cart> {
+pub async fn delete_line_item(app: &Services, ctx: &TenantCtx, id: &str, item_id: &str) -> Result<Cart> {
     write(app, ctx, id, async move |tx, cart, _| {
         if !cart.row.items.0.iter().any(|i| i.id == item_id) {
             return Err(line_not_found(item_id));
@@ -587,7 +593,7 @@ pub async fn delete_line_item(app: &App, ctx: &TenantCtx, id: &str, item_id: &st
 }
 
 /// Gives the cart to the signed-in customer (`POST /store/carts/:id/customer`).
-pub async fn set_customer(app: &App, ctx: &TenantCtx, id: &str, customer_id: &str) -> Result<Cart> {
+pub async fn set_customer(app: &Services, ctx: &TenantCtx, id: &str, customer_id: &str) -> Result<Cart> {
     write(app, ctx, id, async move |tx, cart, _| {
         let c = customers::get(tx, customer_id).await?.ok_or_else(Error::unauthorized)?;
         let mut f = cart.row.fields();
@@ -605,7 +611,7 @@ pub struct ShippingMethodIn {
     pub data: Option<Value>,
 }
 
-pub async fn add_shipping_method(app: &App, ctx: &TenantCtx, id: &str, input: ShippingMethodIn) -> Result<Cart> {
+pub async fn add_shipping_method(app: &Services, ctx: &TenantCtx, id: &str, input: ShippingMethodIn) -> Result<Cart> {
     write(app, ctx, id, async move |tx, cart, _| {
         let option = shipping::get(tx, &input.option_id)
             .await?
