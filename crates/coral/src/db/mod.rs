@@ -16,6 +16,7 @@ pub mod currencies;
 pub mod customer_groups;
 pub mod customers;
 pub mod email;
+mod errors;
 pub mod health;
 pub mod inventory;
 pub mod jobs;
