@@ -6,7 +6,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::app::auth::{self, Claims};
+use crate::adapters::auth::{self, Claims};
 use crate::app::Services;
 use crate::core::{names, Error, Result};
 use crate::db::customers::{self, AddressFields, CustomerRow, Profile};

@@ -3,15 +3,11 @@
 
 pub mod api_keys;
 pub mod audit;
-pub mod auth;
-pub mod bench_seed;
 pub mod catalog;
 pub mod checkout;
 pub mod currencies;
 pub mod customer_groups;
 pub mod customers;
-pub mod demo;
-pub mod demo_images;
 pub mod email;
 pub mod inventory;
 pub mod jobs;
@@ -43,12 +39,12 @@ pub struct Services {
     pub config: Config,
     pub directory: Arc<Directory>,
     pub resolution: ResolutionConfig,
-    pub tokens: auth::TokenKeys,
+    pub tokens: crate::adapters::auth::TokenKeys,
     pub catalogs: Arc<catalog::snapshot::Catalogs>,
     pub rendered: catalog::rendered::RenderCache,
-    pub sealer: secrets::Sealer,
-    pub nmi: checkout::nmi::Nmi,
-    pub metrics: metrics::Metrics,
+    pub sealer: crate::adapters::sealer::Sealer,
+    pub nmi: crate::adapters::nmi::Nmi,
+    pub metrics: crate::adapters::metrics::Metrics,
     pub login_limits: crate::tenancy::login_limits::LoginLimits,
     /// Background jobs: wake-ups of the workers and the webhook HTTP client.
     pub jobs: Arc<jobs::Jobs>,
@@ -117,14 +113,14 @@ impl App {
                     base_domain: config.base_domain.clone(),
                     single_tenant: config.single_tenant,
                 },
-                tokens: auth::TokenKeys::new(&config.secrets.jwt_secret),
-                sealer: secrets::Sealer::new(&config.secrets.master_key),
-                nmi: checkout::nmi::Nmi::new(&config.payments.nmi_url),
+                tokens: crate::adapters::auth::TokenKeys::new(&config.secrets.jwt_secret),
+                sealer: crate::adapters::sealer::Sealer::new(&config.secrets.master_key),
+                nmi: crate::adapters::nmi::Nmi::new(&config.payments.nmi_url),
                 rendered: catalog::rendered::RenderCache::new(config.render_cache_bytes),
                 config,
                 directory,
                 catalogs,
-                metrics: metrics::Metrics::new(),
+                metrics: crate::adapters::metrics::Metrics::new(),
                 login_limits: Default::default(),
                 jobs,
                 control: StoreControl::new(platform.clone()),
@@ -149,11 +145,8 @@ mod tests {
         "app/usage.rs",
         "app/metrics.rs",
         "app/audit.rs",
-        "app/demo.rs",
-        "app/bench_seed.rs",
         "app/jobs/worker.rs",
         "app/jobs/report.rs",
-        "app/promotions/demo.rs",
     ];
 
     /// Tenant code and the handlers serving a store: none may name the platform handle.

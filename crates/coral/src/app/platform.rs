@@ -7,7 +7,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use sqlx::types::Json;
 
-use crate::app::{auth, App};
+use crate::adapters::auth;
+use crate::app::App;
 use crate::core::ids::TenantId;
 use crate::core::names::{
     parse_country, parse_currency, parse_domain, parse_email, parse_locale, parse_store_name, Handle,

@@ -3,7 +3,7 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use crate::app::auth::{self, Claims};
+use crate::adapters::auth::{self, Claims};
 use crate::app::Services;
 use crate::core::ids::TenantId;
 use crate::core::names::parse_email;

@@ -73,7 +73,7 @@ pub async fn openapi() -> Response {
     responses((status = 200, description = "Prometheus text format 0.0.4"), (status = 401, description = "bad platform token")),
     security(("bearer" = [])))]
 pub async fn metrics(State(app): State<AppState>, _: Platform) -> Response {
-    let body = app.metrics.render(&app).await;
+    let body = crate::app::metrics::render(&app).await;
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         body,
@@ -87,12 +87,12 @@ pub async fn unknown_route(method: Method, uri: Uri) -> Error {
 }
 
 /// A picture of the demo catalog (`coral serve --demo`), drawn by Coral: see
-/// `app::demo_images`. Not tenant data: the same bytes for every store.
+/// `seed::demo_images`. Not tenant data: the same bytes for every store.
 #[utoipa::path(get, path = "/static/demo/{file}", tag = "ops",
     params(("file" = String, Path, description = "`{slug}.png`")),
     responses((status = 200, description = "image/png", content_type = "image/png"), (status = 404, description = "no such picture")))]
 pub async fn demo_image(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
-    let picture = file.strip_suffix(".png").and_then(crate::app::demo_images::png);
+    let picture = file.strip_suffix(".png").and_then(crate::seed::demo_images::png);
     match picture {
         Some(bytes) => (
             [

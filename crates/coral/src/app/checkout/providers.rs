@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::app::checkout::nmi::{self, Answer};
+use crate::adapters::nmi::{self, Answer};
 use crate::app::{secrets, Services};
 use crate::core::{Error, Result};
 use crate::tenancy::TenantCtx;
