@@ -208,7 +208,7 @@ impl GlobalArgs {
     pub fn config(&self, listen: SocketAddr) -> anyhow::Result<Config> {
         let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
         if let Some(url) = self.smtp_url.as_deref().filter(|u| !u.trim().is_empty()) {
-            crate::app::jobs::mailer::Mailer::new(url, &self.email_from, Duration::from_secs(10))
+            crate::adapters::smtp::Mailer::new(url, &self.email_from, Duration::from_secs(10))
                 .map_err(|e| anyhow::anyhow!(e))?;
         }
         Ok(Config {
@@ -327,7 +327,7 @@ async fn bench_seed(
     for i in 1..=tenants {
         let handle = format!("bench-{i:04}");
         tokio::select! {
-            key = crate::app::bench_seed::tenant(app, &handle, products, plan) => keys.push(key?),
+            key = crate::seed::bench::tenant(app, &handle, products, plan) => keys.push(key?),
             _ = &mut interrupted => {
                 bar.abandon_with_message("interrupted");
                 break;

@@ -3,11 +3,13 @@
 //! with the Medusa v2 Store API. Layers, top to bottom (DESIGN.md section 2):
 //! `http` → `app` → `tenancy` → `db` → `core`; dependencies point down only.
 
+pub mod adapters;
 pub mod app;
 pub mod cli;
 pub mod config;
 pub mod core;
 pub mod db;
 pub mod http;
+pub mod seed;
 pub mod server;
 pub mod tenancy;

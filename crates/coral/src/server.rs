@@ -8,11 +8,12 @@ use anyhow::Context;
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{ConnectOptions, Connection};
 
-use crate::app::{demo, App};
+use crate::app::App;
 use crate::config::Config;
 use crate::db::health::{self, Health};
 use crate::db::managed_pg::{self, ManagedPostgres, Sharing, Tuning};
 use crate::db::{migrate, Database, PlatformDb};
+use crate::seed::demo;
 
 /// The database Coral runs on, and the managed cluster behind it if there is one
 /// (kept alive, and stopped when dropped).

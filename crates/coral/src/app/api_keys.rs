@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use crate::app::App;
+use crate::app::Services;
 use crate::core::{Error, Result};
 use crate::db::api_keys::{self, KeyRow};
 use crate::db::tenants;
@@ -27,7 +27,7 @@ fn not_found(id: &str) -> Error {
 }
 
 /// A new publishable key for the store's default sales channel (`max_publishable_keys`).
-pub async fn create(app: &App, ctx: &TenantCtx, input: CreateKey) -> Result<KeyRow> {
+pub async fn create(app: &Services, ctx: &TenantCtx, input: CreateKey) -> Result<KeyRow> {
     let title = input.title.trim();
     if title.is_empty() || title.len() > 200 {
         return Err(Error::invalid("title must be 1 to 200 characters"));
@@ -63,7 +63,7 @@ pub async fn get(ctx: &TenantCtx, id: &str) -> Result<KeyRow> {
 }
 
 /// Revokes the key; revoking a revoked key changes nothing.
-pub async fn revoke(app: &App, ctx: &TenantCtx, id: &str) -> Result<KeyRow> {
+pub async fn revoke(app: &Services, ctx: &TenantCtx, id: &str) -> Result<KeyRow> {
     let mut tx = ctx.db.begin().await?;
     api_keys::get(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
     if api_keys::revoke(&mut tx, id).await? {

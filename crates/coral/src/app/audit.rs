@@ -37,14 +37,14 @@ pub async fn list_all(app: &App, f: &Filter, limit: i64, offset: i64) -> Result<
             "offset + limit may be at most {MAX_WINDOW}; narrow the time range instead"
         )));
     }
-    let (mut rows, mut count) = audit::list_platform(app.platform.control(), f, window, 0).await?;
+    let (mut rows, mut count) = audit::list_platform(app.platform().control(), f, window, 0).await?;
     let pools = match &f.tenant_id {
         Some(t) => match app.directory.by_id_or_handle(t) {
-            Some(tenant) => vec![app.platform.placement(&tenant.placement_id).await?],
+            Some(tenant) => vec![app.platform().placement(&tenant.placement_id).await?],
             None => vec![],
         },
         None => app
-            .platform
+            .platform()
             .all_placements()
             .await?
             .into_iter()

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::app::App;
+use crate::app::Services;
 use crate::core::{Error, Result};
 use crate::db::customer_groups::{self, GroupRow};
 use crate::db::TenantTx;
@@ -65,7 +65,7 @@ pub async fn list(ctx: &TenantCtx, limit: i64, offset: i64) -> Result<(Vec<Group
     Ok(out)
 }
 
-pub async fn delete(app: &App, ctx: &TenantCtx, id: &str) -> Result<()> {
+pub async fn delete(app: &Services, ctx: &TenantCtx, id: &str) -> Result<()> {
     let mut tx = ctx.db.begin().await?;
     if !customer_groups::delete(&mut tx, id).await? {
         return Err(not_found(id));

@@ -6,8 +6,8 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::app::auth::{self, Claims};
-use crate::app::App;
+use crate::adapters::auth::{self, Claims};
+use crate::app::Services;
 use crate::core::{names, Error, Result};
 use crate::db::customers::{self, AddressFields, CustomerRow, Profile};
 use crate::tenancy::TenantCtx;
@@ -32,7 +32,7 @@ impl CustomerAuth {
 }
 
 /// Verifies a customer token for the request's tenant.
-pub fn authenticate(app: &App, ctx: &TenantCtx, token: &str) -> Result<CustomerAuth> {
+pub fn authenticate(app: &Services, ctx: &TenantCtx, token: &str) -> Result<CustomerAuth> {
     let claims = app.tokens.verify(token)?;
     if claims.actor_type != "customer" || claims.tenant_id != ctx.tenant.id.as_str() {
         return Err(Error::unauthorized());
@@ -43,7 +43,7 @@ pub fn authenticate(app: &App, ctx: &TenantCtx, token: &str) -> Result<CustomerA
     })
 }
 
-fn token(app: &App, ctx: &TenantCtx, identity_id: &str, customer_id: Option<&str>) -> Result<String> {
+fn token(app: &Services, ctx: &TenantCtx, identity_id: &str, customer_id: Option<&str>) -> Result<String> {
     let now = chrono::Utc::now().timestamp();
     let customer_id = customer_id.unwrap_or_default();
     app.tokens.issue(&Claims {
@@ -66,7 +66,7 @@ pub struct Credentials {
     pub password: String,
 }
 
-pub async fn register(app: &App, ctx: &TenantCtx, c: Credentials) -> Result<String> {
+pub async fn register(app: &Services, ctx: &TenantCtx, c: Credentials) -> Result<String> {
     let email = names::parse_email(&c.email)?;
     auth::check_password_policy(&c.password)?;
     let hash = auth::hash_password(&c.password).await?;
@@ -79,7 +79,7 @@ pub async fn register(app: &App, ctx: &TenantCtx, c: Credentials) -> Result<Stri
     token(app, ctx, &id, None)
 }
 
-pub async fn login(app: &App, ctx: &TenantCtx, c: Credentials) -> Result<String> {
+pub async fn login(app: &Services, ctx: &TenantCtx, c: Credentials) -> Result<String> {
     let email = names::parse_email(&c.email).unwrap_or_default();
     let mut tx = ctx.db.begin().await?;
     let identity = customers::identity_by_email(&mut tx, &email).await?;

@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use crate::app::App;
+use crate::app::Services;
 use crate::core::email::{self, Parts, TEMPLATE_NAMES};
 use crate::core::{Error, Result};
 use crate::db::email::{self as rows, SettingsRow, TemplateRow};
@@ -46,7 +46,7 @@ impl From<TemplateInput> for Parts {
 }
 
 /// The store's sender settings and the platform's default sender.
-pub async fn settings(app: &App, ctx: &TenantCtx) -> Result<(SettingsRow, String)> {
+pub async fn settings(app: &Services, ctx: &TenantCtx) -> Result<(SettingsRow, String)> {
     let mut tx = ctx.db.begin().await?;
     let row = rows::settings(&mut tx).await?;
     tx.commit().await?;
@@ -73,7 +73,7 @@ fn check_address(field: &str, value: &Option<String>) -> Result<()> {
 }
 
 /// Changes the store's sender; addresses must parse, the name fit one header line.
-pub async fn update_settings(app: &App, ctx: &TenantCtx, input: UpdateSettings) -> Result<(SettingsRow, String)> {
+pub async fn update_settings(app: &Services, ctx: &TenantCtx, input: UpdateSettings) -> Result<(SettingsRow, String)> {
     let mut tx = ctx.db.begin().await?;
     let current = rows::settings(&mut tx).await?;
     let next = SettingsRow {

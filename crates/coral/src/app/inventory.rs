@@ -6,7 +6,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::app::catalog::changed;
-use crate::app::App;
+use crate::app::Services;
 use crate::core::ids::new_id;
 use crate::core::names::parse_country;
 use crate::core::{Error, Result};
@@ -112,7 +112,7 @@ pub async fn save_location(ctx: &TenantCtx, id: Option<&str>, input: LocationIn)
 }
 
 /// Deletes a location and its levels, unless units are reserved there.
-pub async fn delete_location(app: &App, ctx: &TenantCtx, id: &str) -> Result<()> {
+pub async fn delete_location(app: &Services, ctx: &TenantCtx, id: &str) -> Result<()> {
     let mut tx = ctx.db.begin().await?;
     if repo::location(&mut tx, id).await?.is_none() {
         return Err(location_not_found(id));
@@ -187,7 +187,7 @@ pub struct LevelIn {
 /// Sets the stocked quantity of an item at a location. `must_exist`: the level is being
 /// updated (404 when the item is not stocked there yet), else it is created or set.
 pub async fn set_level(
-    app: &App,
+    app: &Services,
     ctx: &TenantCtx,
     item_id: &str,
     location_id: &str,
@@ -222,7 +222,7 @@ pub async fn set_level(
     Ok(item)
 }
 
-pub async fn delete_level(app: &App, ctx: &TenantCtx, item_id: &str, location_id: &str) -> Result<Item> {
+pub async fn delete_level(app: &Services, ctx: &TenantCtx, item_id: &str, location_id: &str) -> Result<Item> {
     let mut tx = ctx.db.begin().await?;
     let item = item_in(&mut tx, item_id).await?;
     let Some(level) = item.levels.iter().find(|l| l.location_id == location_id) else {

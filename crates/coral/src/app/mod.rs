@@ -3,15 +3,11 @@
 
 pub mod api_keys;
 pub mod audit;
-pub mod auth;
-pub mod bench_seed;
 pub mod catalog;
 pub mod checkout;
 pub mod currencies;
 pub mod customer_groups;
 pub mod customers;
-pub mod demo;
-pub mod demo_images;
 pub mod email;
 pub mod inventory;
 pub mod jobs;
@@ -32,28 +28,57 @@ pub mod webhooks;
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::db::{Database, PlatformDb};
+use crate::db::{Database, PlatformDb, StoreControl};
 use crate::tenancy::resolve::ResolutionConfig;
 use crate::tenancy::Directory;
 
-/// Everything built once at start-up and shared by every request.
-pub struct App {
+/// What tenant use cases may use: per-store services and caches, and the narrow
+/// [`StoreControl`] for the few control-plane operations a store needs. It holds no
+/// handle that reaches another store's data; tenant code takes `&Services`.
+pub struct Services {
     pub config: Config,
-    pub platform: PlatformDb,
     pub directory: Arc<Directory>,
     pub resolution: ResolutionConfig,
-    pub tokens: auth::TokenKeys,
+    pub tokens: crate::adapters::auth::TokenKeys,
     pub catalogs: Arc<catalog::snapshot::Catalogs>,
     pub rendered: catalog::rendered::RenderCache,
-    pub sealer: secrets::Sealer,
-    pub nmi: checkout::nmi::Nmi,
-    pub metrics: metrics::Metrics,
+    pub sealer: crate::adapters::sealer::Sealer,
+    pub nmi: crate::adapters::nmi::Nmi,
+    pub metrics: crate::adapters::metrics::Metrics,
     pub login_limits: crate::tenancy::login_limits::LoginLimits,
     /// Background jobs: wake-ups of the workers and the webhook HTTP client.
     pub jobs: Arc<jobs::Jobs>,
+    pub control: StoreControl,
+}
+
+/// Everything built once at start-up and shared by every request: the tenant
+/// [`Services`] (reached through `Deref`) and the cross-tenant platform handle, which only
+/// platform code names (`App::platform`; `tests::tenant_modules_never_name_the_platform_handle`
+/// keeps it so).
+pub struct App {
+    services: Arc<Services>,
+    platform: PlatformDb,
+}
+
+impl std::ops::Deref for App {
+    type Target = Services;
+    fn deref(&self) -> &Services {
+        &self.services
+    }
 }
 
 impl App {
+    /// Cross-tenant access as the schema owner: for `/platform` use cases, the
+    /// directory, usage, metrics and maintenance only.
+    pub fn platform(&self) -> &PlatformDb {
+        &self.platform
+    }
+
+    /// The tenant services, owned (for use cases that finish work in the background).
+    pub fn services(&self) -> &Arc<Services> {
+        &self.services
+    }
+
     /// Loads the tenant directory, starts listening for changes to it and persisting usage.
     pub async fn build(config: Config, db: Arc<Database>) -> anyhow::Result<Arc<Self>> {
         let platform = PlatformDb::new(db);
@@ -83,23 +108,140 @@ impl App {
         );
         directory.spawn_listener();
         let app = Arc::new(Self {
-            resolution: ResolutionConfig {
-                base_domain: config.base_domain.clone(),
-                single_tenant: config.single_tenant,
-            },
-            tokens: auth::TokenKeys::new(&config.secrets.jwt_secret),
-            sealer: secrets::Sealer::new(&config.secrets.master_key),
-            nmi: checkout::nmi::Nmi::new(&config.payments.nmi_url),
-            rendered: catalog::rendered::RenderCache::new(config.render_cache_bytes),
-            config,
+            services: Arc::new(Services {
+                resolution: ResolutionConfig {
+                    base_domain: config.base_domain.clone(),
+                    single_tenant: config.single_tenant,
+                },
+                tokens: crate::adapters::auth::TokenKeys::new(&config.secrets.jwt_secret),
+                sealer: crate::adapters::sealer::Sealer::new(&config.secrets.master_key),
+                nmi: crate::adapters::nmi::Nmi::new(&config.payments.nmi_url),
+                rendered: catalog::rendered::RenderCache::new(config.render_cache_bytes),
+                config,
+                directory,
+                catalogs,
+                metrics: crate::adapters::metrics::Metrics::new(),
+                login_limits: Default::default(),
+                jobs,
+                control: StoreControl::new(platform.clone()),
+            }),
             platform,
-            directory,
-            catalogs,
-            metrics: metrics::Metrics::new(),
-            login_limits: Default::default(),
-            jobs,
         });
         usage::spawn_flusher(&app);
         Ok(app)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    /// Modules of `app` that are platform code: they may take `&App` and name its
+    /// cross-tenant handle. Every other module is tenant code.
+    const PLATFORM_MODULES: &[&str] = &[
+        "app/mod.rs",
+        "app/platform.rs",
+        "app/plans.rs",
+        "app/usage.rs",
+        "app/metrics.rs",
+        "app/audit.rs",
+        "app/jobs/worker.rs",
+        "app/jobs/report.rs",
+    ];
+
+    /// Tenant code and the handlers serving a store: none may name the platform handle.
+    const TENANT_TREES: &[&str] = &["app", "http/store", "http/admin", "http/auth.rs"];
+
+    /// What naming the platform handle looks like in source.
+    const FORBIDDEN: &[&str] = &[
+        ".platform()",
+        ".platform.",
+        "PlatformDb",
+        "app: &App",
+        "Arc<App>",
+        "app::App",
+    ];
+
+    fn rust_files(path: &Path, out: &mut Vec<PathBuf>) {
+        if path.is_dir() {
+            for entry in std::fs::read_dir(path).expect("read source dir") {
+                rust_files(&entry.expect("dir entry").path(), out);
+            }
+        } else if path.is_file() && path.extension().is_some_and(|e| e == "rs") {
+            out.push(path.to_owned());
+        }
+    }
+
+    /// Whether `code` contains `token` not followed by more of an identifier
+    /// (`app: &App` is the handle, `app: &AppState` is not).
+    fn names(code: &str, token: &str) -> bool {
+        code.match_indices(token).any(|(i, _)| {
+            !code[i + token.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        })
+    }
+
+    /// Lines of tenant code that name the platform handle, as `file:line: text`.
+    fn offenders(src: &Path) -> Vec<String> {
+        let mut files = Vec::new();
+        for tree in TENANT_TREES {
+            rust_files(&src.join(tree), &mut files);
+        }
+        let mut found = Vec::new();
+        for file in files {
+            let rel = file
+                .strip_prefix(src)
+                .expect("under src")
+                .to_string_lossy()
+                .replace('\\', "/");
+            if PLATFORM_MODULES.contains(&rel.as_str()) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&file).expect("read source");
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                if FORBIDDEN.iter().any(|f| names(code, f)) {
+                    found.push(format!("{rel}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+        found
+    }
+
+    /// Issue 14: tenant use cases get [`super::Services`], never the platform handle.
+    /// A tenant module that needs something of the control plane asks
+    /// [`crate::db::StoreControl`] for it.
+    #[test]
+    fn tenant_modules_never_name_the_platform_handle() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let found = offenders(&src);
+        assert!(
+            found.is_empty(),
+            "tenant code names the platform handle:\n{}",
+            found.join("\n")
+        );
+    }
+
+    #[test]
+    fn the_guard_sees_a_tenant_module_naming_the_platform_handle() {
+        let dir = std::env::temp_dir().join(format!("coral-guard-{}", std::process::id()));
+        let app = dir.join("app");
+        std::fs::create_dir_all(&app).unwrap();
+        std::fs::write(app.join("platform.rs"), "fn f(app: &App) { app.platform(); }\n").unwrap();
+        std::fs::write(
+            app.join("carts.rs"),
+            "// app.platform() in a comment is fine\nfn ok() {}\n",
+        )
+        .unwrap();
+        assert!(offenders(&dir).is_empty());
+        std::fs::write(app.join("carts.rs"), "fn f(app: &App) { app.platform().control(); }\n").unwrap();
+        let found = offenders(&dir);
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(
+            found,
+            vec!["app/carts.rs:1: fn f(app: &App) { app.platform().control(); }"]
+        );
     }
 }

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::app::checkout::providers::{self, Money};
-use crate::app::App;
+use crate::app::Services;
 use crate::core::totals::{self, Line, Totals};
 use crate::core::{Error, Result};
 use crate::db::orders::{self, OrderFilter, OrderRow};
@@ -176,7 +176,7 @@ pub struct AmountIn {
 }
 
 /// Captures (all of) the order's authorised payment.
-pub async fn capture(app: &Arc<App>, ctx: &TenantCtx, order_id: &str) -> Result<Order> {
+pub async fn capture(app: &Arc<Services>, ctx: &TenantCtx, order_id: &str) -> Result<Order> {
     let mut tx = ctx.db.begin().await?;
     let order = locked(&mut tx, order_id).await?;
     check_open(&order)?;
@@ -195,7 +195,7 @@ pub async fn capture(app: &Arc<App>, ctx: &TenantCtx, order_id: &str) -> Result<
 }
 
 /// Refunds `amount` (default: everything captured and not yet refunded).
-pub async fn refund(app: &Arc<App>, ctx: &TenantCtx, order_id: &str, input: AmountIn) -> Result<Order> {
+pub async fn refund(app: &Arc<Services>, ctx: &TenantCtx, order_id: &str, input: AmountIn) -> Result<Order> {
     let mut tx = ctx.db.begin().await?;
     let order = locked(&mut tx, order_id).await?;
     let refundable = order.payment.captured_amount - order.payment.refunded_amount;
@@ -275,7 +275,7 @@ pub async fn fulfill(ctx: &TenantCtx, order_id: &str, input: FulfillIn) -> Resul
 
 /// Cancels an order: voids its uncaptured payments and puts its stock back. An order
 /// with captured money must be refunded first; a fulfilled one cannot be canceled.
-pub async fn cancel(app: &Arc<App>, ctx: &TenantCtx, order_id: &str) -> Result<Order> {
+pub async fn cancel(app: &Arc<Services>, ctx: &TenantCtx, order_id: &str) -> Result<Order> {
     let mut tx = ctx.db.begin().await?;
     let order = locked(&mut tx, order_id).await?;
     if order.row.status == "canceled" {

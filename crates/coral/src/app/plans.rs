@@ -62,7 +62,7 @@ fn not_found(id: &str) -> Error {
 
 /// Every plan, oldest first (the built-in set, then the operator's).
 pub async fn list(app: &App) -> Result<Vec<Plan>> {
-    let rows = plans::all(app.platform.control()).await?;
+    let rows = plans::all(app.platform().control()).await?;
     Ok(rows.into_iter().map(to_plan).collect())
 }
 
@@ -81,7 +81,7 @@ pub async fn create(app: &App, audit: &Arc<Audit>, input: CreatePlan) -> Result<
         limits: input.limits.validate()?,
         features: input.features,
     };
-    let mut tx = app.platform.begin_audited(audit).await?;
+    let mut tx = app.platform().begin_audited(audit).await?;
     if plans::find(&mut tx, &plan.id).await?.is_some() {
         return Err(Error::Duplicate(format!("A plan with id '{}' already exists", plan.id)));
     }
@@ -94,7 +94,7 @@ pub async fn create(app: &App, audit: &Arc<Audit>, input: CreatePlan) -> Result<
 
 /// Changes a plan; every tenant on it gets the new limits and flags at once.
 pub async fn update(app: &App, audit: &Arc<Audit>, id: &str, input: UpdatePlan) -> Result<Plan> {
-    let mut tx = app.platform.begin_audited(audit).await?;
+    let mut tx = app.platform().begin_audited(audit).await?;
     let mut plan = to_plan(
         plans::find_for_update(&mut tx, id)
             .await?

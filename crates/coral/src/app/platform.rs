@@ -7,9 +7,12 @@ use serde::Deserialize;
 use serde_json::Value;
 use sqlx::types::Json;
 
-use crate::app::{auth, App};
+use crate::adapters::auth;
+use crate::app::App;
 use crate::core::ids::TenantId;
-use crate::core::names::{parse_country, parse_currency, parse_domain, parse_email, parse_locale, Handle};
+use crate::core::names::{
+    parse_country, parse_currency, parse_domain, parse_email, parse_locale, parse_store_name, Handle,
+};
 use crate::core::plans::{check_feature_names, Overrides, Plan};
 use crate::core::roles::Role;
 use crate::core::settings::TenantSettings;
@@ -90,14 +93,6 @@ pub struct Provisioned {
     pub admin_user_id: Option<String>,
 }
 
-pub(crate) fn check_name(name: &str) -> Result<String> {
-    let n = name.trim();
-    if n.is_empty() || n.len() > 200 {
-        return Err(Error::invalid("name must be 1 to 200 characters"));
-    }
-    Ok(n.to_owned())
-}
-
 fn parse_domains(domains: &[String]) -> Result<Vec<String>> {
     let mut out: Vec<String> = domains.iter().map(|d| parse_domain(d)).collect::<Result<_>>()?;
     out.sort();
@@ -124,19 +119,6 @@ fn overrides_json(o: &Overrides) -> Result<Json<Value>> {
     Ok(Json(serde_json::to_value(o).map_err(anyhow::Error::from)?))
 }
 
-pub(crate) async fn check_codes(app: &App, currency: &str, country: Option<&str>) -> Result<()> {
-    let mut conn = app.platform.control().acquire().await?;
-    if !tenants::currency_exists(&mut conn, currency).await? {
-        return Err(Error::invalid(format!("Unknown currency '{currency}'")));
-    }
-    if let Some(c) = country {
-        if !tenants::country_exists(&mut conn, c).await? {
-            return Err(Error::invalid(format!("Unknown country '{c}'")));
-        }
-    }
-    Ok(())
-}
-
 /// Creates the tenant, its default sales channel, a publishable key for it and
 /// optionally its first staff user — all or nothing.
 pub async fn create_tenant(app: &App, audit: &Arc<Audit>, input: CreateTenant) -> Result<Provisioned> {
@@ -150,7 +132,7 @@ pub async fn create_tenant(app: &App, audit: &Arc<Audit>, input: CreateTenant) -
     let plan = find_plan(app, input.plan_id.as_deref().unwrap_or(&app.config.default_plan))?;
     let overrides = check_overrides(input.overrides.unwrap_or_default())?;
     let limits = plan.limits.with(&overrides.limits);
-    check_codes(app, &currency, country.as_deref()).await?;
+    app.control.check_codes(&currency, country.as_deref()).await?;
     let admin = match &input.admin {
         Some(a) => {
             let role = match a.role.as_deref().map(Role::parse) {
@@ -166,7 +148,7 @@ pub async fn create_tenant(app: &App, audit: &Arc<Audit>, input: CreateTenant) -
     };
     // Resolve the placement before writing anything: an unknown one is the caller's error.
     let placement_pool = app
-        .platform
+        .platform()
         .placement(&placement_id)
         .await
         .map_err(|_| Error::invalid(format!("Unknown placement '{placement_id}'")))?;
@@ -176,7 +158,7 @@ pub async fn create_tenant(app: &App, audit: &Arc<Audit>, input: CreateTenant) -
     let row = TenantRow {
         id: id.as_str().to_owned(),
         handle: handle.as_str().to_owned(),
-        name: check_name(&input.name)?,
+        name: parse_store_name(&input.name)?,
         status: TenantStatus::Active.as_str().to_owned(),
         placement_id: placement_id.clone(),
         default_currency_code: currency,
@@ -194,7 +176,7 @@ pub async fn create_tenant(app: &App, audit: &Arc<Audit>, input: CreateTenant) -
         domains,
     };
 
-    let mut control = app.platform.begin_audited(audit).await?;
+    let mut control = app.platform().begin_audited(audit).await?;
     tenants::insert(&mut control, &row).await?;
     tenants::replace_domains(&mut control, &row.id, &row.domains).await?;
     tenants::notify_changed(&mut control, &row.id).await?;
@@ -249,7 +231,7 @@ pub async fn create_tenant(app: &App, audit: &Arc<Audit>, input: CreateTenant) -
 
 /// By id or handle; 404 when unknown.
 pub async fn get_tenant(app: &App, id_or_handle: &str) -> Result<TenantRow> {
-    let mut conn = app.platform.control().acquire().await?;
+    let mut conn = app.platform().control().acquire().await?;
     tenants::find(&mut conn, id_or_handle)
         .await?
         .ok_or_else(|| Error::not_found(format!("Tenant with id: {id_or_handle} was not found")))
@@ -260,7 +242,7 @@ pub async fn list_tenants(app: &App, status: Option<&str>, limit: i64, offset: i
         TenantStatus::parse(s)
             .ok_or_else(|| Error::invalid(format!("Invalid status '{s}': use active, suspended or deactivated")))?;
     }
-    tenants::list(app.platform.control(), status, limit, offset).await
+    tenants::list(app.platform().control(), status, limit, offset).await
 }
 
 /// Loads the tenant for update, lets `change` edit it, writes it back and announces it.
@@ -270,14 +252,10 @@ async fn modify(
     id_or_handle: &str,
     change: impl FnOnce(&mut TenantRow) -> Result<bool>,
 ) -> Result<TenantRow> {
-    let mut tx = app.platform.begin_audited(audit).await?;
-    let mut row = tenants::find(&mut tx, id_or_handle)
+    let mut tx = app.platform().begin_audited(audit).await?;
+    let mut row = tenants::find_for_update(&mut tx, id_or_handle)
         .await?
         .ok_or_else(|| Error::not_found(format!("Tenant with id: {id_or_handle} was not found")))?;
-    sqlx::query("SELECT 1 FROM tenants WHERE id = $1 FOR UPDATE")
-        .bind(&row.id)
-        .execute(&mut *tx)
-        .await?;
     let domains_before = row.domains.clone();
     if change(&mut row)? {
         tenants::update(&mut tx, &row).await?;
@@ -297,7 +275,7 @@ pub async fn update_tenant(
     id_or_handle: &str,
     input: UpdateTenant,
 ) -> Result<TenantRow> {
-    let name = input.name.as_deref().map(check_name).transpose()?;
+    let name = input.name.as_deref().map(parse_store_name).transpose()?;
     let currency = input.default_currency_code.as_deref().map(parse_currency).transpose()?;
     let locale = input.default_locale.as_deref().map(parse_locale).transpose()?;
     let country = input.default_country_code.as_deref().map(parse_country).transpose()?;
@@ -306,9 +284,9 @@ pub async fn update_tenant(
     let plan_id = input.plan_id.as_deref().map(|p| find_plan(app, p)).transpose()?;
     let overrides = input.overrides.map(check_overrides).transpose()?;
     if let Some(c) = &currency {
-        check_codes(app, c, country.as_deref()).await?;
+        app.control.check_codes(c, country.as_deref()).await?;
     } else if let Some(c) = &country {
-        check_codes(app, "usd", Some(c)).await?;
+        app.control.check_codes("usd", Some(c)).await?;
     }
     modify(app, audit, id_or_handle, |row| {
         if let Some(v) = name {
@@ -380,7 +358,7 @@ pub struct CreatePlacement {
 
 /// Registers a database as a placement after checking it can be reached and migrating it.
 pub async fn create_placement(app: &App, audit: &Arc<Audit>, input: CreatePlacement) -> Result<placements::Placement> {
-    let name = check_name(&input.name)?;
+    let name = parse_store_name(&input.name)?;
     let opts: sqlx::postgres::PgConnectOptions = input
         .url
         .parse()
@@ -393,7 +371,7 @@ pub async fn create_placement(app: &App, audit: &Arc<Audit>, input: CreatePlacem
     let migrated = migrate::migrate(&pool).await;
     pool.close().await;
     migrated.map_err(|e| Error::Internal(e.context("migrating the new placement")))?;
-    let mut tx = app.platform.begin_audited(audit).await?;
+    let mut tx = app.platform().begin_audited(audit).await?;
     let placement = placements::insert(&mut tx, &name, &input.url).await?;
     tx.commit().await?;
     Ok(placement)

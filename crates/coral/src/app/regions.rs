@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::app::catalog::changed;
 use crate::app::checkout::providers;
-use crate::app::App;
+use crate::app::Services;
 use crate::core::ids::new_id;
 use crate::core::names::{parse_country, parse_currency};
 use crate::core::{Error, Result};
@@ -142,7 +142,7 @@ async fn merge(tx: &mut TenantTx, mut r: RegionFields, input: RegionIn) -> Resul
     Ok(r)
 }
 
-pub async fn create(app: &App, ctx: &TenantCtx, input: RegionIn) -> Result<RegionRow> {
+pub async fn create(app: &Services, ctx: &TenantCtx, input: RegionIn) -> Result<RegionRow> {
     for (field, given) in [
         ("name", input.name.is_some()),
         ("currency_code", input.currency_code.is_some()),
@@ -169,7 +169,7 @@ pub async fn create(app: &App, ctx: &TenantCtx, input: RegionIn) -> Result<Regio
     Ok(region)
 }
 
-pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: RegionIn) -> Result<RegionRow> {
+pub async fn update(app: &Services, ctx: &TenantCtx, id: &str, input: RegionIn) -> Result<RegionRow> {
     let mut tx = ctx.db.begin().await?;
     let current = regions::get(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
     let base = RegionFields {
@@ -198,7 +198,7 @@ pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: RegionIn) -> Re
     Ok(region)
 }
 
-pub async fn delete(app: &App, ctx: &TenantCtx, id: &str) -> Result<()> {
+pub async fn delete(app: &Services, ctx: &TenantCtx, id: &str) -> Result<()> {
     let mut tx = ctx.db.begin().await?;
     if !regions::delete(&mut tx, id).await? {
         return Err(not_found(id));

@@ -3,8 +3,8 @@
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use crate::app::auth::{self, Claims};
-use crate::app::App;
+use crate::adapters::auth::{self, Claims};
+use crate::app::Services;
 use crate::core::ids::TenantId;
 use crate::core::names::parse_email;
 use crate::core::{Error, Result};
@@ -17,7 +17,7 @@ const BAD_LOGIN: &str = "Invalid email or password";
 /// email is staff of several stores, `tenant_hint` (from the store signals) picks one.
 /// Attempts are limited per account and per client `address` (429 with a retry time).
 pub async fn login(
-    app: &App,
+    app: &Services,
     email: &str,
     password: &str,
     tenant_hint: Option<Arc<Tenant>>,
@@ -26,10 +26,7 @@ pub async fn login(
     let store = tenant_hint.as_ref().map(|t| t.id.as_str());
     app.login_limits.check(store, email, address)?;
     let email = parse_email(email).map_err(|_| Error::Unauthorized(BAD_LOGIN.into()))?;
-    let mut candidates: Vec<StaffRow> = Vec::new();
-    for (_, pool) in app.platform.all_placements().await? {
-        candidates.extend(staff::find_by_email(&pool, &email).await?);
-    }
+    let mut candidates: Vec<StaffRow> = app.control.staff_by_email(&email).await?;
     if let Some(t) = &tenant_hint {
         candidates.retain(|c| c.tenant_id == t.id.as_str());
     }
@@ -59,7 +56,7 @@ pub async fn login(
     issue_token(app, &user)
 }
 
-pub fn issue_token(app: &App, user: &StaffRow) -> Result<String> {
+pub fn issue_token(app: &Services, user: &StaffRow) -> Result<String> {
     let now = chrono::Utc::now().timestamp();
     app.tokens.issue(&Claims {
         actor_id: user.id.clone(),
@@ -90,7 +87,7 @@ pub struct StaffActor {
 
 /// Bearer token → the token's tenant and claims, from memory only (no query), so the
 /// tenant's rate limit can be checked before any database work.
-pub fn verify_token(app: &App, bearer: &str) -> Result<(Arc<Tenant>, Claims)> {
+pub fn verify_token(app: &Services, bearer: &str) -> Result<(Arc<Tenant>, Claims)> {
     let claims = app.tokens.verify(bearer)?;
     if claims.actor_type != "user" {
         return Err(Error::unauthorized());
@@ -103,7 +100,7 @@ pub fn verify_token(app: &App, bearer: &str) -> Result<(Arc<Tenant>, Claims)> {
 
 /// Verified claims → staff actor. The tenant comes from the token's claim only, and the
 /// user must still exist, be active and hold the token's version.
-pub async fn authenticate(app: &App, tenant: Arc<Tenant>, claims: &Claims) -> Result<StaffActor> {
+pub async fn authenticate(app: &Services, tenant: Arc<Tenant>, claims: &Claims) -> Result<StaffActor> {
     let db = app.directory.tenant_db(&tenant).await?;
     let mut tx = db.begin().await?;
     let user = staff::get(&mut tx, &claims.actor_id)

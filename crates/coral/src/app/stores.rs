@@ -8,16 +8,15 @@
 //! share a transaction), carrying the captured changes across.
 
 use serde::Deserialize;
-use sqlx::types::Json;
 
-use crate::app::platform::{check_codes, check_name};
-use crate::app::App;
-use crate::core::names::parse_locale;
+use crate::app::Services;
+use crate::core::names::{parse_locale, parse_store_name};
 use crate::core::plans::check_feature_names;
 use crate::core::settings::TenantSettings;
 use crate::core::{Error, Result};
-use crate::db::tenants::{self, TenantRow};
-use crate::db::{audit, SHARED_PLACEMENT};
+use crate::db::tenants::TenantRow;
+use crate::db::OwnRecordChange;
+
 use crate::tenancy::TenantCtx;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
@@ -29,8 +28,8 @@ pub struct UpdateStore {
     pub settings: Option<TenantSettings>,
 }
 
-pub async fn get(app: &App, ctx: &TenantCtx) -> Result<TenantRow> {
-    crate::app::platform::get_tenant(app, ctx.tenant.id.as_str()).await
+pub async fn get(app: &Services, ctx: &TenantCtx) -> Result<TenantRow> {
+    app.control.own_record(&ctx.tenant.id).await
 }
 
 /// A flag the store shows its storefront as on must be on for it (plan, overrides,
@@ -47,42 +46,27 @@ fn check_features(ctx: &TenantCtx, s: &TenantSettings) -> Result<()> {
     Ok(())
 }
 
-pub async fn update(app: &App, ctx: &TenantCtx, input: UpdateStore) -> Result<TenantRow> {
-    let name = input.name.as_deref().map(check_name).transpose()?;
+pub async fn update(app: &Services, ctx: &TenantCtx, input: UpdateStore) -> Result<TenantRow> {
+    let name = input.name.as_deref().map(parse_store_name).transpose()?;
     let locale = input.default_locale.as_deref().map(parse_locale).transpose()?;
     let settings = input.settings.map(TenantSettings::validate).transpose()?;
     if let Some(s) = &settings {
         check_features(ctx, s)?;
         for c in &s.currencies {
-            check_codes(app, c, None).await?;
+            app.control.check_codes(c, None).await?;
         }
     }
+    let change = OwnRecordChange {
+        name,
+        default_locale: locale,
+        settings: settings
+            .map(|v| serde_json::to_value(v).map_err(anyhow::Error::from))
+            .transpose()?,
+    };
+    app.control
+        .update_own_record(&ctx.db, &ctx.tenant.id, &ctx.tenant.placement_id, change)
+        .await?;
     let id = ctx.tenant.id.as_str();
-    let mut tx = app.platform.control().begin().await?;
-    audit::capture_on(&mut tx).await?;
-    let mut row = tenants::find_for_update(&mut tx, id)
-        .await?
-        .ok_or_else(|| Error::not_found("Store not found"))?;
-    if let Some(v) = name {
-        row.name = v;
-    }
-    if let Some(v) = locale {
-        row.default_locale = v;
-    }
-    if let Some(v) = settings {
-        row.settings = Json(serde_json::to_value(v).map_err(anyhow::Error::from)?);
-    }
-    tenants::update(&mut tx, &row).await?;
-    tenants::notify_changed(&mut tx, id).await?;
-    if ctx.tenant.placement_id == SHARED_PLACEMENT {
-        ctx.db.adopt(tx).await?.commit().await?;
-    } else {
-        let changes = audit::captured(&mut tx).await?;
-        tx.commit().await?;
-        let mut ttx = ctx.db.begin().await?;
-        audit::carry(ttx.conn(), &changes).await?;
-        ttx.commit().await?;
-    }
     app.directory.reload(id).await?;
     get(app, ctx).await
 }

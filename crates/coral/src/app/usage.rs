@@ -37,10 +37,10 @@ pub fn record_order(tenant: &Tenant, currency: &str, amount: Decimal) {
 /// Persists every tenant's pending counts; a tenant whose write fails keeps its counts
 /// for the next round.
 pub async fn flush(app: &App) {
-    if app.platform.health().is_down() {
+    if app.platform().health().is_down() {
         return; // each write would wait out the pool's timeout, and fail
     }
-    let pool = app.platform.control();
+    let pool = app.platform().control();
     for t in app.directory.tenants() {
         let _persisting = t.usage.persisting.lock().await;
         let counts = t.usage.take();
@@ -63,7 +63,7 @@ pub fn spawn_flusher(app: &Arc<App>) -> tokio::task::JoinHandle<()> {
         let mut tick = tokio::time::interval(FLUSH_EVERY);
         tick.tick().await;
         let health = match app.upgrade() {
-            Some(app) => app.platform.health().clone(),
+            Some(app) => app.platform().health().clone(),
             None => return,
         };
         loop {
@@ -73,7 +73,7 @@ pub fn spawn_flusher(app: &Arc<App>) -> tokio::task::JoinHandle<()> {
                 _ = health.back() => {}
             }
             let Some(app) = app.upgrade() else { return };
-            if app.platform.control().is_closed() {
+            if app.platform().control().is_closed() {
                 return;
             }
             flush(&app).await;
@@ -172,7 +172,7 @@ pub struct UsageReport {
 pub async fn report(app: &App, ctx: &TenantCtx) -> Result<UsageReport> {
     let t = &ctx.tenant;
     let persisting = t.usage.persisting.lock().await;
-    let mut totals: BTreeMap<String, Decimal> = repo::totals(app.platform.control(), t.id.as_str())
+    let mut totals: BTreeMap<String, Decimal> = repo::totals(app.platform().control(), t.id.as_str())
         .await?
         .into_iter()
         .collect();

@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 
-use crate::app::auth;
+use crate::adapters::auth;
 use crate::app::staff::StaffActor;
 use crate::core::names::parse_email;
 use crate::core::roles::Role;

@@ -5,7 +5,7 @@
 use serde::Deserialize;
 
 use crate::app::jobs::run::secret_name;
-use crate::app::App;
+use crate::app::Services;
 use crate::core::webhooks::new_secret;
 use crate::core::{events, ids::new_id, Error, Result};
 use crate::db::jobs;
@@ -41,7 +41,7 @@ fn not_found(id: &str) -> Error {
 const MAX_URL: usize = 2048;
 const MAX_DESCRIPTION: usize = 500;
 
-async fn check_url(app: &App, url: &str) -> Result<String> {
+async fn check_url(app: &Services, url: &str) -> Result<String> {
     let url = url.trim();
     if url.is_empty() || url.len() > MAX_URL {
         return Err(Error::invalid(format!("url must be 1 to {MAX_URL} characters")));
@@ -78,7 +78,7 @@ fn check_description(d: Option<String>) -> Result<Option<String>> {
 }
 
 /// Creates an endpoint; returns it and its signing secret (`whsec_…`), shown this once.
-pub async fn create(app: &App, ctx: &TenantCtx, input: CreateEndpoint) -> Result<(EndpointRow, String)> {
+pub async fn create(app: &Services, ctx: &TenantCtx, input: CreateEndpoint) -> Result<(EndpointRow, String)> {
     let url = check_url(app, &input.url).await?;
     let types = check_types(&input.event_types)?;
     let description = check_description(input.description)?;
@@ -98,7 +98,7 @@ pub async fn create(app: &App, ctx: &TenantCtx, input: CreateEndpoint) -> Result
     Ok((row, secret))
 }
 
-pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: UpdateEndpoint) -> Result<EndpointRow> {
+pub async fn update(app: &Services, ctx: &TenantCtx, id: &str, input: UpdateEndpoint) -> Result<EndpointRow> {
     let mut tx = ctx.db.begin().await?;
     let current = webhooks::get(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
     let url = match input.url {
@@ -158,7 +158,7 @@ pub async fn deliveries(ctx: &TenantCtx, id: &str, limit: i64, offset: i64) -> R
 
 /// Queues the event of a logged delivery for sending again (same `webhook-id`);
 /// returns the new job's id. The endpoint must be enabled.
-pub async fn redeliver(app: &App, ctx: &TenantCtx, id: &str, delivery_id: &str) -> Result<String> {
+pub async fn redeliver(app: &Services, ctx: &TenantCtx, id: &str, delivery_id: &str) -> Result<String> {
     let mut tx = ctx.db.begin().await?;
     let endpoint = webhooks::get(&mut tx, id).await?.ok_or_else(|| not_found(id))?;
     let event_id = webhooks::delivery_event(&mut tx, id, delivery_id)

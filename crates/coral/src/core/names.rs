@@ -106,6 +106,15 @@ pub fn parse_email(s: &str) -> Result<String> {
     }
 }
 
+/// A store's display name: trimmed, 1 to 200 bytes; 400 otherwise.
+pub fn parse_store_name(name: &str) -> Result<String> {
+    let n = name.trim();
+    if n.is_empty() || n.len() > 200 {
+        return Err(Error::invalid("name must be 1 to 200 characters"));
+    }
+    Ok(n.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

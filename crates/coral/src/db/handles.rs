@@ -245,6 +245,20 @@ impl PlatformDb {
         &self.db
     }
 
+    /// Whether the shared placement answers one trivial query within `within`; the
+    /// reason when not (known down, an error, or no answer in time). For `/ready`.
+    pub async fn ping(&self, within: std::time::Duration) -> std::result::Result<(), String> {
+        if self.health().is_down() {
+            return Err("the database is down".to_owned());
+        }
+        let query = sqlx::query("SELECT 1").execute(self.control());
+        match tokio::time::timeout(within, query).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err(format!("no answer within {within:?}")),
+        }
+    }
+
     /// Whether the shared placement's server is reachable (see `db::health`).
     pub fn health(&self) -> &Health {
         self.db.health()

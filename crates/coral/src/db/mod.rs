@@ -16,6 +16,7 @@ pub mod currencies;
 pub mod customer_groups;
 pub mod customers;
 pub mod email;
+mod errors;
 pub mod health;
 pub mod inventory;
 pub mod jobs;
@@ -36,7 +37,9 @@ pub mod tenants;
 pub mod usage;
 pub mod webhooks;
 
+mod control;
 mod handles;
 
+pub use control::{OwnRecordChange, StoreControl};
 pub use handles::{CrossTenantTx, PlatformDb, PlatformTx, TenantDb, TenantTx};
 pub use placements::{Database, SHARED_PLACEMENT};

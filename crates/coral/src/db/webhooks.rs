@@ -1,5 +1,5 @@
 //! A store's webhook endpoints and their delivery log. The signing secret is stored
-//! sealed only (`app::secrets::Sealer`); rows here never carry it in the clear.
+//! sealed only (`adapters::sealer::Sealer`); rows here never carry it in the clear.
 
 use chrono::{DateTime, Utc};
 

@@ -27,16 +27,7 @@ pub async fn health() -> Json<Value> {
 #[utoipa::path(get, path = "/ready", tag = "ops",
     responses((status = 200, description = "{ status: ready }"), (status = 503, description = "database unreachable")))]
 pub async fn ready(State(app): State<AppState>) -> Response {
-    let answered = if app.platform.health().is_down() {
-        Err("the database is down".to_owned())
-    } else {
-        let query = sqlx::query("SELECT 1").execute(app.platform.control());
-        match tokio::time::timeout(READY_WITHIN, query).await {
-            Ok(Ok(_)) => Ok(()),
-            Ok(Err(e)) => Err(e.to_string()),
-            Err(_) => Err(format!("no answer within {READY_WITHIN:?}")),
-        }
-    };
+    let answered = app.platform().ping(READY_WITHIN).await;
     match answered {
         Ok(()) => Json(json!({ "status": "ready" })).into_response(),
         Err(e) => {
@@ -62,7 +53,7 @@ const READY_WITHIN: std::time::Duration = std::time::Duration::from_secs(1);
 /// on: the catalog is served from memory.
 pub async fn fail_fast_writes(State(app): State<AppState>, req: axum::extract::Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if !safe && app.platform.health().is_down() {
+    if !safe && app.platform().health().is_down() {
         return Error::Unavailable(DB_UNAVAILABLE.into()).into_response();
     }
     next.run(req).await
@@ -82,7 +73,7 @@ pub async fn openapi() -> Response {
     responses((status = 200, description = "Prometheus text format 0.0.4"), (status = 401, description = "bad platform token")),
     security(("bearer" = [])))]
 pub async fn metrics(State(app): State<AppState>, _: Platform) -> Response {
-    let body = app.metrics.render(&app).await;
+    let body = crate::app::metrics::render(&app).await;
     (
         [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         body,
@@ -96,12 +87,12 @@ pub async fn unknown_route(method: Method, uri: Uri) -> Error {
 }
 
 /// A picture of the demo catalog (`coral serve --demo`), drawn by Coral: see
-/// `app::demo_images`. Not tenant data: the same bytes for every store.
+/// `seed::demo_images`. Not tenant data: the same bytes for every store.
 #[utoipa::path(get, path = "/static/demo/{file}", tag = "ops",
     params(("file" = String, Path, description = "`{slug}.png`")),
     responses((status = 200, description = "image/png", content_type = "image/png"), (status = 404, description = "no such picture")))]
 pub async fn demo_image(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
-    let picture = file.strip_suffix(".png").and_then(crate::app::demo_images::png);
+    let picture = file.strip_suffix(".png").and_then(crate::seed::demo_images::png);
     match picture {
         Some(bytes) => (
             [

@@ -65,7 +65,7 @@ fn every_admin_and_platform_route_declares_its_permission_and_no_rule_is_stale()
 pub async fn staff_token(app: &TestApp, t: &TestTenant, role: Role) -> String {
     let email = format!("{}@{}.test", role.as_str().replace('_', "-"), t.id.to_lowercase());
     if role == Role::PlatformAdmin {
-        let hash = coral::app::auth::hash_password(ADMIN_PASSWORD).await.unwrap();
+        let hash = coral::adapters::auth::hash_password(ADMIN_PASSWORD).await.unwrap();
         let mut conn = app.owner_conn().await;
         sqlx::query(
             "INSERT INTO staff_users (tenant_id, id, email, password_hash, role) VALUES ($1, $2, $3, $4, 'platform_admin')",

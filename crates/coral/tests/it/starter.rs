@@ -96,7 +96,7 @@ fn num(v: &Value) -> f64 {
 /// The starter's journey in one demo store: `country` picks the region (the URL's
 /// country code), `promo_code` adds the `applyPromotions` step.
 async fn journey(app: &TestApp, handle: &str, country: &str, currency: &str, promo_code: Option<&str>) {
-    let demo = coral::app::demo::ensure(&app.app).await.unwrap();
+    let demo = coral::seed::demo::ensure(&app.app).await.unwrap();
     let store = demo.iter().find(|d| d.handle == handle).unwrap();
     let mut s = Starter {
         app,

@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::app::catalog::model::{assemble, Product};
 use crate::app::catalog::sources::mirror;
 use crate::app::catalog::{changed, check_handle, slugify};
-use crate::app::App;
+use crate::app::Services;
 use crate::core::ids::new_id;
 use crate::core::names::parse_currency;
 use crate::core::{Error, Result};
@@ -394,13 +394,13 @@ pub(super) async fn load(tx: &mut TenantTx, ids: &[String]) -> Result<Vec<Produc
     Ok(assemble(read::products(tx, Some(ids)).await?))
 }
 
-pub async fn create(app: &App, ctx: &TenantCtx, input: ProductIn) -> Result<Product> {
+pub async fn create(app: &Services, ctx: &TenantCtx, input: ProductIn) -> Result<Product> {
     let mut created = batch_create(app, ctx, vec![input]).await?;
     Ok(created.remove(0))
 }
 
 /// Creates up to [`BATCH_LIMIT`] products, all or nothing.
-pub async fn batch_create(app: &App, ctx: &TenantCtx, inputs: Vec<ProductIn>) -> Result<Vec<Product>> {
+pub async fn batch_create(app: &Services, ctx: &TenantCtx, inputs: Vec<ProductIn>) -> Result<Vec<Product>> {
     if inputs.len() > BATCH_LIMIT {
         return Err(Error::invalid(format!("At most {BATCH_LIMIT} products per batch")));
     }
@@ -409,7 +409,7 @@ pub async fn batch_create(app: &App, ctx: &TenantCtx, inputs: Vec<ProductIn>) ->
 
 /// Creates every product in one transaction (operator seeding has no batch limit), or
 /// none when they would take the tenant over its plan's product quota.
-pub async fn create_all(app: &App, ctx: &TenantCtx, inputs: Vec<ProductIn>) -> Result<Vec<Product>> {
+pub async fn create_all(app: &Services, ctx: &TenantCtx, inputs: Vec<ProductIn>) -> Result<Vec<Product>> {
     let mut tx = ctx.db.begin().await?;
     quota::check(&mut tx, &ctx.tenant.limits, Quota::Products, inputs.len() as u64).await?;
     let mut ids = Vec::with_capacity(inputs.len());
@@ -458,7 +458,7 @@ pub async fn list(ctx: &TenantCtx, q: Option<&str>, limit: i64, offset: i64) -> 
     Ok((products, count))
 }
 
-pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: ProductIn) -> Result<Product> {
+pub async fn update(app: &Services, ctx: &TenantCtx, id: &str, input: ProductIn) -> Result<Product> {
     if input.options.is_some() || input.variants.is_some() {
         return Err(Error::invalid(
             "Invalid request: change options and variants through /admin/products/{id}/variants",
@@ -505,8 +505,8 @@ pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: ProductIn) -> R
 }
 
 /// Deletes a product. Copies of it in subscribers' catalogs are unpublished and unlinked.
-pub async fn delete(app: &App, ctx: &TenantCtx, id: &str) -> Result<()> {
-    let mut x = app.platform.cross_tenant(
+pub async fn delete(app: &Services, ctx: &TenantCtx, id: &str) -> Result<()> {
+    let mut x = app.control.cross_tenant(
         ctx.db.begin().await?,
         "master catalog: withdraw a deleted source product",
     );

@@ -16,23 +16,22 @@ use percent_encoding::percent_decode_str;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::app::App;
+use crate::app::Services;
 use crate::core::ids::TenantId;
 use crate::core::Result;
-use crate::db::tenants::{self, CATALOG_CHANNEL};
+use crate::db::tenants::CATALOG_CHANNEL;
 use crate::tenancy::TenantCtx;
 
 /// After a committed catalog write: this process drops the snapshot now (the next read
 /// sees the write), the others when the announcement reaches them.
-pub async fn changed(app: &App, ctx: &TenantCtx) -> Result<()> {
+pub async fn changed(app: &Services, ctx: &TenantCtx) -> Result<()> {
     changed_tenant(app, &ctx.tenant.id).await
 }
 
 /// [`changed`] for a tenant other than the request's (master catalog propagation).
-pub async fn changed_tenant(app: &App, tenant: &TenantId) -> Result<()> {
+pub async fn changed_tenant(app: &Services, tenant: &TenantId) -> Result<()> {
     app.catalogs.invalidate(Some(tenant));
-    let mut conn = app.platform.control().acquire().await?;
-    tenants::notify(&mut conn, CATALOG_CHANNEL, tenant.as_str()).await
+    app.control.announce(CATALOG_CHANNEL, tenant).await
 }
 
 /// A handle from a title, as Medusa derives one now (Unicode-aware): letters and digits

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use crate::app::catalog::changed;
-use crate::app::App;
+use crate::app::Services;
 use crate::core::{Error, Result};
 use crate::db::price_lists::{self, NewListPrice, PriceListFields, PriceListRow};
 use crate::db::{customer_groups, TenantTx};
@@ -139,7 +139,7 @@ async fn load(tx: &mut TenantTx, id: &str) -> Result<PriceListRow> {
 }
 
 /// Creates (`id` None) or updates a list; prices and groups are replaced when given.
-pub async fn save(app: &App, ctx: &TenantCtx, id: Option<&str>, mut input: PriceListIn) -> Result<PriceListRow> {
+pub async fn save(app: &Services, ctx: &TenantCtx, id: Option<&str>, mut input: PriceListIn) -> Result<PriceListRow> {
     let groups = groups_of(&input)?;
     let prices = prices_of(&mut input)?;
     let mut tx = ctx.db.begin().await?;
@@ -195,7 +195,7 @@ pub async fn list(ctx: &TenantCtx, limit: i64, offset: i64) -> Result<(Vec<Price
     Ok(out)
 }
 
-pub async fn delete(app: &App, ctx: &TenantCtx, id: &str) -> Result<()> {
+pub async fn delete(app: &Services, ctx: &TenantCtx, id: &str) -> Result<()> {
     let mut tx = ctx.db.begin().await?;
     if !price_lists::delete(&mut tx, id).await? {
         return Err(not_found(id));

@@ -4,7 +4,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::app::catalog::{changed, check_handle, slugify};
-use crate::app::App;
+use crate::app::Services;
 use crate::core::ids::new_id;
 use crate::core::{Error, Result};
 use crate::db::catalog::rows::{CategoryRow, CollectionRow, ValueRow};
@@ -62,7 +62,7 @@ pub async fn collection(ctx: &TenantCtx, id: &str) -> Result<CollectionRow> {
 }
 
 pub async fn save_collection(
-    app: &App,
+    app: &Services,
     ctx: &TenantCtx,
     id: Option<&str>,
     input: CollectionIn,
@@ -107,7 +107,12 @@ pub async fn category(ctx: &TenantCtx, id: &str) -> Result<CategoryRow> {
         .ok_or_else(|| Error::not_found(format!("Product category with id: {id} was not found")))
 }
 
-pub async fn save_category(app: &App, ctx: &TenantCtx, id: Option<&str>, input: CategoryIn) -> Result<CategoryRow> {
+pub async fn save_category(
+    app: &Services,
+    ctx: &TenantCtx,
+    id: Option<&str>,
+    input: CategoryIn,
+) -> Result<CategoryRow> {
     let existing = match id {
         Some(id) => Some(category(ctx, id).await?),
         None => None,
@@ -188,7 +193,7 @@ pub async fn save_category(app: &App, ctx: &TenantCtx, id: Option<&str>, input: 
 }
 
 /// Deletes a collection, category, tag or type; products keep existing without it.
-pub async fn delete(app: &App, ctx: &TenantCtx, table: Table, id: &str, what: &str) -> Result<()> {
+pub async fn delete(app: &Services, ctx: &TenantCtx, table: Table, id: &str, what: &str) -> Result<()> {
     let mut tx = ctx.db.begin().await?;
     if !repo::delete(&mut tx, table, id).await? {
         return Err(Error::not_found(format!("{what} with id: {id} was not found")));
@@ -205,7 +210,7 @@ pub async fn values(ctx: &TenantCtx, table: Table) -> Result<Vec<ValueRow>> {
 }
 
 /// Creates a tag or type (or returns the existing one with that value).
-pub async fn create_value(app: &App, ctx: &TenantCtx, table: Table, input: ValueIn) -> Result<ValueRow> {
+pub async fn create_value(app: &Services, ctx: &TenantCtx, table: Table, input: ValueIn) -> Result<ValueRow> {
     let value = required(&Some(input.value), "value")?.to_owned();
     let mut tx = ctx.db.begin().await?;
     let id = repo::value_id(&mut tx, table, &value).await?;

@@ -4,7 +4,7 @@
 use crate::app::catalog::admin::{load, non_empty, not_found, variant_fields, write_prices, write_stock, VariantIn};
 use crate::app::catalog::model::Product;
 use crate::app::catalog::sources::mirror;
-use crate::app::App;
+use crate::app::Services;
 use crate::core::ids::new_id;
 use crate::core::{Error, Result};
 use crate::db::catalog::mirror::{self as repo, Part};
@@ -17,7 +17,7 @@ fn variant_not_found(id: &str) -> Error {
 
 /// Adds a variant. `options` names a value for every product option; a value the option
 /// does not have yet is added to it.
-pub async fn create(app: &App, ctx: &TenantCtx, product_id: &str, input: VariantIn) -> Result<Product> {
+pub async fn create(app: &Services, ctx: &TenantCtx, product_id: &str, input: VariantIn) -> Result<Product> {
     let mut tx = ctx.db.begin().await?;
     let product = load(&mut tx, &[product_id.to_owned()])
         .await?
@@ -84,7 +84,7 @@ pub async fn create(app: &App, ctx: &TenantCtx, product_id: &str, input: Variant
 
 /// Updates one variant (fields, prices, stock). Option values stay as created.
 pub async fn update(
-    app: &App,
+    app: &Services,
     ctx: &TenantCtx,
     product_id: &str,
     variant_id: &str,
@@ -135,7 +135,7 @@ pub async fn update(
 }
 
 /// Deletes one variant (its prices and stock levels with it).
-pub async fn delete(app: &App, ctx: &TenantCtx, product_id: &str, variant_id: &str) -> Result<Product> {
+pub async fn delete(app: &Services, ctx: &TenantCtx, product_id: &str, variant_id: &str) -> Result<Product> {
     let mut tx = ctx.db.begin().await?;
     let product = load(&mut tx, &[product_id.to_owned()])
         .await?

@@ -27,7 +27,7 @@ use crate::app::checkout::carts::{self, Cart};
 use crate::app::checkout::providers::{self, Money};
 use crate::app::checkout::revalidate;
 use crate::app::promotions::cart as promos;
-use crate::app::{usage, App};
+use crate::app::{usage, Services};
 use crate::core::ids::new_id;
 use crate::core::{Error, Result};
 use crate::db::payments::{self, NewPayment, SessionRow};
@@ -43,7 +43,7 @@ pub enum Completion {
     },
 }
 
-pub async fn complete(app: &Arc<App>, ctx: &TenantCtx, cart_id: &str) -> Result<Completion> {
+pub async fn complete(app: &Arc<Services>, ctx: &TenantCtx, cart_id: &str) -> Result<Completion> {
     let mut tx = ctx.db.begin().await?;
     let cart = carts::lock(app, ctx, &mut tx, cart_id).await?;
     if let Some(order_id) = &cart.row.order_id {
@@ -237,7 +237,7 @@ async fn record(
 
 /// After an authorisation, a failure to record the order voids it (in the background:
 /// the client gets the original error at once).
-fn void_later(app: &Arc<App>, ctx: &TenantCtx, provider: &str, reference: &Value) {
+fn void_later(app: &Arc<Services>, ctx: &TenantCtx, provider: &str, reference: &Value) {
     if provider != providers::SYSTEM {
         let (app, ctx) = (Arc::clone(app), ctx.clone());
         let (provider, reference) = (provider.to_owned(), reference.clone());

@@ -4,7 +4,6 @@
 
 pub mod carts;
 pub mod complete;
-pub mod nmi;
 pub mod payments;
 pub mod providers;
 pub mod revalidate;

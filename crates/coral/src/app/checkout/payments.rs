@@ -5,7 +5,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::app::checkout::{carts, providers};
-use crate::app::App;
+use crate::app::Services;
 use crate::core::{Error, Result};
 use crate::db::payments::{self, CollectionRow};
 use crate::db::TenantTx;
@@ -13,7 +13,7 @@ use crate::tenancy::TenantCtx;
 
 /// The providers a region offers: those its admin enabled (`payment_providers`) that
 /// Coral knows and can use — NMI only where the tenant or the platform has a key.
-pub async fn for_region(app: &App, ctx: &TenantCtx, region_id: &str) -> Result<Vec<&'static str>> {
+pub async fn for_region(app: &Services, ctx: &TenantCtx, region_id: &str) -> Result<Vec<&'static str>> {
     let catalog = app.catalogs.get(ctx).await?;
     let region = catalog
         .region(region_id)
@@ -44,7 +44,7 @@ pub struct PaymentCollectionIn {
 }
 
 /// The cart's payment collection, created on first call, for the cart's current total.
-pub async fn create_collection(app: &App, ctx: &TenantCtx, input: PaymentCollectionIn) -> Result<CollectionRow> {
+pub async fn create_collection(app: &Services, ctx: &TenantCtx, input: PaymentCollectionIn) -> Result<CollectionRow> {
     let mut tx = ctx.db.begin_relaxed().await?;
     let cart = carts::lock(app, ctx, &mut tx, &input.cart_id).await?;
     if cart.row.completed_at.is_some() {
@@ -74,7 +74,7 @@ pub struct SessionIn {
 
 /// Starts a payment session (replacing any earlier one) for the cart's current total.
 pub async fn create_session(
-    app: &App,
+    app: &Services,
     ctx: &TenantCtx,
     collection_id: &str,
     input: SessionIn,

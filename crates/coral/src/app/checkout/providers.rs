@@ -4,8 +4,8 @@
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
 
-use crate::app::checkout::nmi::{self, Answer};
-use crate::app::{secrets, App};
+use crate::adapters::nmi::{self, Answer};
+use crate::app::{secrets, Services};
 use crate::core::{Error, Result};
 use crate::tenancy::TenantCtx;
 
@@ -32,7 +32,7 @@ pub fn check_known(provider_id: &str) -> Result<()> {
 }
 
 /// Whether this tenant can take NMI payments (its own key, or the platform's).
-pub async fn nmi_configured(app: &App, ctx: &TenantCtx) -> Result<bool> {
+pub async fn nmi_configured(app: &Services, ctx: &TenantCtx) -> Result<bool> {
     if app.config.payments.nmi_security_key.is_some() {
         return Ok(true);
     }
@@ -42,7 +42,7 @@ pub async fn nmi_configured(app: &App, ctx: &TenantCtx) -> Result<bool> {
         .any(|(n, at)| *n == "nmi_security_key" && at.is_some()))
 }
 
-async fn nmi_key(app: &App, ctx: &TenantCtx) -> Result<String> {
+async fn nmi_key(app: &Services, ctx: &TenantCtx) -> Result<String> {
     if let Some(key) = secrets::reveal(&app.sealer, ctx, "nmi_security_key").await? {
         return Ok(key);
     }
@@ -63,7 +63,7 @@ fn answer(a: Answer) -> std::result::Result<Value, String> {
 /// Authorises `money` with the session's provider. `Ok(Err(reason))` is a decline; the
 /// `Value` is the provider's reference, kept on the payment.
 pub async fn authorize(
-    app: &App,
+    app: &Services,
     ctx: &TenantCtx,
     provider_id: &str,
     money: Money<'_>,
@@ -91,7 +91,7 @@ pub async fn authorize(
 
 /// Captures, refunds or voids an authorised payment (`kind`: capture, refund, void).
 pub async fn follow_up(
-    app: &App,
+    app: &Services,
     ctx: &TenantCtx,
     provider_id: &str,
     kind: &str,

@@ -11,7 +11,7 @@ use lettre::Message;
 use serde_json::{json, Value};
 
 use crate::app::jobs::run::{dead, finish, retry_or_dead, Ended};
-use crate::app::App;
+use crate::app::Services;
 use crate::core::email::{self, Parts};
 use crate::core::Result;
 use crate::db::email as rows;
@@ -133,7 +133,7 @@ fn compose(p: &Prepared, default_from: &Mailbox) -> std::result::Result<Message,
 }
 
 /// Runs an `email` job of `tenant`.
-pub async fn send(app: &App, tenant: &Tenant, db: &TenantDb, job: ClaimedJob) -> Result<Ended> {
+pub async fn send(app: &Services, tenant: &Tenant, db: &TenantDb, job: ClaimedJob) -> Result<Ended> {
     let Some(mailer) = app.jobs.mailer.as_ref() else {
         return dead(db, &job.id, "no SMTP relay is configured").await;
     };

@@ -6,10 +6,8 @@
 //! "Jobs and webhooks (decisions)", explains the choices.
 
 pub mod email;
-pub mod mailer;
 pub mod report;
 pub mod run;
-pub mod sender;
 pub mod worker;
 
 use std::collections::HashSet;
@@ -24,9 +22,9 @@ pub use worker::{spawn, WorkerHandle};
 pub struct Jobs {
     wakeups: Mutex<HashSet<TenantId>>,
     notify: tokio::sync::Notify,
-    pub sender: sender::Sender,
+    pub sender: crate::adapters::webhook_client::Sender,
     /// The SMTP client when `CORAL_SMTP_URL` is set (the CLI refuses a bad one at start).
-    pub mailer: Option<mailer::Mailer>,
+    pub mailer: Option<crate::adapters::smtp::Mailer>,
 }
 
 impl Jobs {
@@ -34,9 +32,9 @@ impl Jobs {
         Self {
             wakeups: Mutex::new(HashSet::new()),
             notify: tokio::sync::Notify::new(),
-            sender: sender::Sender::new(cfg.webhook_timeout, cfg.allow_private),
+            sender: crate::adapters::webhook_client::Sender::new(cfg.webhook_timeout, cfg.allow_private),
             mailer: cfg.smtp_url.as_deref().and_then(|url| {
-                mailer::Mailer::new(url, &cfg.email_from, cfg.webhook_timeout)
+                crate::adapters::smtp::Mailer::new(url, &cfg.email_from, cfg.webhook_timeout)
                     .map_err(|e| tracing::error!("email disabled: {e}"))
                     .ok()
             }),
@@ -53,17 +51,4 @@ impl Jobs {
     fn take_wakeups(&self) -> HashSet<TenantId> {
         std::mem::take(&mut *self.wakeups.lock().expect("wakeups lock"))
     }
-}
-
-/// `first`, then the causes of `e`, in one line of at most 500 characters (the libraries'
-/// own messages hide the cause).
-pub fn with_causes(first: String, e: &dyn std::error::Error) -> String {
-    let mut out = first;
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out.chars().take(500).collect()
 }

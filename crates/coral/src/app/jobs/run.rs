@@ -10,7 +10,7 @@ use std::time::Instant;
 use chrono::Utc;
 use serde_json::json;
 
-use crate::app::App;
+use crate::app::Services;
 use crate::config::JobsConfig;
 use crate::core::webhooks::{backoff, secret_key, sign};
 use crate::core::{events, Result};
@@ -43,7 +43,7 @@ impl Ended {
 }
 
 /// Runs `job` of `tenant`. An error leaves the job to its lease (it is retried after).
-pub async fn run(app: &App, tenant: &Tenant, job: ClaimedJob) -> Result<Ended> {
+pub async fn run(app: &Services, tenant: &Tenant, job: ClaimedJob) -> Result<Ended> {
     let db = app.directory.tenant_db(tenant).await?;
     if job.attempts > job.max_attempts {
         // Claimed again after its last attempt's worker died.
@@ -69,7 +69,7 @@ pub async fn finish(db: &TenantDb, id: &str, outcome: Outcome<'_>) -> Result<()>
     tx.commit().await
 }
 
-async fn deliver(app: &App, db: &TenantDb, job: ClaimedJob) -> Result<Ended> {
+async fn deliver(app: &Services, db: &TenantDb, job: ClaimedJob) -> Result<Ended> {
     let cfg = &app.config.jobs;
     let endpoint_id = job.endpoint_id.clone().unwrap_or_default();
     let mut tx = db.begin().await?;

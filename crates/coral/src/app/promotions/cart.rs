@@ -223,7 +223,7 @@ pub async fn consume(tx: &mut TenantTx, promos: &CartPromotions) -> Result<Vec<(
 /// `POST /store/carts/:id/promotions` (`Mode::Add`) and `DELETE` (`remove`): the cart as
 /// it is afterwards, adjustments recomputed.
 pub async fn change(
-    app: &crate::app::App,
+    app: &crate::app::Services,
     ctx: &TenantCtx,
     cart_id: &str,
     codes: Vec<String>,

@@ -6,5 +6,4 @@ pub mod admin;
 pub mod campaigns;
 pub mod cart;
 pub mod compute;
-pub mod demo;
 pub mod rules;

@@ -61,7 +61,7 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
     responses((status = 200, description = "{ order }"), (status = 400, description = "canceled, or the gateway refused")),
     security(("bearer" = [])))]
 pub async fn capture(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
-    Ok(answer(&orders::capture(&app, &actor.ctx, &id).await?))
+    Ok(answer(&orders::capture(app.services(), &actor.ctx, &id).await?))
 }
 
 /// Refunds `amount` of the captured payment (default: all of it).
@@ -75,7 +75,7 @@ pub async fn refund(
     Path(id): Path<String>,
     JsonBody(body): JsonBody<AmountIn>,
 ) -> Result<Json<Value>> {
-    Ok(answer(&orders::refund(&app, &actor.ctx, &id, body).await?))
+    Ok(answer(&orders::refund(app.services(), &actor.ctx, &id, body).await?))
 }
 
 #[utoipa::path(post, path = "/admin/orders/{id}/fulfillments", tag = "admin", params(("id" = String, Path)),
@@ -95,5 +95,5 @@ pub async fn fulfill(
     responses((status = 200, description = "{ order }"), (status = 400, description = "fulfilled or captured")),
     security(("bearer" = [])))]
 pub async fn cancel(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
-    Ok(answer(&orders::cancel(&app, &actor.ctx, &id).await?))
+    Ok(answer(&orders::cancel(app.services(), &actor.ctx, &id).await?))
 }

@@ -149,7 +149,7 @@ pub async fn complete(
     Path(id): Path<String>,
     q: QueryPairs,
 ) -> Result<Json<Value>> {
-    match complete::complete(&app, &ctx, &id).await? {
+    match complete::complete(app.services(), &ctx, &id).await? {
         Completion::Order(order_id) => {
             let order = orders::get(&ctx, &order_id, None).await?;
             Ok(Json(json!({ "type": "order", "order": order_json::order(&order) })))

@@ -13,7 +13,7 @@ use crate::app::catalog::model::Product;
 use crate::app::catalog::rendered::RenderKey;
 use crate::app::catalog::snapshot::Catalog;
 use crate::app::catalog::store::{self, Order, ProductFilter};
-use crate::app::App;
+use crate::app::Services;
 use crate::core::Result;
 use crate::db::regions::RegionRow;
 use crate::http::catalog_json::{self, nested_defaults, PRODUCT_DEFAULTS};
@@ -83,7 +83,7 @@ fn view_key(route: &str, region: Option<&RegionRow>, fields: Option<&str>) -> Ar
 }
 
 /// The product's JSON text for `view`, from the render cache or `render`.
-fn rendered(app: &App, cat: &Catalog, p: &Product, view: &Arc<str>, render: impl FnOnce() -> Value) -> Arc<str> {
+fn rendered(app: &Services, cat: &Catalog, p: &Product, view: &Arc<str>, render: impl FnOnce() -> Value) -> Arc<str> {
     let Some(&index) = cat.by_id.get(&p.row.id) else {
         return render().to_string().into();
     };

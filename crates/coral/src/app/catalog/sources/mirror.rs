@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use crate::app::catalog::changed_tenant;
 use crate::app::catalog::model::{assemble, Product};
-use crate::app::App;
+use crate::app::Services;
 use crate::core::ids::{new_id, TenantId};
 use crate::core::Result;
 use crate::db::catalog::mirror::{self, Content, Part};
@@ -255,8 +255,8 @@ pub async fn withdraw(x: &mut CrossTenantTx, found: &[LinkRow]) -> Result<Vec<Te
 
 /// Commits a source tenant's product write together with its propagation to the linked
 /// copies, then drops the snapshots of every tenant involved.
-pub async fn commit_propagating(app: &App, ctx: &TenantCtx, tx: TenantTx, product_ids: &[String]) -> Result<()> {
-    let mut x = app.platform.cross_tenant(tx, "master catalog: propagate source edits");
+pub async fn commit_propagating(app: &Services, ctx: &TenantCtx, tx: TenantTx, product_ids: &[String]) -> Result<()> {
+    let mut x = app.control.cross_tenant(tx, "master catalog: propagate source edits");
     let touched = propagate(&mut x, &ctx.tenant.id, product_ids).await?;
     x.commit().await?;
     changed_tenant(app, &ctx.tenant.id).await?;
@@ -264,7 +264,7 @@ pub async fn commit_propagating(app: &App, ctx: &TenantCtx, tx: TenantTx, produc
 }
 
 /// Drops the snapshots of `tenants` after a committed cross-tenant write.
-pub async fn after_commit(app: &App, tenants: &[TenantId]) -> Result<()> {
+pub async fn after_commit(app: &Services, tenants: &[TenantId]) -> Result<()> {
     for t in tenants {
         changed_tenant(app, t).await?;
     }

@@ -11,7 +11,7 @@ pub mod subscriptions;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::app::App;
+use crate::app::Services;
 use crate::core::ids::TenantId;
 use crate::core::{Error, Result};
 use crate::db::catalog_sources::{self as links, SourceRow};
@@ -53,7 +53,7 @@ pub struct GrantIn {
     pub store: String,
 }
 
-fn store_ref(app: &App, id: &str) -> StoreRef {
+fn store_ref(app: &Services, id: &str) -> StoreRef {
     match app.directory.by_id_or_handle(id) {
         Some(t) => StoreRef {
             id: t.id.as_str().to_owned(),
@@ -72,7 +72,7 @@ fn not_found(id: &str) -> Error {
     Error::not_found(format!("Catalog source with id: {id} was not found"))
 }
 
-async fn view(app: &App, ctx: &TenantCtx, x: &mut CrossTenantTx, s: SourceRow) -> Result<SourceView> {
+async fn view(app: &Services, ctx: &TenantCtx, x: &mut CrossTenantTx, s: SourceRow) -> Result<SourceView> {
     let is_owner = s.tenant_id == ctx.tenant.id.as_str();
     let subscribers = if is_owner {
         let ids = links::grants(x.links().await?, &s.id).await?;
@@ -107,7 +107,7 @@ pub(crate) async fn granted_source(x: &mut CrossTenantTx, ctx: &TenantCtx, id: &
 }
 
 /// The tenant id of a store that may be granted a source of `ctx`'s.
-fn grantee(app: &App, ctx: &TenantCtx, store: &str) -> Result<TenantId> {
+fn grantee(app: &Services, ctx: &TenantCtx, store: &str) -> Result<TenantId> {
     let t = app
         .directory
         .by_id_or_handle(store)
@@ -124,12 +124,12 @@ fn grantee(app: &App, ctx: &TenantCtx, store: &str) -> Result<TenantId> {
     Ok(t.id.clone())
 }
 
-async fn begin(app: &App, ctx: &TenantCtx, purpose: &'static str) -> Result<CrossTenantTx> {
-    Ok(app.platform.cross_tenant(ctx.db.begin().await?, purpose))
+async fn begin(app: &Services, ctx: &TenantCtx, purpose: &'static str) -> Result<CrossTenantTx> {
+    Ok(app.control.cross_tenant(ctx.db.begin().await?, purpose))
 }
 
 /// Makes the store a catalog source (idempotent) and grants it to `subscribers`.
-pub async fn publish(app: &App, ctx: &TenantCtx, input: PublishIn) -> Result<SourceView> {
+pub async fn publish(app: &Services, ctx: &TenantCtx, input: PublishIn) -> Result<SourceView> {
     let grantees: Vec<TenantId> = input
         .subscribers
         .unwrap_or_default()
@@ -147,7 +147,7 @@ pub async fn publish(app: &App, ctx: &TenantCtx, input: PublishIn) -> Result<Sou
 }
 
 /// The store's own source (first, if any) and the sources granted to it.
-pub async fn list(app: &App, ctx: &TenantCtx) -> Result<Vec<SourceView>> {
+pub async fn list(app: &Services, ctx: &TenantCtx) -> Result<Vec<SourceView>> {
     let mut x = begin(app, ctx, "master catalog: list sources").await?;
     let mut rows: Vec<SourceRow> = links::source_of(x.links().await?, ctx.tenant.id.as_str())
         .await?
@@ -163,7 +163,7 @@ pub async fn list(app: &App, ctx: &TenantCtx) -> Result<Vec<SourceView>> {
 }
 
 /// A source the store owns or is granted; any other answers 404.
-pub async fn get(app: &App, ctx: &TenantCtx, id: &str) -> Result<SourceView> {
+pub async fn get(app: &Services, ctx: &TenantCtx, id: &str) -> Result<SourceView> {
     let mut x = begin(app, ctx, "master catalog: get source").await?;
     let row = match own_source(&mut x, ctx, id).await {
         Ok(s) => s,
@@ -175,7 +175,7 @@ pub async fn get(app: &App, ctx: &TenantCtx, id: &str) -> Result<SourceView> {
 }
 
 /// Grants the owner's source to one more store.
-pub async fn grant(app: &App, ctx: &TenantCtx, id: &str, input: GrantIn) -> Result<SourceView> {
+pub async fn grant(app: &Services, ctx: &TenantCtx, id: &str, input: GrantIn) -> Result<SourceView> {
     let mut x = begin(app, ctx, "master catalog: grant").await?;
     let source = own_source(&mut x, ctx, id).await?;
     let g = grantee(app, ctx, &input.store)?;
@@ -186,7 +186,7 @@ pub async fn grant(app: &App, ctx: &TenantCtx, id: &str, input: GrantIn) -> Resu
 }
 
 /// Withdraws a grant: the store's copies are unpublished and unlinked.
-pub async fn revoke(app: &App, ctx: &TenantCtx, id: &str, store: &str) -> Result<SourceView> {
+pub async fn revoke(app: &Services, ctx: &TenantCtx, id: &str, store: &str) -> Result<SourceView> {
     let mut x = begin(app, ctx, "master catalog: revoke").await?;
     let source = own_source(&mut x, ctx, id).await?;
     let subscriber = app
@@ -208,7 +208,7 @@ pub async fn revoke(app: &App, ctx: &TenantCtx, id: &str, store: &str) -> Result
 }
 
 /// Stops publishing: every copy is unpublished and unlinked, every grant dropped.
-pub async fn unpublish(app: &App, ctx: &TenantCtx, id: &str) -> Result<()> {
+pub async fn unpublish(app: &Services, ctx: &TenantCtx, id: &str) -> Result<()> {
     let mut x = begin(app, ctx, "master catalog: unpublish").await?;
     let source = own_source(&mut x, ctx, id).await?;
     let found = links::links_of_source(x.links().await?, &source.id, None).await?;

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::app::catalog::changed;
 use crate::app::catalog::model::Product;
 use crate::app::catalog::sources::{granted_source, mirror};
-use crate::app::App;
+use crate::app::Services;
 use crate::core::ids::TenantId;
 use crate::core::{Error, Result};
 use crate::db::catalog::mirror as repo;
@@ -52,14 +52,14 @@ pub const SUBSCRIBE_LIMIT: usize = 500;
 
 /// One page of the source's published products, each with the subscriber's copy id if any.
 pub async fn products(
-    app: &App,
+    app: &Services,
     ctx: &TenantCtx,
     source_id: &str,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<(Product, Option<String>)>, i64)> {
     let mut x = app
-        .platform
+        .control
         .cross_tenant(ctx.db.begin().await?, "master catalog: browse source");
     let source = granted_source(&mut x, ctx, source_id).await?;
     let copies: HashMap<String, String> =
@@ -88,7 +88,12 @@ pub async fn products(
 
 /// Takes copies of source products (already subscribed ones are kept as they are) and
 /// returns the subscriptions to every product named.
-pub async fn subscribe(app: &App, ctx: &TenantCtx, source_id: &str, input: SubscribeIn) -> Result<Vec<Subscription>> {
+pub async fn subscribe(
+    app: &Services,
+    ctx: &TenantCtx,
+    source_id: &str,
+    input: SubscribeIn,
+) -> Result<Vec<Subscription>> {
     let all = input.all.unwrap_or(false);
     let named = match (input.product_ids, all) {
         (Some(ids), false) if !ids.is_empty() => Some(ids),
@@ -101,7 +106,7 @@ pub async fn subscribe(app: &App, ctx: &TenantCtx, source_id: &str, input: Subsc
     };
     let me = ctx.tenant.id.clone();
     let mut x = app
-        .platform
+        .control
         .cross_tenant(ctx.db.begin().await?, "master catalog: subscribe");
     let source = granted_source(&mut x, ctx, source_id).await?;
     let source_tenant = TenantId::from_trusted(source.tenant_id.clone());
@@ -172,9 +177,9 @@ pub async fn subscribe(app: &App, ctx: &TenantCtx, source_id: &str, input: Subsc
 }
 
 /// The subscriber's subscriptions to one source.
-pub async fn list(app: &App, ctx: &TenantCtx, source_id: &str) -> Result<Vec<Subscription>> {
+pub async fn list(app: &Services, ctx: &TenantCtx, source_id: &str) -> Result<Vec<Subscription>> {
     let mut x = app
-        .platform
+        .control
         .cross_tenant(ctx.db.begin().await?, "master catalog: list subscriptions");
     granted_source(&mut x, ctx, source_id).await?;
     let found = links::links_of_source(x.links().await?, source_id, Some(ctx.tenant.id.as_str())).await?;
@@ -184,9 +189,9 @@ pub async fn list(app: &App, ctx: &TenantCtx, source_id: &str) -> Result<Vec<Sub
 
 /// Opts out of one product (named by its source id or the copy's id): the copy is
 /// unpublished (draft) and unlinked, and stays in the catalog as the subscriber's own.
-pub async fn unsubscribe(app: &App, ctx: &TenantCtx, source_id: &str, product_id: &str) -> Result<()> {
+pub async fn unsubscribe(app: &Services, ctx: &TenantCtx, source_id: &str, product_id: &str) -> Result<()> {
     let mut x = app
-        .platform
+        .control
         .cross_tenant(ctx.db.begin().await?, "master catalog: unsubscribe");
     granted_source(&mut x, ctx, source_id).await?;
     let link = links::links_of_source(x.links().await?, source_id, Some(ctx.tenant.id.as_str()))

@@ -3,7 +3,7 @@
 
 use crate::app::catalog::snapshot::Catalog;
 use crate::app::promotions::cart::{self as promos, Mode};
-use crate::app::App;
+use crate::app::Services;
 use crate::core::{names, Error, Result};
 use crate::db::carts::{self, CartFields};
 use crate::db::regions::RegionRow;
@@ -51,7 +51,7 @@ pub(super) async fn set_email(tx: &mut TenantTx, f: &mut CartFields, email: &str
 }
 
 /// Creates a cart (for the signed-in `customer`, if any) and answers it.
-pub async fn create(app: &App, ctx: &TenantCtx, customer: Option<&str>, input: CartIn) -> Result<Cart> {
+pub async fn create(app: &Services, ctx: &TenantCtx, customer: Option<&str>, input: CartIn) -> Result<Cart> {
     let catalog = app.catalogs.get(ctx).await?;
     let region = region_of(&catalog, input.region_id.as_deref())?;
     if let Some(c) = &input.currency_code {

@@ -4,7 +4,7 @@
 use crate::app::catalog::model::Variant;
 use crate::app::catalog::snapshot::Catalog;
 use crate::app::checkout::sold;
-use crate::app::App;
+use crate::app::Services;
 use crate::core::{Error, Result};
 use crate::db::carts::{self, NewItem};
 use crate::db::{inventory, TenantTx};
@@ -94,7 +94,7 @@ pub(super) async fn add_item(
 }
 
 /// `POST /store/carts/:id/line-items`.
-pub async fn add_line_item(app: &App, ctx: &TenantCtx, id: &str, item: ItemIn) -> Result<Cart> {
+pub async fn add_line_item(app: &Services, ctx: &TenantCtx, id: &str, item: ItemIn) -> Result<Cart> {
     write(app, ctx, id, async move |tx, mut d, catalog| {
         add_item(tx, &mut d, &catalog, ctx, item).await?;
         Ok(d)
@@ -103,7 +103,7 @@ pub async fn add_line_item(app: &App, ctx: &TenantCtx, id: &str, item: ItemIn) -
 }
 
 /// Sets a line's quantity; 0 removes it, as in Medusa.
-pub async fn update_line_item(app: &App, ctx: &TenantCtx, id: &str, item_id: &str, input: ItemUpdate) -> Result<Cart> {
+pub async fn update_line_item(app: &Services, ctx: &TenantCtx, id: &str, item_id: &str, input: ItemUpdate) -> Result<Cart> {
     if input.quantity < 0 {
         check_quantity(input.quantity)?;
     }
@@ -129,7 +129,7 @@ pub async fn update_line_item(app: &App, ctx: &TenantCtx, id: &str, item_id: &st
 }
 
 /// `DELETE /store/carts/:id/line-items/:line_id`.
-pub async fn delete_line_item(app: &App, ctx: &TenantCtx, id: &str, item_id: &str) -> Result<Cart> {
+pub async fn delete_line_item(app: &Services, ctx: &TenantCtx, id: &str, item_id: &str) -> Result<Cart> {
     write(app, ctx, id, async move |tx, mut d, _| {
         if !d.row.items.0.iter().any(|i| i.id == item_id) {
             return Err(line_not_found(item_id));

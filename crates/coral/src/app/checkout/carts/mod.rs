@@ -21,7 +21,7 @@ use rust_decimal::Decimal;
 use crate::app::catalog::snapshot::Catalog;
 use crate::app::checkout::revalidate;
 use crate::app::promotions::cart::CartPromotions;
-use crate::app::App;
+use crate::app::Services;
 use crate::core::totals::{Line, LineTotals, Totals};
 use crate::core::{Error, Result};
 use crate::db::carts::{self, CartRow};
@@ -95,21 +95,21 @@ pub fn no_cart(id: &str) -> Error {
 }
 
 /// Loads cart `id` and computes its totals; 404 in Medusa's words when there is none.
-pub async fn load(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, id: &str) -> Result<Cart> {
+pub async fn load(app: &Services, ctx: &TenantCtx, tx: &mut TenantTx, id: &str) -> Result<Cart> {
     let row = carts::load(tx, id).await?.ok_or_else(|| no_cart(id))?;
     write::open(app, ctx, tx, row, true).await?.price(ctx, tx).await
 }
 
 /// `load`, locking the cart row until the transaction ends — without the payment
 /// collection (`payment_collection: None`), which payment and completion read themselves.
-pub async fn lock(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, id: &str) -> Result<Cart> {
+pub async fn lock(app: &Services, ctx: &TenantCtx, tx: &mut TenantTx, id: &str) -> Result<Cart> {
     let row = carts::load_locked(tx, id).await?.ok_or_else(|| no_cart(id))?;
     write::open(app, ctx, tx, row, false).await?.price(ctx, tx).await
 }
 
 /// The cart as the current catalog says it is: a cart whose items, prices or shipping
 /// changed underneath is corrected (under its lock) before it is answered.
-pub async fn get(app: &App, ctx: &TenantCtx, id: &str) -> Result<Cart> {
+pub async fn get(app: &Services, ctx: &TenantCtx, id: &str) -> Result<Cart> {
     let mut tx = ctx.db.begin().await?;
     let cart = load(app, ctx, &mut tx, id).await?;
     if cart.row.completed_at.is_some() {
@@ -139,7 +139,7 @@ pub async fn get(app: &App, ctx: &TenantCtx, id: &str) -> Result<Cart> {
 /// Re-checks the locked `cart` and corrects what changed (see `revalidate`); answers
 /// the cart as it now is and the changes found.
 pub async fn current(
-    app: &App,
+    app: &Services,
     ctx: &TenantCtx,
     tx: &mut TenantTx,
     cart: Cart,

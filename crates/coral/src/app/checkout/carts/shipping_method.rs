@@ -1,6 +1,6 @@
 //! `POST /store/carts/:id/shipping-methods`: ship the cart with one of its region's options.
 
-use crate::app::App;
+use crate::app::Services;
 use crate::core::{Error, Result};
 use crate::db::{carts, shipping};
 use crate::tenancy::TenantCtx;
@@ -11,7 +11,7 @@ use super::Cart;
 
 /// Sets the cart's shipping method (replacing any); 400 for an option that is not the
 /// cart's region's, not enabled in the store, or whose zone does not cover the address.
-pub async fn add_shipping_method(app: &App, ctx: &TenantCtx, id: &str, input: ShippingMethodIn) -> Result<Cart> {
+pub async fn add_shipping_method(app: &Services, ctx: &TenantCtx, id: &str, input: ShippingMethodIn) -> Result<Cart> {
     write(app, ctx, id, async move |tx, mut d, _| {
         let option = shipping::get(tx, &input.option_id)
             .await?

@@ -3,7 +3,7 @@
 
 use crate::app::catalog::snapshot::Catalog;
 use crate::app::promotions::cart::{self as promos, Mode};
-use crate::app::App;
+use crate::app::Services;
 use crate::core::{Error, Result};
 use crate::db::carts;
 use crate::db::regions::RegionRow;
@@ -18,7 +18,7 @@ use super::Cart;
 
 /// Changes the cart's fields; `items` and `currency_code` are refused (Medusa takes them
 /// on create only).
-pub async fn update(app: &App, ctx: &TenantCtx, id: &str, input: CartIn) -> Result<Cart> {
+pub async fn update(app: &Services, ctx: &TenantCtx, id: &str, input: CartIn) -> Result<Cart> {
     if input.items.is_some() || input.currency_code.is_some() {
         return Err(Error::invalid(
             "Invalid request: Unrecognized fields: 'items'/'currency_code' (use the line-items routes or region_id)",
@@ -108,7 +108,7 @@ async fn change_region(tx: &mut TenantTx, d: &mut Draft, region: &RegionRow, cat
 }
 
 /// Gives the cart to the signed-in customer (`POST /store/carts/:id/customer`).
-pub async fn set_customer(app: &App, ctx: &TenantCtx, id: &str, customer_id: &str) -> Result<Cart> {
+pub async fn set_customer(app: &Services, ctx: &TenantCtx, id: &str, customer_id: &str) -> Result<Cart> {
     write(app, ctx, id, async move |tx, mut d, _| {
         let c = customers::get(tx, customer_id).await?.ok_or_else(Error::unauthorized)?;
         let mut f = d.row.fields();

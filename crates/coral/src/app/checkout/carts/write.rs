@@ -13,7 +13,7 @@ use std::sync::Arc;
 use crate::app::catalog::snapshot::Catalog;
 use crate::app::checkout::revalidate;
 use crate::app::promotions::cart as promos;
-use crate::app::App;
+use crate::app::Services;
 use crate::core::totals;
 use crate::core::{Error, Result};
 use crate::db::carts::{self, CartRow};
@@ -78,7 +78,7 @@ impl Draft {
 /// deleted one: the cart still answers, completion refuses), its promotions, and its
 /// payment collection when `collection`.
 pub(super) async fn open(
-    app: &App,
+    app: &Services,
     ctx: &TenantCtx,
     tx: &mut TenantTx,
     row: CartRow,
@@ -106,7 +106,7 @@ pub(super) async fn open(
 
 /// Runs `change` on the locked, not yet completed cart, then answers the cart as the
 /// change left it (re-checked against the catalog, its collection's amount kept the total).
-pub(crate) async fn write<F>(app: &App, ctx: &TenantCtx, id: &str, change: F) -> Result<Cart>
+pub(crate) async fn write<F>(app: &Services, ctx: &TenantCtx, id: &str, change: F) -> Result<Cart>
 where
     F: for<'t> AsyncFnOnce(&'t mut TenantTx, Draft, Arc<Catalog>) -> Result<Draft>,
 {
@@ -126,7 +126,7 @@ where
 
 /// The changed cart, re-checked: priced as it is, or, when the catalog changed under it,
 /// corrected and loaded again.
-async fn settle(app: &App, ctx: &TenantCtx, tx: &mut TenantTx, draft: Draft, catalog: &Catalog) -> Result<Cart> {
+async fn settle(app: &Services, ctx: &TenantCtx, tx: &mut TenantTx, draft: Draft, catalog: &Catalog) -> Result<Cart> {
     let groups = price_groups(tx, catalog, draft.row.customer_id.as_deref()).await?;
     let changes = revalidate::check(&draft.row, catalog, &groups);
     if changes.is_empty() {

@@ -9,12 +9,12 @@ use rust_decimal::Decimal;
 
 use crate::app::catalog::admin::{self, IdRef, ImageIn, OptionIn, PriceIn, ProductIn, VariantIn};
 use crate::app::catalog::taxonomy::{self, CategoryIn, CollectionIn};
-use crate::app::demo;
 use crate::app::platform::{self, CreateTenant};
 use crate::app::App;
 use crate::core::{Error, Result};
 use crate::db::audit::Audit;
 use crate::db::{regions, shipping};
+use crate::seed::demo;
 use crate::tenancy::TenantCtx;
 
 /// Makes sure tenant `handle` exists (created on `plan`) with `products` products; returns

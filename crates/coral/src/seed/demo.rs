@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crate::app::auth;
+use crate::adapters::auth;
 use crate::app::catalog::admin::{self as catalog, IdRef, ImageIn, OptionIn, PriceIn, ProductIn, TagRef, VariantIn};
 use crate::app::catalog::sources::subscriptions::{self, SubscribeIn};
 use crate::app::catalog::sources::{self, PublishIn};
@@ -35,7 +35,7 @@ pub struct DemoTenant {
     pub catalog_email: String,
     pub domain: String,
     /// The running campaign's code and the product on sale (when the plan has promotions).
-    pub promotions: Option<crate::app::promotions::demo::DemoPromotions>,
+    pub promotions: Option<crate::seed::promotions::DemoPromotions>,
     /// The store's demo webhook endpoint (disabled until someone listens there).
     pub webhook_id: String,
     pub webhook_url: String,
@@ -197,7 +197,7 @@ pub async fn ensure(app: &App) -> Result<Vec<DemoTenant>> {
             seed_second_location(app, &ctx, spec).await?;
         }
         let catalog_email = ensure_catalog_manager(&ctx, spec.handle).await?;
-        let promotions = crate::app::promotions::demo::seed(app, &ctx, spec.promo_code).await?;
+        let promotions = crate::seed::promotions::seed(app, &ctx, spec.promo_code).await?;
         let (webhook_id, webhook_url) = ensure_webhook(app, &ctx).await?;
         let (email_from, email_template_overridden) = crate::app::email::demo(&ctx, spec.handle, spec.name).await?;
         out.push(DemoTenant {
