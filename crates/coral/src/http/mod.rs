@@ -2,6 +2,7 @@
 //! answer), the middleware stack, and the OpenAPI document generated from the handlers.
 
 pub mod admin;
+pub mod amounts;
 pub mod audit_json;
 pub mod auth;
 pub mod catalog_json;
