@@ -630,7 +630,11 @@ pub fn product(p: &Product, cat: &Catalog, region: Option<&RegionRow>, admin: bo
         deleted_at: None,
         variants: variants(p, cat, region, admin),
         r#type: r.type_id.as_deref().and_then(|t| cat.product_type(t)).map(product_type),
-        collection: r.collection_id.as_deref().and_then(|c| cat.collection(c)).map(collection),
+        collection: r
+            .collection_id
+            .as_deref()
+            .and_then(|c| cat.collection(c))
+            .map(collection),
         options: options(p),
         tags: p.tag_ids.iter().filter_map(|t| cat.tag(t)).map(value).collect(),
         images: p

@@ -15,8 +15,7 @@ use crate::http::amounts::{opt, Amount, RawAmount};
 use crate::http::promotion_json::{self, StoreCartAdjustment, StoreCartPromotion};
 use crate::http::store::regions::{region_json, StoreRegion};
 use crate::http::totals_json::{
-    line_totals, sold_fields, tax_lines, totals, LineKind, StoreLineTotals, StoreSoldFields, StoreTaxLine,
-    StoreTotals,
+    line_totals, sold_fields, tax_lines, totals, LineKind, StoreLineTotals, StoreSoldFields, StoreTaxLine, StoreTotals,
 };
 
 pub use crate::http::customer_json::{customer, customer_address};
@@ -30,7 +29,7 @@ pub fn raw(d: Decimal) -> RawAmount {
 
 /// `{ id }` of a related record.
 #[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct IdRef {
+pub struct StoreIdRef {
     pub id: String,
 }
 
@@ -40,8 +39,8 @@ pub struct StoreCartLineItemProduct {
     pub id: String,
     pub collection_id: Option<String>,
     pub type_id: Option<String>,
-    pub categories: Vec<IdRef>,
-    pub tags: Vec<IdRef>,
+    pub categories: Vec<StoreIdRef>,
+    pub tags: Vec<StoreIdRef>,
 }
 
 /// Medusa's `StoreCartLineItem`.
@@ -68,13 +67,13 @@ pub struct StoreCartLineItem {
     pub totals: StoreLineTotals,
 }
 
-fn ids(p: &Value, key: &str) -> Vec<IdRef> {
+fn ids(p: &Value, key: &str) -> Vec<StoreIdRef> {
     p[key]
         .as_array()
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)
-        .map(|id| IdRef { id: id.to_owned() })
+        .map(|id| StoreIdRef { id: id.to_owned() })
         .collect()
 }
 
@@ -91,7 +90,10 @@ fn cart_item(
         cart_id: cart_id.to_owned(),
         variant_id: item.variant_id.clone(),
         product_id: item.product_id.clone(),
-        metadata: item.metadata.clone().unwrap_or_else(|| Value::Object(Default::default())),
+        metadata: item
+            .metadata
+            .clone()
+            .unwrap_or_else(|| Value::Object(Default::default())),
         created_at: item.created_at,
         updated_at: item.updated_at,
         quantity: item.quantity,

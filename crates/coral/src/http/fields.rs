@@ -13,6 +13,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Serialize;
 use serde_json::Value;
+use utoipa::openapi::schema::{ArrayItems, Schema};
+use utoipa::openapi::{OpenApi, RefOr};
 
 /// `value` with the request's `fields=` applied (see [`Selection::select`]).
 pub fn selected(mut value: Value, fields: Option<&str>) -> Value {
@@ -23,8 +25,10 @@ pub fn selected(mut value: Value, fields: Option<&str>) -> Value {
 /// Clears `required` in every schema that the 2xx body of an operation taking `fields=`
 /// reaches: selection can remove any property, so a body without one is still valid.
 /// Runs once on the finished document (see `documented::Documented::into_router`).
-pub fn relax_selectable(doc: &mut utoipa::openapi::OpenApi) {
-    let Ok(mut tree) = serde_json::to_value(&*doc) else {
+pub fn relax_selectable(doc: &mut OpenApi) {
+    // The reach is found on the document as JSON (simple to walk), the change made on
+    // the document itself.
+    let Ok(tree) = serde_json::to_value(&*doc) else {
         return;
     };
     let mut names = BTreeSet::new();
@@ -43,16 +47,13 @@ pub fn relax_selectable(doc: &mut utoipa::openapi::OpenApi) {
             }
         }
     }
-    if names.is_empty() {
+    let Some(components) = doc.components.as_mut() else {
         return;
-    }
+    };
     for name in &names {
-        if let Some(schema) = tree["components"]["schemas"].get_mut(name) {
+        if let Some(RefOr::T(schema)) = components.schemas.get_mut(name) {
             relax(schema);
         }
-    }
-    if let Ok(relaxed) = serde_json::from_value(tree) {
-        *doc = relaxed;
     }
 }
 
@@ -76,16 +77,26 @@ fn collect_refs(tree: &Value, v: &Value, names: &mut BTreeSet<String>) {
     }
 }
 
-/// Removes `required` from a schema and the inline objects inside it.
-fn relax(v: &mut Value) {
-    match v {
-        Value::Object(m) => {
-            if m.get("required").is_some_and(Value::is_array) {
-                m.remove("required");
-            }
-            m.values_mut().for_each(relax);
+/// Removes `required` from a schema and the inline schemas inside it.
+fn relax(schema: &mut Schema) {
+    let inline = |r: &mut RefOr<Schema>| {
+        if let RefOr::T(s) = r {
+            relax(s);
         }
-        Value::Array(a) => a.iter_mut().for_each(relax),
+    };
+    match schema {
+        Schema::Object(o) => {
+            o.required.clear();
+            o.properties.values_mut().for_each(inline);
+        }
+        Schema::Array(a) => {
+            if let ArrayItems::RefOrSchema(items) = &mut a.items {
+                inline(items);
+            }
+        }
+        Schema::AllOf(all) => all.items.iter_mut().for_each(inline),
+        Schema::OneOf(one) => one.items.iter_mut().for_each(inline),
+        Schema::AnyOf(any) => any.items.iter_mut().for_each(inline),
         _ => {}
     }
 }

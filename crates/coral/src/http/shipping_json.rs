@@ -72,7 +72,10 @@ fn location(o: &ShippingOptionRow) -> Option<StoreStockLocation> {
         id: id.clone(),
         address: StoreStockLocationAddress {
             id: format!("{id}-address"),
-            address_1: a.get("address_1").cloned().unwrap_or_else(|| Value::String(String::new())),
+            address_1: a
+                .get("address_1")
+                .cloned()
+                .unwrap_or_else(|| Value::String(String::new())),
             address_2: f("address_2"),
             company: f("company"),
             city: f("city"),

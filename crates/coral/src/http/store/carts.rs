@@ -44,8 +44,13 @@ pub struct StoreCompleteCartError {
 #[derive(Debug, Serialize, ToSchema)]
 #[serde(tag = "type", rename_all = "lowercase")]
 pub enum StoreCompleteCartResponse {
-    Order { order: Box<StoreOrder> },
-    Cart { cart: Box<StoreCart>, error: StoreCompleteCartError },
+    Order {
+        order: Box<StoreOrder>,
+    },
+    Cart {
+        cart: Box<StoreCart>,
+        error: StoreCompleteCartError,
+    },
 }
 
 /// `{ cart }` with the request's `fields=` applied (every cart route takes it, as in Medusa).

@@ -11,9 +11,7 @@ use crate::app::catalog::model::Product;
 use crate::app::catalog::snapshot::Catalog;
 use crate::core::{Error, Result};
 use crate::db::catalog::rows::CategoryRow;
-use crate::http::catalog_json::{
-    self, StoreProductCategory, StoreProductSummary, StoreProductTag, StoreProductType,
-};
+use crate::http::catalog_json::{self, StoreProductCategory, StoreProductSummary, StoreProductTag, StoreProductType};
 use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, QueryPairs, Store};
 use crate::http::fields::Selected;
@@ -30,11 +28,7 @@ pub(super) struct Page<T> {
 pub(super) fn page<T>(items: Vec<T>, q: &QueryPairs, default_limit: i64) -> Result<Page<T>> {
     let (limit, offset) = q.page(default_limit)?;
     let count = items.len();
-    let items = items
-        .into_iter()
-        .skip(offset as usize)
-        .take(limit as usize)
-        .collect();
+    let items = items.into_iter().skip(offset as usize).take(limit as usize).collect();
     Ok(Page {
         items,
         count,
@@ -141,7 +135,7 @@ fn text_match(q: &QueryPairs, haystack: &[&str]) -> bool {
 }
 
 #[utoipa::path(get, path = "/store/collections", tag = "store",
-    params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("id" = Option<Vec<String>>, Query),
+    params(("fields" = Option<String>, Query, description = "Medusa's field selection"), ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("id" = Option<Vec<String>>, Query),
            ("handle" = Option<Vec<String>>, Query), ("q" = Option<String>, Query)),
     responses((status = 200, description = "A page of collections", body = StoreCollectionListResponse),
               (status = 400, description = "bad limit or offset", body = ErrorBody)))]
@@ -176,7 +170,7 @@ pub async fn collections(
     Ok(Selected::new(&body, "collections", q.get("fields")))
 }
 
-#[utoipa::path(get, path = "/store/collections/{id}", tag = "store", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/store/collections/{id}", tag = "store", params(("fields" = Option<String>, Query, description = "Medusa's field selection"), ("id" = String, Path)),
     responses((status = 200, description = "The collection", body = StoreCollectionResponse),
               (status = 404, description = "unknown collection", body = ErrorBody)))]
 pub async fn collection(
@@ -233,7 +227,7 @@ fn flag(q: &QueryPairs, key: &str) -> Result<bool> {
 }
 
 #[utoipa::path(get, path = "/store/product-categories", tag = "store",
-    params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("id" = Option<Vec<String>>, Query),
+    params(("fields" = Option<String>, Query, description = "Medusa's field selection"), ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("id" = Option<Vec<String>>, Query),
            ("handle" = Option<Vec<String>>, Query), ("q" = Option<String>, Query),
            ("parent_category_id" = Option<String>, Query, description = "'null' for top-level categories"),
            ("include_descendants_tree" = Option<bool>, Query), ("include_ancestors_tree" = Option<bool>, Query)),
@@ -271,7 +265,7 @@ pub async fn categories(
 }
 
 #[utoipa::path(get, path = "/store/product-categories/{id}", tag = "store",
-    params(("id" = String, Path), ("include_descendants_tree" = Option<bool>, Query),
+    params(("fields" = Option<String>, Query, description = "Medusa's field selection"), ("id" = String, Path), ("include_descendants_tree" = Option<bool>, Query),
            ("include_ancestors_tree" = Option<bool>, Query)),
     responses((status = 200, description = "The category", body = StoreProductCategoryResponse),
               (status = 400, description = "bad tree flag", body = ErrorBody),
@@ -297,7 +291,7 @@ pub async fn category(
 }
 
 #[utoipa::path(get, path = "/store/product-tags", tag = "store",
-    params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("id" = Option<Vec<String>>, Query),
+    params(("fields" = Option<String>, Query, description = "Medusa's field selection"), ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("id" = Option<Vec<String>>, Query),
            ("value" = Option<Vec<String>>, Query)),
     responses((status = 200, description = "A page of tags", body = StoreProductTagListResponse),
               (status = 400, description = "bad limit or offset", body = ErrorBody)))]
@@ -312,7 +306,9 @@ pub async fn tags(
         .iter()
         .filter(|t| wanted(&q, "id", &t.id) && wanted(&q, "value", &t.value))
         .map(|t| StoreProductTag {
-            products: Some(products_where(&cat, &ctx.sales_channel_ids, |p| p.tag_ids.contains(&t.id))),
+            products: Some(products_where(&cat, &ctx.sales_channel_ids, |p| {
+                p.tag_ids.contains(&t.id)
+            })),
             ..catalog_json::value(t)
         })
         .collect();
@@ -326,7 +322,7 @@ pub async fn tags(
     Ok(Selected::new(&body, "product_tags", q.get("fields")))
 }
 
-#[utoipa::path(get, path = "/store/product-tags/{id}", tag = "store", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/store/product-tags/{id}", tag = "store", params(("fields" = Option<String>, Query, description = "Medusa's field selection"), ("id" = String, Path)),
     responses((status = 200, description = "The tag", body = StoreProductTagResponse),
               (status = 404, description = "unknown tag", body = ErrorBody)))]
 pub async fn tag(
@@ -341,7 +337,9 @@ pub async fn tag(
         .ok_or_else(|| Error::not_found(format!("Product tag with id: {id} was not found")))?;
     let body = StoreProductTagResponse {
         product_tag: StoreProductTag {
-            products: Some(products_where(&cat, &ctx.sales_channel_ids, |p| p.tag_ids.contains(&t.id))),
+            products: Some(products_where(&cat, &ctx.sales_channel_ids, |p| {
+                p.tag_ids.contains(&t.id)
+            })),
             ..catalog_json::value(t)
         },
     };
@@ -349,7 +347,7 @@ pub async fn tag(
 }
 
 #[utoipa::path(get, path = "/store/product-types", tag = "store",
-    params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("id" = Option<Vec<String>>, Query),
+    params(("fields" = Option<String>, Query, description = "Medusa's field selection"), ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("id" = Option<Vec<String>>, Query),
            ("value" = Option<Vec<String>>, Query)),
     responses((status = 200, description = "A page of product types", body = StoreProductTypeListResponse),
               (status = 400, description = "bad limit or offset", body = ErrorBody)))]
@@ -380,7 +378,7 @@ pub async fn types(
     Ok(Selected::new(&body, "product_types", q.get("fields")))
 }
 
-#[utoipa::path(get, path = "/store/product-types/{id}", tag = "store", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/store/product-types/{id}", tag = "store", params(("fields" = Option<String>, Query, description = "Medusa's field selection"), ("id" = String, Path)),
     responses((status = 200, description = "The product type", body = StoreProductTypeResponse),
               (status = 404, description = "unknown type", body = ErrorBody)))]
 pub async fn product_type(

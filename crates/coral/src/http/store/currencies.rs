@@ -81,7 +81,15 @@ pub async fn list(Store(ctx): Store, q: QueryPairs) -> Result<Selected<StoreCurr
            ("fields" = Option<String>, Query, description = "Medusa's field selection")),
     responses((status = 200, description = "The currency", body = StoreCurrencyResponse),
               (status = 404, description = "no such currency", body = ErrorBody)))]
-pub async fn get(Store(ctx): Store, Path(code): Path<String>, q: QueryPairs) -> Result<Selected<StoreCurrencyResponse>> {
+pub async fn get(
+    Store(ctx): Store,
+    Path(code): Path<String>,
+    q: QueryPairs,
+) -> Result<Selected<StoreCurrencyResponse>> {
     let currency = currency_json(&currencies::get(&ctx, &code).await?);
-    Ok(Selected::new(&StoreCurrencyResponse { currency }, "currency", q.get("fields")))
+    Ok(Selected::new(
+        &StoreCurrencyResponse { currency },
+        "currency",
+        q.get("fields"),
+    ))
 }

@@ -92,7 +92,11 @@ pub async fn create(s: Shopper, JsonBody(body): JsonBody<ProfileIn>) -> Result<J
     security(("bearer" = [])))]
 pub async fn me(s: Shopper, q: QueryPairs) -> Result<Selected<StoreCustomerResponse>> {
     let customer = checkout_json::customer(&customers::me(&s.ctx, who(&s)?).await?);
-    Ok(Selected::new(&StoreCustomerResponse { customer }, "customer", q.get("fields")))
+    Ok(Selected::new(
+        &StoreCustomerResponse { customer },
+        "customer",
+        q.get("fields"),
+    ))
 }
 
 #[utoipa::path(post, path = "/store/customers/me", tag = "store", request_body = ProfileIn,
@@ -127,7 +131,10 @@ pub async fn addresses(s: Shopper, q: QueryPairs) -> Result<Selected<StoreCustom
               (status = 400, description = "bad input", body = ErrorBody),
               (status = 401, description = "not signed in", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn create_address(s: Shopper, JsonBody(body): JsonBody<AddressFields>) -> Result<Json<StoreCustomerResponse>> {
+pub async fn create_address(
+    s: Shopper,
+    JsonBody(body): JsonBody<AddressFields>,
+) -> Result<Json<StoreCustomerResponse>> {
     Ok(answer(&customers::save_address(&s.ctx, who(&s)?, None, body).await?))
 }
 
@@ -137,7 +144,11 @@ pub async fn create_address(s: Shopper, JsonBody(body): JsonBody<AddressFields>)
               (status = 401, description = "not signed in", body = ErrorBody),
               (status = 404, description = "not this customer's", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn address(s: Shopper, Path(id): Path<String>, q: QueryPairs) -> Result<Selected<StoreCustomerAddressResponse>> {
+pub async fn address(
+    s: Shopper,
+    Path(id): Path<String>,
+    q: QueryPairs,
+) -> Result<Selected<StoreCustomerAddressResponse>> {
     let c = customers::me(&s.ctx, who(&s)?).await?;
     let found = c.addresses.0.iter().find(|a| a.id == id);
     let found = found.ok_or_else(|| Error::not_found(format!("Address with id: {id} was not found")))?;

@@ -115,5 +115,9 @@ pub async fn list(Store(ctx): Store, q: QueryPairs) -> Result<Selected<StoreRegi
               (status = 404, description = "no such region in this store", body = ErrorBody)))]
 pub async fn get(Store(ctx): Store, Path(id): Path<String>, q: QueryPairs) -> Result<Selected<StoreRegionResponse>> {
     let region = region_json(&regions::get(&ctx, &id).await?);
-    Ok(Selected::new(&StoreRegionResponse { region }, "region", q.get("fields")))
+    Ok(Selected::new(
+        &StoreRegionResponse { region },
+        "region",
+        q.get("fields"),
+    ))
 }

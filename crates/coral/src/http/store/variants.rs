@@ -122,11 +122,7 @@ pub async fn get(
     let variant = cat
         .variant(&id)
         .filter(|(p, _)| p.visible_in(&ctx.sales_channel_ids))
-        .and_then(|(p, _)| {
-            variants_of(p, &cat, region)
-                .into_iter()
-                .find(|v| v.id == id)
-        })
+        .and_then(|(p, _)| variants_of(p, &cat, region).into_iter().find(|v| v.id == id))
         .ok_or_else(|| Error::not_found(format!("Product variant with id: {id} was not found")))?;
     Ok(Selected::new(
         &StoreProductVariantResponse { variant },
@@ -134,7 +130,6 @@ pub async fn get(
         q.get("fields"),
     ))
 }
-
 
 #[utoipa::path(get, path = "/store/product-options", tag = "store",
     params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("id" = Option<Vec<String>>, Query),
