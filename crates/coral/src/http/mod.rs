@@ -23,6 +23,7 @@ pub mod platform;
 pub mod promotion_json;
 pub mod shipping_json;
 pub mod store;
+pub mod taxonomy_json;
 pub mod totals_json;
 
 use axum::extract::{DefaultBodyLimit, Request};
