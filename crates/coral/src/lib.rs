@@ -1,4 +1,3 @@
-#![recursion_limit = "256"]
 //! Coral: a multi-tenant headless commerce engine whose storefront API is wire-compatible
 //! with the Medusa v2 Store API. Layers, top to bottom (DESIGN.md section 2):
 //! `http` → `app` → `tenancy` → `db` → `core`; dependencies point down only.

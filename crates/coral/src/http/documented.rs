@@ -36,7 +36,9 @@ impl Documented {
         self
     }
 
-    pub fn into_router(self) -> OpenApiRouter<AppState> {
+    /// The router, its document finished (`fields=` bodies relaxed: `fields::relax_selectable`).
+    pub fn into_router(mut self) -> OpenApiRouter<AppState> {
+        crate::http::fields::relax_selectable(self.router.get_openapi_mut());
         self.router
     }
 

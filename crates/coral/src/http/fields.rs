@@ -6,13 +6,152 @@
 //! includes relation `a` whole.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::marker::PhantomData;
 
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
 use serde_json::Value;
+use utoipa::openapi::schema::{ArrayItems, Schema};
+use utoipa::openapi::{OpenApi, RefOr};
 
 /// `value` with the request's `fields=` applied (see [`Selection::select`]).
 pub fn selected(mut value: Value, fields: Option<&str>) -> Value {
     Selection::select(&mut value, fields);
     value
+}
+
+/// Clears `required` in every schema that the 2xx body of an operation taking `fields=`
+/// reaches: selection can remove any property, so a body without one is still valid.
+/// Runs once on the finished document (see `documented::Documented::into_router`).
+pub fn relax_selectable(doc: &mut OpenApi) {
+    // The reach is found on the document as JSON (simple to walk), the change made on
+    // the document itself.
+    let Ok(tree) = serde_json::to_value(&*doc) else {
+        return;
+    };
+    let mut names = BTreeSet::new();
+    for item in tree["paths"].as_object().into_iter().flat_map(|p| p.values()) {
+        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+            let takes_fields = op["parameters"]
+                .as_array()
+                .is_some_and(|ps| ps.iter().any(|p| p["name"] == "fields" && p["in"] == "query"));
+            if !takes_fields {
+                continue;
+            }
+            for (status, response) in op["responses"].as_object().into_iter().flatten() {
+                if status.starts_with('2') {
+                    collect_refs(&tree, &response["content"], &mut names);
+                }
+            }
+        }
+    }
+    let Some(components) = doc.components.as_mut() else {
+        return;
+    };
+    for name in &names {
+        if let Some(RefOr::T(schema)) = components.schemas.get_mut(name) {
+            relax(schema);
+        }
+    }
+}
+
+/// Component schema names reached from `v`, following `$ref`s through the components.
+fn collect_refs(tree: &Value, v: &Value, names: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            if let Some(name) = m
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            {
+                if names.insert(name.to_owned()) {
+                    collect_refs(tree, &tree["components"]["schemas"][name], names);
+                }
+            }
+            m.values().for_each(|x| collect_refs(tree, x, names));
+        }
+        Value::Array(a) => a.iter().for_each(|x| collect_refs(tree, x, names)),
+        _ => {}
+    }
+}
+
+/// Removes `required` from a schema and the inline schemas inside it.
+fn relax(schema: &mut Schema) {
+    let inline = |r: &mut RefOr<Schema>| {
+        if let RefOr::T(s) = r {
+            relax(s);
+        }
+    };
+    match schema {
+        Schema::Object(o) => {
+            o.required.clear();
+            o.properties.values_mut().for_each(inline);
+        }
+        Schema::Array(a) => {
+            if let ArrayItems::RefOrSchema(items) = &mut a.items {
+                inline(items);
+            }
+        }
+        Schema::AllOf(all) => all.items.iter_mut().for_each(inline),
+        Schema::OneOf(one) => one.items.iter_mut().for_each(inline),
+        Schema::AnyOf(any) => any.items.iter_mut().for_each(inline),
+        _ => {}
+    }
+}
+
+/// A typed response body `T` after `fields=` selection: built from a `T`, sent as the
+/// selected JSON. The route documents `T` (whose properties selection can remove are
+/// not `required`); the type parameter keeps handler signatures saying what they send.
+pub struct Selected<T> {
+    body: Value,
+    _shape: PhantomData<fn() -> T>,
+}
+
+impl<T: Serialize> Selected<T> {
+    /// `body` with `fields` applied to its member `key` (an object, or each object of an
+    /// array: `{ cart }`, `{ regions, count, … }`). Other members are left as they are.
+    pub fn new(body: &T, key: &str, fields: Option<&str>) -> Self {
+        // A derived `Serialize` of plain data cannot fail; `Null` would show the bug.
+        let mut body = serde_json::to_value(body).unwrap_or_default();
+        if let Some(member) = body.get_mut(key) {
+            Selection::select(member, fields);
+        }
+        Selected {
+            body,
+            _shape: PhantomData,
+        }
+    }
+}
+
+impl<T> IntoResponse for Selected<T> {
+    fn into_response(self) -> Response {
+        Json(self.body).into_response()
+    }
+}
+
+/// A typed response body `T` already written as JSON text (the product routes, whose
+/// products come from the render cache as text).
+pub struct Prerendered<T> {
+    text: String,
+    _shape: PhantomData<fn() -> T>,
+}
+
+impl<T> Prerendered<T> {
+    /// `text` must be the JSON of a `T` (after `fields=` selection).
+    pub fn new(text: String) -> Self {
+        Prerendered {
+            text,
+            _shape: PhantomData,
+        }
+    }
+}
+
+impl<T> IntoResponse for Prerendered<T> {
+    fn into_response(self) -> Response {
+        ([(header::CONTENT_TYPE, "application/json")], self.text).into_response()
+    }
 }
 
 #[derive(Debug, Default, Clone)]

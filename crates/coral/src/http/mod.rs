@@ -2,10 +2,12 @@
 //! answer), the middleware stack, and the OpenAPI document generated from the handlers.
 
 pub mod admin;
+pub mod amounts;
 pub mod audit_json;
 pub mod auth;
 pub mod catalog_json;
 pub mod checkout_json;
+pub mod customer_json;
 pub mod documented;
 pub mod error;
 pub mod event_docs;
@@ -15,10 +17,14 @@ pub mod guard;
 pub mod observe;
 pub mod ops;
 pub mod order_json;
+pub mod payment_json;
 pub mod permissions;
 pub mod platform;
 pub mod promotion_json;
+pub mod shipping_json;
 pub mod store;
+pub mod taxonomy_json;
+pub mod totals_json;
 
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::Router;

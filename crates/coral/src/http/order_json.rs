@@ -1,231 +1,480 @@
-//! Orders in Medusa's JSON shape (see shared/medusa-store-api/checkout-8_complete_cart.json).
+//! Orders in Medusa's JSON shape (`StoreOrder`; see
+//! shared/medusa-store-api/checkout-8_complete_cart.json), shared by the store and admin
+//! order routes.
 
+use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::app::checkout::totals::LineTotals;
 use crate::app::orders::Order;
 use crate::db::orders::{OrderItemRow, OrderRow};
-use crate::http::catalog_json::number;
-use crate::http::checkout_json::{line_totals_json, payment_collection, raw, sold_fields, tax_lines, totals_json};
-use crate::http::promotion_json;
+use crate::http::amounts::{Amount, RawAmount};
+use crate::http::payment_json::{payment_collection, StorePaymentCollection};
+use crate::http::promotion_json::{self, StoreOrderAdjustment};
+use crate::http::totals_json::{
+    line_totals, raw_line_totals, sold_fields, tax_lines, text, totals, LineKind, RawLineTotals, StoreLineTotals,
+    StoreSoldFields, StoreTaxLine, StoreTotals,
+};
 
-fn put(m: &mut Map<String, Value>, pairs: impl IntoIterator<Item = (&'static str, Value)>) {
-    for (k, v) in pairs {
-        m.insert(k.into(), v);
-    }
+/// A quantity with its `raw_` twin.
+fn qty(n: i32) -> RawAmount {
+    RawAmount::new(n.into())
 }
 
-fn put_amounts(m: &mut Map<String, Value>, pairs: &[(&str, Decimal)]) {
-    for (k, v) in pairs {
-        m.insert((*k).into(), number(*v));
-        m.insert(format!("raw_{k}"), raw(*v));
-    }
+/// The quantities of an order item (Medusa's `OrderItem` detail).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StoreOrderItemDetail {
+    pub id: String,
+    pub version: i32,
+    #[schema(value_type = Object)]
+    pub metadata: Value,
+    pub order_id: String,
+    pub item_id: String,
+    pub quantity: i32,
+    pub raw_quantity: RawAmount,
+    pub fulfilled_quantity: i32,
+    pub raw_fulfilled_quantity: RawAmount,
+    pub delivered_quantity: i32,
+    pub raw_delivered_quantity: RawAmount,
+    pub shipped_quantity: i32,
+    pub raw_shipped_quantity: RawAmount,
+    pub return_requested_quantity: i32,
+    pub raw_return_requested_quantity: RawAmount,
+    pub return_received_quantity: i32,
+    pub raw_return_received_quantity: RawAmount,
+    pub return_dismissed_quantity: i32,
+    pub raw_return_dismissed_quantity: RawAmount,
+    pub written_off_quantity: i32,
+    pub raw_written_off_quantity: RawAmount,
+    pub unit_price: Option<Amount>,
+    pub raw_unit_price: Option<RawAmount>,
+    pub compare_at_unit_price: Option<Amount>,
+    pub raw_compare_at_unit_price: Option<RawAmount>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
 }
 
-fn item(o: &OrderRow, i: &OrderItemRow, t: &LineTotals) -> Value {
-    let mut m = Map::new();
-    sold_fields(&i.product, &mut m);
+/// What an order item's money comes to per state (with `raw_` twins).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StoreOrderItemTotals {
+    pub refundable_total_per_unit: Amount,
+    pub raw_refundable_total_per_unit: RawAmount,
+    pub refundable_total: Amount,
+    pub raw_refundable_total: RawAmount,
+    pub fulfilled_total: Amount,
+    pub raw_fulfilled_total: RawAmount,
+    pub shipped_total: Amount,
+    pub raw_shipped_total: RawAmount,
+    pub return_requested_total: Amount,
+    pub raw_return_requested_total: RawAmount,
+    pub return_received_total: Amount,
+    pub raw_return_received_total: RawAmount,
+    pub return_dismissed_total: Amount,
+    pub raw_return_dismissed_total: RawAmount,
+    pub write_off_total: Amount,
+    pub raw_write_off_total: RawAmount,
+}
+
+/// Medusa's `StoreOrderLineItem`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StoreOrderLineItem {
+    pub id: String,
+    /// The variant's title.
+    pub subtitle: Option<String>,
+    pub variant_id: String,
+    pub product_id: String,
+    #[schema(value_type = Option<Object>)]
+    pub variant_option_values: Option<Value>,
+    pub is_custom_price: bool,
+    pub is_tax_inclusive: bool,
+    #[schema(value_type = Object)]
+    pub metadata: Value,
+    #[schema(value_type = Object)]
+    pub line_item_metadata: Value,
+    pub raw_compare_at_unit_price: Option<RawAmount>,
+    pub compare_at_unit_price: Option<Amount>,
+    pub unit_price: Amount,
+    pub raw_unit_price: RawAmount,
+    pub quantity: i32,
+    pub raw_quantity: RawAmount,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub tax_lines: Vec<StoreTaxLine>,
+    pub adjustments: Vec<StoreOrderAdjustment>,
+    pub detail: StoreOrderItemDetail,
+    #[serde(flatten)]
+    pub sold: StoreSoldFields,
+    #[serde(flatten)]
+    pub totals: StoreLineTotals,
+    #[serde(flatten)]
+    pub raw_totals: RawLineTotals,
+    #[serde(flatten)]
+    pub state_totals: StoreOrderItemTotals,
+}
+
+fn item(o: &OrderRow, i: &OrderItemRow, t: &LineTotals) -> StoreOrderLineItem {
     let per_unit = if i.quantity > 0 {
         t.total / Decimal::from(i.quantity)
     } else {
         Decimal::ZERO
     };
     let fulfilled = Decimal::from(i.fulfilled_quantity) * per_unit;
-    put(
-        &mut m,
-        [
-            ("id", json!(i.id)),
-            ("subtitle", i.product["variant_title"].clone()),
-            ("variant_id", json!(i.variant_id)),
-            ("product_id", json!(i.product_id)),
-            ("variant_option_values", Value::Null),
-            ("is_custom_price", json!(false)),
-            ("is_tax_inclusive", json!(false)),
-            ("metadata", i.metadata.clone().unwrap_or_else(|| json!({}))),
-            ("line_item_metadata", i.metadata.clone().unwrap_or_else(|| json!({}))),
-            ("raw_compare_at_unit_price", Value::Null),
-            ("compare_at_unit_price", Value::Null),
-            ("unit_price", number(i.unit_price)),
-            ("raw_unit_price", raw(i.unit_price)),
-            ("quantity", json!(i.quantity)),
-            ("raw_quantity", raw(i.quantity.into())),
-            ("created_at", json!(i.created_at)),
-            ("updated_at", json!(i.created_at)),
-            ("deleted_at", Value::Null),
-            ("tax_lines", tax_lines(&i.id, i.tax_rate, "item_id")),
-            (
-                "adjustments",
-                promotion_json::order_adjustments(&i.adjustments, &i.id, "item_id", &json!(o.created_at)),
-            ),
-            (
-                "detail",
-                json!({
-                    "id": format!("{}-detail", i.id), "version": 1, "metadata": {}, "order_id": o.id,
-                    "item_id": i.id, "quantity": i.quantity, "raw_quantity": raw(i.quantity.into()),
-                    "fulfilled_quantity": i.fulfilled_quantity, "raw_fulfilled_quantity": raw(i.fulfilled_quantity.into()),
-                    "delivered_quantity": 0, "raw_delivered_quantity": raw(Decimal::ZERO),
-                    "shipped_quantity": i.fulfilled_quantity, "raw_shipped_quantity": raw(i.fulfilled_quantity.into()),
-                    "return_requested_quantity": 0, "raw_return_requested_quantity": raw(Decimal::ZERO),
-                    "return_received_quantity": 0, "raw_return_received_quantity": raw(Decimal::ZERO),
-                    "return_dismissed_quantity": 0, "raw_return_dismissed_quantity": raw(Decimal::ZERO),
-                    "written_off_quantity": 0, "raw_written_off_quantity": raw(Decimal::ZERO),
-                    "unit_price": null, "raw_unit_price": null, "compare_at_unit_price": null,
-                    "raw_compare_at_unit_price": null,
-                    "created_at": i.created_at, "updated_at": i.created_at, "deleted_at": null,
-                }),
-            ),
-        ],
-    );
-    line_totals_json(t, &mut m, true);
-    put_amounts(
-        &mut m,
-        &[
-            ("refundable_total_per_unit", per_unit),
-            ("refundable_total", t.total),
-            ("fulfilled_total", fulfilled),
-            ("shipped_total", fulfilled),
-            ("return_requested_total", Decimal::ZERO),
-            ("return_received_total", Decimal::ZERO),
-            ("return_dismissed_total", Decimal::ZERO),
-            ("write_off_total", Decimal::ZERO),
-        ],
-    );
-    Value::Object(m)
-}
-
-/// An address document with the keys Medusa's order addresses have.
-fn address(o: &OrderRow, a: Option<&sqlx::types::Json<Value>>) -> Value {
-    let Some(a) = a else { return Value::Null };
-    let mut v = a.0.clone();
-    if let Value::Object(m) = &mut v {
-        put(
-            m,
-            [
-                ("customer_id", json!(o.customer_id)),
-                ("created_at", json!(o.created_at)),
-                ("updated_at", json!(o.created_at)),
-                ("deleted_at", Value::Null),
-            ],
-        );
+    let zero = Decimal::ZERO;
+    let metadata = i.metadata.clone().unwrap_or_else(|| Value::Object(Default::default()));
+    StoreOrderLineItem {
+        id: i.id.clone(),
+        subtitle: text(&i.product, "variant_title"),
+        variant_id: i.variant_id.clone(),
+        product_id: i.product_id.clone(),
+        variant_option_values: None,
+        is_custom_price: false,
+        is_tax_inclusive: false,
+        metadata: metadata.clone(),
+        line_item_metadata: metadata,
+        raw_compare_at_unit_price: None,
+        compare_at_unit_price: None,
+        unit_price: Amount(i.unit_price),
+        raw_unit_price: RawAmount::new(i.unit_price),
+        quantity: i.quantity,
+        raw_quantity: qty(i.quantity),
+        created_at: i.created_at,
+        updated_at: i.created_at,
+        deleted_at: None,
+        tax_lines: tax_lines(&i.id, i.tax_rate, LineKind::Item),
+        adjustments: promotion_json::order_adjustments(&i.adjustments, &i.id, LineKind::Item, o.created_at),
+        detail: StoreOrderItemDetail {
+            id: format!("{}-detail", i.id),
+            version: 1,
+            metadata: Value::Object(Default::default()),
+            order_id: o.id.clone(),
+            item_id: i.id.clone(),
+            quantity: i.quantity,
+            raw_quantity: qty(i.quantity),
+            fulfilled_quantity: i.fulfilled_quantity,
+            raw_fulfilled_quantity: qty(i.fulfilled_quantity),
+            delivered_quantity: 0,
+            raw_delivered_quantity: qty(0),
+            shipped_quantity: i.fulfilled_quantity,
+            raw_shipped_quantity: qty(i.fulfilled_quantity),
+            return_requested_quantity: 0,
+            raw_return_requested_quantity: qty(0),
+            return_received_quantity: 0,
+            raw_return_received_quantity: qty(0),
+            return_dismissed_quantity: 0,
+            raw_return_dismissed_quantity: qty(0),
+            written_off_quantity: 0,
+            raw_written_off_quantity: qty(0),
+            unit_price: None,
+            raw_unit_price: None,
+            compare_at_unit_price: None,
+            raw_compare_at_unit_price: None,
+            created_at: i.created_at,
+            updated_at: i.created_at,
+            deleted_at: None,
+        },
+        sold: sold_fields(&i.product),
+        totals: line_totals(t),
+        raw_totals: raw_line_totals(t),
+        state_totals: StoreOrderItemTotals {
+            refundable_total_per_unit: Amount(per_unit),
+            raw_refundable_total_per_unit: RawAmount::new(per_unit),
+            refundable_total: Amount(t.total),
+            raw_refundable_total: RawAmount::new(t.total),
+            fulfilled_total: Amount(fulfilled),
+            raw_fulfilled_total: RawAmount::new(fulfilled),
+            shipped_total: Amount(fulfilled),
+            raw_shipped_total: RawAmount::new(fulfilled),
+            return_requested_total: Amount(zero),
+            raw_return_requested_total: RawAmount::new(zero),
+            return_received_total: Amount(zero),
+            raw_return_received_total: RawAmount::new(zero),
+            return_dismissed_total: Amount(zero),
+            raw_return_dismissed_total: RawAmount::new(zero),
+            write_off_total: Amount(zero),
+            raw_write_off_total: RawAmount::new(zero),
+        },
     }
-    v
 }
 
-pub fn order(o: &Order) -> Value {
+/// The postal fields of an order address, as the cart's address document holds them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(default)]
+pub struct StoreOrderAddressFields {
+    pub id: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub company: Option<String>,
+    pub address_1: Option<String>,
+    pub address_2: Option<String>,
+    pub city: Option<String>,
+    pub country_code: Option<String>,
+    pub province: Option<String>,
+    pub postal_code: Option<String>,
+    pub phone: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+}
+
+/// An order address: the cart's address document with the order's customer and dates.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StoreOrderAddress {
+    #[serde(flatten)]
+    pub address: StoreOrderAddressFields,
+    pub customer_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+fn address(o: &OrderRow, a: Option<&sqlx::types::Json<Value>>) -> Option<StoreOrderAddress> {
+    Some(StoreOrderAddress {
+        address: serde_json::from_value(a?.0.clone()).unwrap_or_default(),
+        customer_id: o.customer_id.clone(),
+        created_at: o.created_at,
+        updated_at: o.created_at,
+        deleted_at: None,
+    })
+}
+
+/// The shipping method's link to its order.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StoreOrderShippingMethodDetail {
+    pub id: String,
+    pub version: i32,
+    pub order_id: String,
+    pub return_id: Option<String>,
+    pub exchange_id: Option<String>,
+    pub claim_id: Option<String>,
+    pub shipping_method_id: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+}
+
+/// Medusa's `StoreOrderShippingMethod`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StoreOrderShippingMethod {
+    pub id: String,
+    pub order_id: String,
+    pub name: String,
+    pub description: Option<String>,
+    pub is_tax_inclusive: bool,
+    pub is_custom_amount: bool,
+    pub shipping_option_id: String,
+    #[schema(value_type = Object)]
+    pub data: Value,
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+    pub amount: Amount,
+    pub raw_amount: RawAmount,
+    pub tax_lines: Vec<StoreTaxLine>,
+    pub adjustments: Vec<StoreOrderAdjustment>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub deleted_at: Option<DateTime<Utc>>,
+    pub detail: StoreOrderShippingMethodDetail,
+    #[serde(flatten)]
+    pub totals: StoreLineTotals,
+    #[serde(flatten)]
+    pub raw_totals: RawLineTotals,
+}
+
+/// Medusa's order `summary`: what was paid, refunded and is pending (with `raw_` twins).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StoreOrderSummary {
+    pub paid_total: Amount,
+    pub raw_paid_total: RawAmount,
+    pub refunded_total: Amount,
+    pub raw_refunded_total: RawAmount,
+    pub accounting_total: Amount,
+    pub raw_accounting_total: RawAmount,
+    pub credit_line_total: Amount,
+    pub raw_credit_line_total: RawAmount,
+    pub transaction_total: Amount,
+    pub raw_transaction_total: RawAmount,
+    pub pending_difference: Amount,
+    pub raw_pending_difference: RawAmount,
+    pub current_order_total: Amount,
+    pub raw_current_order_total: RawAmount,
+    pub original_order_total: Amount,
+    pub raw_original_order_total: RawAmount,
+}
+
+/// A fulfillment of an order.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StoreOrderFulfillment {
+    pub id: String,
+    pub location_id: Option<String>,
+    /// The fulfilled items (`[{ item_id, quantity }]`).
+    #[schema(value_type = Vec<Object>)]
+    pub items: Value,
+    pub shipped_at: Option<DateTime<Utc>>,
+    pub canceled_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Medusa's `StoreOrder`, with every default field (`fields=` prunes it).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StoreOrder {
+    pub id: String,
+    pub status: String,
+    pub payment_status: String,
+    pub fulfillment_status: String,
+    pub summary: StoreOrderSummary,
+    pub currency_code: String,
+    pub display_id: i32,
+    pub custom_display_id: Option<String>,
+    pub region_id: String,
+    pub sales_channel_id: String,
+    pub customer_id: Option<String>,
+    pub email: Option<String>,
+    pub locale: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+    pub canceled_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Always empty (Coral has no credit lines).
+    #[schema(value_type = Vec<Object>)]
+    pub credit_lines: Vec<Value>,
+    pub items: Vec<StoreOrderLineItem>,
+    pub shipping_address: Option<StoreOrderAddress>,
+    pub billing_address: Option<StoreOrderAddress>,
+    pub shipping_methods: Vec<StoreOrderShippingMethod>,
+    pub payment_collections: Vec<StorePaymentCollection>,
+    pub fulfillments: Vec<StoreOrderFulfillment>,
+    #[serde(flatten)]
+    pub totals: StoreTotals,
+}
+
+pub fn order(o: &Order) -> StoreOrder {
     let r = &o.row;
     let digits = o.digits();
-    let items: Vec<Value> = r
+    let items = r
         .items
         .0
         .iter()
         .zip(o.item_lines())
         .map(|(i, l)| item(r, i, &l.totals(digits)))
         .collect();
-    let methods: Vec<Value> = r
+    let shipping_methods = r
         .shipping_methods
         .0
         .iter()
         .zip(o.shipping_lines())
         .map(|(s, l)| {
-            let mut m = Map::new();
-            put(
-                &mut m,
-                [
-                    ("id", json!(s.id)),
-                    ("order_id", json!(r.id)),
-                    ("name", json!(s.name)),
-                    ("description", Value::Null),
-                    ("is_tax_inclusive", json!(false)),
-                    ("is_custom_amount", json!(false)),
-                    ("shipping_option_id", json!(s.shipping_option_id)),
-                    ("data", json!({})),
-                    ("metadata", Value::Null),
-                    ("amount", number(s.amount)),
-                    ("raw_amount", raw(s.amount)),
-                    ("tax_lines", tax_lines(&s.id, s.tax_rate, "shipping_method_id")),
-                    (
-                        "adjustments",
-                        promotion_json::order_adjustments(
-                            &s.adjustments,
-                            &s.id,
-                            "shipping_method_id",
-                            &json!(r.created_at),
-                        ),
-                    ),
-                    ("created_at", json!(s.created_at)),
-                    ("updated_at", json!(s.created_at)),
-                    ("deleted_at", Value::Null),
-                    (
-                        "detail",
-                        json!({ "id": format!("{}-detail", s.id), "version": 1, "order_id": r.id,
-                                "return_id": null, "exchange_id": null, "claim_id": null,
-                                "shipping_method_id": s.id, "created_at": s.created_at,
-                                "updated_at": s.created_at, "deleted_at": null }),
-                    ),
-                ],
-            );
-            line_totals_json(&l.totals(digits), &mut m, true);
-            Value::Object(m)
+            let t = l.totals(digits);
+            StoreOrderShippingMethod {
+                id: s.id.clone(),
+                order_id: r.id.clone(),
+                name: s.name.clone(),
+                description: None,
+                is_tax_inclusive: false,
+                is_custom_amount: false,
+                shipping_option_id: s.shipping_option_id.clone(),
+                data: Value::Object(Default::default()),
+                metadata: None,
+                amount: Amount(s.amount),
+                raw_amount: RawAmount::new(s.amount),
+                tax_lines: tax_lines(&s.id, s.tax_rate, LineKind::ShippingMethod),
+                adjustments: promotion_json::order_adjustments(
+                    &s.adjustments,
+                    &s.id,
+                    LineKind::ShippingMethod,
+                    r.created_at,
+                ),
+                created_at: s.created_at,
+                updated_at: s.created_at,
+                deleted_at: None,
+                detail: StoreOrderShippingMethodDetail {
+                    id: format!("{}-detail", s.id),
+                    version: 1,
+                    order_id: r.id.clone(),
+                    return_id: None,
+                    exchange_id: None,
+                    claim_id: None,
+                    shipping_method_id: s.id.clone(),
+                    created_at: s.created_at,
+                    updated_at: s.created_at,
+                    deleted_at: None,
+                },
+                totals: line_totals(&t),
+                raw_totals: raw_line_totals(&t),
+            }
         })
         .collect();
     let t = &o.totals;
     let paid = o.payment.captured_amount;
     let refunded = o.payment.refunded_amount;
     let pending = t.total - paid + refunded;
-    let mut summary = Map::new();
-    put_amounts(
-        &mut summary,
-        &[
-            ("paid_total", paid),
-            ("refunded_total", refunded),
-            ("accounting_total", t.total),
-            ("credit_line_total", Decimal::ZERO),
-            ("transaction_total", paid - refunded),
-            ("pending_difference", pending),
-            ("current_order_total", t.total),
-            ("original_order_total", t.total),
-        ],
-    );
-    let fulfillments: Vec<Value> = r
-        .fulfillments
-        .0
-        .iter()
-        .map(|f| {
-            json!({ "id": f.id, "location_id": f.location_id, "items": f.items, "shipped_at": f.shipped_at,
-                    "canceled_at": f.canceled_at, "created_at": f.created_at })
-        })
-        .collect();
-    let mut m = Map::new();
-    put(
-        &mut m,
-        [
-            ("id", json!(r.id)),
-            ("status", json!(r.status)),
-            ("payment_status", json!(r.payment_status)),
-            ("fulfillment_status", json!(r.fulfillment_status)),
-            ("summary", Value::Object(summary)),
-            ("currency_code", json!(r.currency_code)),
-            ("display_id", json!(r.display_id)),
-            ("custom_display_id", Value::Null),
-            ("region_id", json!(r.region_id)),
-            ("sales_channel_id", json!(r.sales_channel_id)),
-            ("customer_id", json!(r.customer_id)),
-            ("email", json!(r.email)),
-            ("locale", json!(r.locale)),
-            ("metadata", json!(r.metadata.as_ref().map(|m| &m.0))),
-            ("canceled_at", json!(r.canceled_at)),
-            ("created_at", json!(r.created_at)),
-            ("updated_at", json!(r.updated_at)),
-            ("credit_lines", json!([])),
-            ("items", Value::Array(items)),
-            ("shipping_address", address(r, r.shipping_address.as_ref())),
-            ("billing_address", address(r, r.billing_address.as_ref())),
-            ("shipping_methods", Value::Array(methods)),
-            ("payment_collections", json!([payment_collection(&o.payment)])),
-            ("fulfillments", Value::Array(fulfillments)),
-        ],
-    );
-    totals_json(t, &mut m, false);
-    Value::Object(m)
+    let pair = |d: Decimal| (Amount(d), RawAmount::new(d));
+    let (paid_total, raw_paid_total) = pair(paid);
+    let (refunded_total, raw_refunded_total) = pair(refunded);
+    let (accounting_total, raw_accounting_total) = pair(t.total);
+    let (credit_line_total, raw_credit_line_total) = pair(Decimal::ZERO);
+    let (transaction_total, raw_transaction_total) = pair(paid - refunded);
+    let (pending_difference, raw_pending_difference) = pair(pending);
+    let (current_order_total, raw_current_order_total) = pair(t.total);
+    let (original_order_total, raw_original_order_total) = pair(t.total);
+    StoreOrder {
+        id: r.id.clone(),
+        status: r.status.clone(),
+        payment_status: r.payment_status.clone(),
+        fulfillment_status: r.fulfillment_status.clone(),
+        summary: StoreOrderSummary {
+            paid_total,
+            raw_paid_total,
+            refunded_total,
+            raw_refunded_total,
+            accounting_total,
+            raw_accounting_total,
+            credit_line_total,
+            raw_credit_line_total,
+            transaction_total,
+            raw_transaction_total,
+            pending_difference,
+            raw_pending_difference,
+            current_order_total,
+            raw_current_order_total,
+            original_order_total,
+            raw_original_order_total,
+        },
+        currency_code: r.currency_code.clone(),
+        display_id: r.display_id,
+        custom_display_id: None,
+        region_id: r.region_id.clone(),
+        sales_channel_id: r.sales_channel_id.clone(),
+        customer_id: r.customer_id.clone(),
+        email: r.email.clone(),
+        locale: r.locale.clone(),
+        metadata: r.metadata.as_ref().map(|m| m.0.clone()),
+        canceled_at: r.canceled_at,
+        created_at: r.created_at,
+        updated_at: r.updated_at,
+        credit_lines: Vec::new(),
+        items,
+        shipping_address: address(r, r.shipping_address.as_ref()),
+        billing_address: address(r, r.billing_address.as_ref()),
+        shipping_methods,
+        payment_collections: vec![payment_collection(&o.payment)],
+        fulfillments: r
+            .fulfillments
+            .0
+            .iter()
+            .map(|f| StoreOrderFulfillment {
+                id: f.id.clone(),
+                location_id: f.location_id.clone(),
+                items: f.items.clone(),
+                shipped_at: f.shipped_at,
+                canceled_at: f.canceled_at,
+                created_at: f.created_at,
+            })
+            .collect(),
+        totals: totals(t),
+    }
 }

@@ -259,7 +259,8 @@ impl TestApp {
 
 /// Sends and returns status and JSON body (`Value::Null` when the body is not JSON).
 /// A JSON body Coral accepts must validate against its route's schema in the OpenAPI
-/// document (`contract`), or the calling test fails.
+/// document (`contract`), and so must the answer against the schema the document gives
+/// its status, or the calling test fails.
 pub async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
     let (client, req) = req.build_split();
     let req = req.expect("building the request");
@@ -267,12 +268,12 @@ pub async fn send(req: reqwest::RequestBuilder) -> (StatusCode, Value) {
     let resp = client.execute(req).await.expect("request failed");
     let status = resp.status();
     if status.is_success() {
-        if let Some(sent) = &sent {
-            sent.check_accepted();
-        }
+        sent.check_accepted();
     }
     let text = resp.text().await.unwrap();
-    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+    sent.check_answer(status.as_u16(), &body);
+    (status, body)
 }
 
 /// Polls `check` until it is true or `within` passes.

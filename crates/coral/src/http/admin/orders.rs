@@ -43,7 +43,7 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
         created_before: time(&q, "created_at[lt]")?,
     };
     let (list, count) = orders::list(&actor.ctx, &filter, limit, offset).await?;
-    let list: Vec<Value> = list.iter().map(order_json::order).collect();
+    let list: Vec<_> = list.iter().map(order_json::order).collect();
     Ok(Json(
         json!({ "orders": list, "count": count, "offset": offset, "limit": limit }),
     ))

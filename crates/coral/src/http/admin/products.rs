@@ -14,7 +14,7 @@ use crate::http::catalog_json;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
 
 fn render(p: &Product, cat: &Catalog) -> Value {
-    catalog_json::product(p, cat, None, true)
+    serde_json::to_value(catalog_json::product(p, cat, None, true)).unwrap_or_default()
 }
 
 #[utoipa::path(post, path = "/admin/products", tag = "admin", request_body = ProductIn,

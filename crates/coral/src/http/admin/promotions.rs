@@ -12,7 +12,7 @@ use crate::http::extract::{JsonBody, QueryPairs, Staff};
 use crate::http::promotion_json;
 
 fn campaign_json(c: &Campaign) -> Value {
-    promotion_json::campaign(&c.row, Some(&c.promotions))
+    serde_json::to_value(promotion_json::campaign(&c.row, Some(&c.promotions))).unwrap_or_default()
 }
 
 #[utoipa::path(get, path = "/admin/promotions", tag = "admin",
@@ -21,7 +21,7 @@ fn campaign_json(c: &Campaign) -> Value {
 pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
     let (limit, offset) = q.page(50)?;
     let (rows, count) = admin::list(&actor.ctx, limit, offset).await?;
-    let items: Vec<Value> = rows.iter().map(promotion_json::promotion).collect();
+    let items: Vec<_> = rows.iter().map(promotion_json::promotion).collect();
     Ok(Json(
         json!({ "promotions": items, "count": count, "offset": offset, "limit": limit }),
     ))

@@ -13,7 +13,7 @@ use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
 use crate::http::store::regions::region_json;
 
 fn admin_region(r: &RegionRow) -> Value {
-    let mut v = region_json(r);
+    let mut v = serde_json::to_value(region_json(r)).unwrap_or_default();
     if let Some(countries) = v["countries"].as_array_mut() {
         for (c, row) in countries.iter_mut().zip(&r.countries) {
             c["tax_rate"] = number(row.tax_rate);

@@ -21,7 +21,7 @@ fn answer(o: &crate::db::shipping::ShippingOptionRow) -> Json<Value> {
     responses((status = 200, description = "{ shipping_options, count }")), security(("bearer" = [])))]
 pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
     let rows = shipping::list(&actor.ctx, q.get("region_id")).await?;
-    let list: Vec<Value> = rows.iter().map(checkout_json::shipping_option).collect();
+    let list: Vec<_> = rows.iter().map(checkout_json::shipping_option).collect();
     Ok(Json(
         json!({ "shipping_options": list, "count": rows.len(), "offset": 0, "limit": rows.len() }),
     ))

@@ -18,7 +18,7 @@ fn deleted(id: &str, object: &str) -> Json<Value> {
     responses((status = 200, description = "{ collections, count }")), security(("bearer" = [])))]
 pub async fn collections(Staff(actor): Staff) -> Result<Json<Value>> {
     let rows = taxonomy::collections(&actor.ctx).await?;
-    let items: Vec<Value> = rows.iter().map(catalog_json::collection).collect();
+    let items: Vec<_> = rows.iter().map(catalog_json::collection).collect();
     Ok(Json(
         json!({ "collections": items, "count": rows.len(), "offset": 0, "limit": rows.len() }),
     ))
@@ -72,7 +72,7 @@ pub async fn delete_collection(
     responses((status = 200, description = "{ product_categories, count }")), security(("bearer" = [])))]
 pub async fn categories(Staff(actor): Staff) -> Result<Json<Value>> {
     let rows = taxonomy::categories(&actor.ctx).await?;
-    let items: Vec<Value> = rows.iter().map(|c| catalog_json::category(c, true)).collect();
+    let items: Vec<_> = rows.iter().map(|c| catalog_json::category(c, true)).collect();
     Ok(Json(
         json!({ "product_categories": items, "count": rows.len(), "offset": 0, "limit": rows.len() }),
     ))
@@ -124,7 +124,7 @@ pub async fn delete_category(
 
 async fn list_values(actor: &crate::app::staff::StaffActor, table: Table, key: &str) -> Result<Json<Value>> {
     let rows = taxonomy::values(&actor.ctx, table).await?;
-    let items: Vec<Value> = rows.iter().map(catalog_json::value).collect();
+    let items: Vec<_> = rows.iter().map(catalog_json::value).collect();
     Ok(Json(
         json!({ key: items, "count": rows.len(), "offset": 0, "limit": rows.len() }),
     ))

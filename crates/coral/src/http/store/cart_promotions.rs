@@ -4,12 +4,13 @@
 use axum::extract::{Path, State};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 use crate::app::promotions::cart;
 use crate::core::Result;
 use crate::http::checkout_json;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, Store};
+use crate::http::store::carts::StoreCartResponse;
 
 /// Medusa's body for both routes.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -21,29 +22,35 @@ pub struct PromoCodesIn {
 /// Adds codes (codes match exactly; an unknown or inactive one is a 400 and changes nothing).
 #[utoipa::path(post, path = "/store/carts/{id}/promotions", tag = "store", params(("id" = String, Path)),
     request_body = PromoCodesIn,
-    responses((status = 200, description = "{ cart }"), (status = 400, description = "invalid code"),
-              (status = 404, description = "no such cart")))]
+    responses((status = 200, description = "The cart with the codes", body = StoreCartResponse),
+              (status = 400, description = "invalid code", body = ErrorBody),
+              (status = 404, description = "no such cart", body = ErrorBody)))]
 pub async fn add(
     State(app): State<AppState>,
     Store(ctx): Store,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<PromoCodesIn>,
-) -> Result<Json<Value>> {
+) -> Result<Json<StoreCartResponse>> {
     let c = cart::change(&app, &ctx, &id, body.promo_codes, true).await?;
-    Ok(Json(json!({ "cart": checkout_json::cart(&c) })))
+    Ok(Json(StoreCartResponse {
+        cart: checkout_json::cart(&c),
+    }))
 }
 
 /// Takes codes off the cart (codes it does not hold are ignored).
 #[utoipa::path(delete, path = "/store/carts/{id}/promotions", tag = "store", params(("id" = String, Path)),
     request_body = PromoCodesIn,
-    responses((status = 200, description = "{ cart }"), (status = 400, description = "no promo_codes"),
-              (status = 404, description = "no such cart")))]
+    responses((status = 200, description = "The cart without the codes", body = StoreCartResponse),
+              (status = 400, description = "no promo_codes", body = ErrorBody),
+              (status = 404, description = "no such cart", body = ErrorBody)))]
 pub async fn remove(
     State(app): State<AppState>,
     Store(ctx): Store,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<PromoCodesIn>,
-) -> Result<Json<Value>> {
+) -> Result<Json<StoreCartResponse>> {
     let c = cart::change(&app, &ctx, &id, body.promo_codes, false).await?;
-    Ok(Json(json!({ "cart": checkout_json::cart(&c) })))
+    Ok(Json(StoreCartResponse {
+        cart: checkout_json::cart(&c),
+    }))
 }

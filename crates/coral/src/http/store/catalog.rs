@@ -2,42 +2,120 @@
 //! currencies — served from the tenant's catalog snapshot (currencies from reference data).
 
 use axum::extract::{Path, State};
-use axum::Json;
-use serde_json::{json, Value};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::app::catalog::lookup_handle;
 use crate::app::catalog::model::Product;
 use crate::app::catalog::snapshot::Catalog;
 use crate::core::{Error, Result};
 use crate::db::catalog::rows::CategoryRow;
-use crate::http::catalog_json;
+use crate::http::catalog_json::{self, StoreProductCategory, StoreProductSummary, StoreProductTag, StoreProductType};
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, QueryPairs, Store};
-use crate::http::fields::selected;
+use crate::http::fields::Selected;
 
-pub(super) fn page(items: Vec<Value>, key: &str, q: &QueryPairs, default_limit: i64) -> Result<Json<Value>> {
-    let (limit, offset) = q.page(default_limit)?;
-    let count = items.len();
-    let items: Vec<Value> = items
-        .into_iter()
-        .skip(offset as usize)
-        .take(limit as usize)
-        .map(|v| selected(v, q.get("fields")))
-        .collect();
-    Ok(Json(
-        json!({ key: items, "count": count, "offset": offset, "limit": limit }),
-    ))
+/// One page of a list route: its items, how many matched, and the page asked for.
+pub(super) struct Page<T> {
+    pub items: Vec<T>,
+    pub count: usize,
+    pub offset: i64,
+    pub limit: i64,
 }
 
-/// Adds Medusa's default `*products` relation of a tag or type: the products this
-/// storefront sees that `has` selects.
-fn with_products(mut v: Value, cat: &Catalog, channels: &[String], has: impl Fn(&Product) -> bool) -> Value {
-    v["products"] = cat
-        .products
+/// The `limit`/`offset` page of `items` (all that matched).
+pub(super) fn page<T>(items: Vec<T>, q: &QueryPairs, default_limit: i64) -> Result<Page<T>> {
+    let (limit, offset) = q.page(default_limit)?;
+    let count = items.len();
+    let items = items.into_iter().skip(offset as usize).take(limit as usize).collect();
+    Ok(Page {
+        items,
+        count,
+        offset,
+        limit,
+    })
+}
+
+/// A collection as the collection list shows it (Medusa's list default fields).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreCollectionListItem {
+    pub id: String,
+    pub title: String,
+    pub handle: String,
+    pub external_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Medusa's `StoreCollectionListResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreCollectionListResponse {
+    pub collections: Vec<StoreCollectionListItem>,
+    pub count: usize,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// Medusa's `StoreCollectionResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreCollectionResponse {
+    pub collection: catalog_json::StoreCollection,
+}
+
+/// Medusa's `StoreProductCategoryListResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreProductCategoryListResponse {
+    pub product_categories: Vec<StoreProductCategory>,
+    pub count: usize,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// Medusa's `StoreProductCategoryResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreProductCategoryResponse {
+    pub product_category: StoreProductCategory,
+}
+
+/// Medusa's `StoreProductTagListResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreProductTagListResponse {
+    pub product_tags: Vec<StoreProductTag>,
+    pub count: usize,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// Medusa's `StoreProductTagResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreProductTagResponse {
+    pub product_tag: StoreProductTag,
+}
+
+/// Medusa's `StoreProductTypeListResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreProductTypeListResponse {
+    pub product_types: Vec<StoreProductType>,
+    pub count: usize,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// Medusa's `StoreProductTypeResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreProductTypeResponse {
+    pub product_type: StoreProductType,
+}
+
+/// Medusa's default `*products` relation of a tag or type: the products this storefront
+/// sees that `has` selects.
+fn products_where(cat: &Catalog, channels: &[String], has: impl Fn(&Product) -> bool) -> Vec<StoreProductSummary> {
+    cat.products
         .iter()
         .filter(|p| p.visible_in(channels) && has(p))
         .map(|p| catalog_json::product_summary(p))
-        .collect();
-    v
+        .collect()
 }
 
 pub(super) fn wanted(q: &QueryPairs, key: &str, value: &str) -> bool {
@@ -57,10 +135,15 @@ fn text_match(q: &QueryPairs, haystack: &[&str]) -> bool {
 }
 
 #[utoipa::path(get, path = "/store/collections", tag = "store",
-    params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("id" = Option<Vec<String>>, Query),
+    params(("fields" = Option<String>, Query, description = "Medusa's field selection"), ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("id" = Option<Vec<String>>, Query),
            ("handle" = Option<Vec<String>>, Query), ("q" = Option<String>, Query)),
-    responses((status = 200, description = "{ collections, count, offset, limit }")))]
-pub async fn collections(State(app): State<AppState>, Store(ctx): Store, q: QueryPairs) -> Result<Json<Value>> {
+    responses((status = 200, description = "A page of collections", body = StoreCollectionListResponse),
+              (status = 400, description = "bad limit or offset", body = ErrorBody)))]
+pub async fn collections(
+    State(app): State<AppState>,
+    Store(ctx): Store,
+    q: QueryPairs,
+) -> Result<Selected<StoreCollectionListResponse>> {
     let cat = app.catalogs.get(&ctx).await?;
     let items = cat
         .collections
@@ -68,29 +151,42 @@ pub async fn collections(State(app): State<AppState>, Store(ctx): Store, q: Quer
         .filter(|c| {
             wanted(&q, "id", &c.id) && wanted(&q, "handle", &c.handle) && text_match(&q, &[&c.title, &c.handle])
         })
-        .map(|c| {
-            json!({ "id": c.id, "title": c.title, "handle": c.handle, "external_id": c.external_id,
-                          "created_at": c.created_at, "updated_at": c.updated_at })
+        .map(|c| StoreCollectionListItem {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            handle: c.handle.clone(),
+            external_id: c.external_id.clone(),
+            created_at: c.created_at,
+            updated_at: c.updated_at,
         })
         .collect();
-    page(items, "collections", &q, 50)
+    let p = page(items, &q, 50)?;
+    let body = StoreCollectionListResponse {
+        collections: p.items,
+        count: p.count,
+        offset: p.offset,
+        limit: p.limit,
+    };
+    Ok(Selected::new(&body, "collections", q.get("fields")))
 }
 
-#[utoipa::path(get, path = "/store/collections/{id}", tag = "store", params(("id" = String, Path)),
-    responses((status = 200, description = "{ collection }"), (status = 404, description = "unknown collection")))]
+#[utoipa::path(get, path = "/store/collections/{id}", tag = "store", params(("fields" = Option<String>, Query, description = "Medusa's field selection"), ("id" = String, Path)),
+    responses((status = 200, description = "The collection", body = StoreCollectionResponse),
+              (status = 404, description = "unknown collection", body = ErrorBody)))]
 pub async fn collection(
     State(app): State<AppState>,
     Store(ctx): Store,
     Path(id): Path<String>,
     q: QueryPairs,
-) -> Result<Json<Value>> {
+) -> Result<Selected<StoreCollectionResponse>> {
     let cat = app.catalogs.get(&ctx).await?;
     let c = cat
         .collection(&id)
         .ok_or_else(|| Error::not_found(format!("Collection with id: {id} was not found")))?;
-    Ok(Json(
-        json!({ "collection": selected(catalog_json::collection(c), q.get("fields")) }),
-    ))
+    let body = StoreCollectionResponse {
+        collection: catalog_json::collection(c),
+    };
+    Ok(Selected::new(&body, "collection", q.get("fields")))
 }
 
 /// Categories a storefront may see: active and not internal.
@@ -100,10 +196,10 @@ fn public_categories(cat: &Catalog) -> impl Iterator<Item = &CategoryRow> {
 
 /// A category with its descendants nested (`category_children`) and/or its ancestors
 /// (`parent_category`), as `include_descendants_tree` / `include_ancestors_tree` ask.
-fn category_tree(cat: &Catalog, c: &CategoryRow, descendants: bool, ancestors: bool) -> Value {
+fn category_tree(cat: &Catalog, c: &CategoryRow, descendants: bool, ancestors: bool) -> StoreProductCategory {
     let mut v = catalog_json::category(c, false);
     if descendants {
-        v["category_children"] = public_categories(cat)
+        v.category_children = public_categories(cat)
             .filter(|x| x.parent_category_id.as_deref() == Some(&c.id))
             .map(|x| category_tree(cat, x, true, false))
             .collect();
@@ -114,7 +210,7 @@ fn category_tree(cat: &Catalog, c: &CategoryRow, descendants: bool, ancestors: b
             .as_deref()
             .and_then(|p| public_categories(cat).find(|x| x.id == p))
         {
-            v["parent_category"] = category_tree(cat, parent, false, true);
+            v.parent_category = Some(Box::new(category_tree(cat, parent, false, true)));
         }
     }
     v
@@ -131,12 +227,17 @@ fn flag(q: &QueryPairs, key: &str) -> Result<bool> {
 }
 
 #[utoipa::path(get, path = "/store/product-categories", tag = "store",
-    params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("id" = Option<Vec<String>>, Query),
+    params(("fields" = Option<String>, Query, description = "Medusa's field selection"), ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("id" = Option<Vec<String>>, Query),
            ("handle" = Option<Vec<String>>, Query), ("q" = Option<String>, Query),
            ("parent_category_id" = Option<String>, Query, description = "'null' for top-level categories"),
            ("include_descendants_tree" = Option<bool>, Query), ("include_ancestors_tree" = Option<bool>, Query)),
-    responses((status = 200, description = "{ product_categories, count, offset, limit }")))]
-pub async fn categories(State(app): State<AppState>, Store(ctx): Store, q: QueryPairs) -> Result<Json<Value>> {
+    responses((status = 200, description = "A page of categories", body = StoreProductCategoryListResponse),
+              (status = 400, description = "bad limit, offset or tree flag", body = ErrorBody)))]
+pub async fn categories(
+    State(app): State<AppState>,
+    Store(ctx): Store,
+    q: QueryPairs,
+) -> Result<Selected<StoreProductCategoryListResponse>> {
     let (descendants, ancestors) = (
         flag(&q, "include_descendants_tree")?,
         flag(&q, "include_ancestors_tree")?,
@@ -153,19 +254,28 @@ pub async fn categories(State(app): State<AppState>, Store(ctx): Store, q: Query
         })
         .map(|c| category_tree(&cat, c, descendants, ancestors))
         .collect();
-    page(items, "product_categories", &q, 50)
+    let p = page(items, &q, 50)?;
+    let body = StoreProductCategoryListResponse {
+        product_categories: p.items,
+        count: p.count,
+        offset: p.offset,
+        limit: p.limit,
+    };
+    Ok(Selected::new(&body, "product_categories", q.get("fields")))
 }
 
 #[utoipa::path(get, path = "/store/product-categories/{id}", tag = "store",
-    params(("id" = String, Path), ("include_descendants_tree" = Option<bool>, Query),
+    params(("fields" = Option<String>, Query, description = "Medusa's field selection"), ("id" = String, Path), ("include_descendants_tree" = Option<bool>, Query),
            ("include_ancestors_tree" = Option<bool>, Query)),
-    responses((status = 200, description = "{ product_category }"), (status = 404, description = "unknown category")))]
+    responses((status = 200, description = "The category", body = StoreProductCategoryResponse),
+              (status = 400, description = "bad tree flag", body = ErrorBody),
+              (status = 404, description = "unknown category", body = ErrorBody)))]
 pub async fn category(
     State(app): State<AppState>,
     Store(ctx): Store,
     Path(id): Path<String>,
     q: QueryPairs,
-) -> Result<Json<Value>> {
+) -> Result<Selected<StoreProductCategoryResponse>> {
     let (descendants, ancestors) = (
         flag(&q, "include_descendants_tree")?,
         flag(&q, "include_ancestors_tree")?,
@@ -174,81 +284,120 @@ pub async fn category(
     let c = public_categories(&cat)
         .find(|c| c.id == id)
         .ok_or_else(|| Error::not_found(format!("Product category with id: {id} was not found")))?;
-    Ok(Json(
-        json!({ "product_category": selected(category_tree(&cat, c, descendants, ancestors), q.get("fields")) }),
-    ))
+    let body = StoreProductCategoryResponse {
+        product_category: category_tree(&cat, c, descendants, ancestors),
+    };
+    Ok(Selected::new(&body, "product_category", q.get("fields")))
 }
 
 #[utoipa::path(get, path = "/store/product-tags", tag = "store",
-    params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("id" = Option<Vec<String>>, Query),
+    params(("fields" = Option<String>, Query, description = "Medusa's field selection"), ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("id" = Option<Vec<String>>, Query),
            ("value" = Option<Vec<String>>, Query)),
-    responses((status = 200, description = "{ product_tags, count, offset, limit }")))]
-pub async fn tags(State(app): State<AppState>, Store(ctx): Store, q: QueryPairs) -> Result<Json<Value>> {
+    responses((status = 200, description = "A page of tags", body = StoreProductTagListResponse),
+              (status = 400, description = "bad limit or offset", body = ErrorBody)))]
+pub async fn tags(
+    State(app): State<AppState>,
+    Store(ctx): Store,
+    q: QueryPairs,
+) -> Result<Selected<StoreProductTagListResponse>> {
     let cat = app.catalogs.get(&ctx).await?;
     let items = cat
         .tags
         .iter()
         .filter(|t| wanted(&q, "id", &t.id) && wanted(&q, "value", &t.value))
-        .map(|t| {
-            with_products(catalog_json::value(t), &cat, &ctx.sales_channel_ids, |p| {
+        .map(|t| StoreProductTag {
+            products: Some(products_where(&cat, &ctx.sales_channel_ids, |p| {
                 p.tag_ids.contains(&t.id)
-            })
+            })),
+            ..catalog_json::value(t)
         })
         .collect();
-    page(items, "product_tags", &q, 50)
+    let p = page(items, &q, 50)?;
+    let body = StoreProductTagListResponse {
+        product_tags: p.items,
+        count: p.count,
+        offset: p.offset,
+        limit: p.limit,
+    };
+    Ok(Selected::new(&body, "product_tags", q.get("fields")))
 }
 
-#[utoipa::path(get, path = "/store/product-tags/{id}", tag = "store", params(("id" = String, Path)),
-    responses((status = 200, description = "{ product_tag }"), (status = 404, description = "unknown tag")))]
+#[utoipa::path(get, path = "/store/product-tags/{id}", tag = "store", params(("fields" = Option<String>, Query, description = "Medusa's field selection"), ("id" = String, Path)),
+    responses((status = 200, description = "The tag", body = StoreProductTagResponse),
+              (status = 404, description = "unknown tag", body = ErrorBody)))]
 pub async fn tag(
     State(app): State<AppState>,
     Store(ctx): Store,
     Path(id): Path<String>,
     q: QueryPairs,
-) -> Result<Json<Value>> {
+) -> Result<Selected<StoreProductTagResponse>> {
     let cat = app.catalogs.get(&ctx).await?;
     let t = cat
         .tag(&id)
         .ok_or_else(|| Error::not_found(format!("Product tag with id: {id} was not found")))?;
-    let tag = with_products(catalog_json::value(t), &cat, &ctx.sales_channel_ids, |p| {
-        p.tag_ids.contains(&t.id)
-    });
-    Ok(Json(json!({ "product_tag": selected(tag, q.get("fields")) })))
+    let body = StoreProductTagResponse {
+        product_tag: StoreProductTag {
+            products: Some(products_where(&cat, &ctx.sales_channel_ids, |p| {
+                p.tag_ids.contains(&t.id)
+            })),
+            ..catalog_json::value(t)
+        },
+    };
+    Ok(Selected::new(&body, "product_tag", q.get("fields")))
 }
 
 #[utoipa::path(get, path = "/store/product-types", tag = "store",
-    params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("id" = Option<Vec<String>>, Query),
+    params(("fields" = Option<String>, Query, description = "Medusa's field selection"), ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("id" = Option<Vec<String>>, Query),
            ("value" = Option<Vec<String>>, Query)),
-    responses((status = 200, description = "{ product_types, count, offset, limit }")))]
-pub async fn types(State(app): State<AppState>, Store(ctx): Store, q: QueryPairs) -> Result<Json<Value>> {
+    responses((status = 200, description = "A page of product types", body = StoreProductTypeListResponse),
+              (status = 400, description = "bad limit or offset", body = ErrorBody)))]
+pub async fn types(
+    State(app): State<AppState>,
+    Store(ctx): Store,
+    q: QueryPairs,
+) -> Result<Selected<StoreProductTypeListResponse>> {
     let cat = app.catalogs.get(&ctx).await?;
     let items = cat
         .types
         .iter()
         .filter(|t| wanted(&q, "id", &t.id) && wanted(&q, "value", &t.value))
-        .map(|t| {
-            with_products(catalog_json::value(t), &cat, &ctx.sales_channel_ids, |p| {
+        .map(|t| StoreProductType {
+            products: Some(products_where(&cat, &ctx.sales_channel_ids, |p| {
                 p.row.type_id.as_deref() == Some(t.id.as_str())
-            })
+            })),
+            ..catalog_json::product_type(t)
         })
         .collect();
-    page(items, "product_types", &q, 50)
+    let p = page(items, &q, 50)?;
+    let body = StoreProductTypeListResponse {
+        product_types: p.items,
+        count: p.count,
+        offset: p.offset,
+        limit: p.limit,
+    };
+    Ok(Selected::new(&body, "product_types", q.get("fields")))
 }
 
-#[utoipa::path(get, path = "/store/product-types/{id}", tag = "store", params(("id" = String, Path)),
-    responses((status = 200, description = "{ product_type }"), (status = 404, description = "unknown type")))]
+#[utoipa::path(get, path = "/store/product-types/{id}", tag = "store", params(("fields" = Option<String>, Query, description = "Medusa's field selection"), ("id" = String, Path)),
+    responses((status = 200, description = "The product type", body = StoreProductTypeResponse),
+              (status = 404, description = "unknown type", body = ErrorBody)))]
 pub async fn product_type(
     State(app): State<AppState>,
     Store(ctx): Store,
     Path(id): Path<String>,
     q: QueryPairs,
-) -> Result<Json<Value>> {
+) -> Result<Selected<StoreProductTypeResponse>> {
     let cat = app.catalogs.get(&ctx).await?;
     let t = cat
         .product_type(&id)
         .ok_or_else(|| Error::not_found(format!("Product type with id: {id} was not found")))?;
-    let typ = with_products(catalog_json::value(t), &cat, &ctx.sales_channel_ids, |p| {
-        p.row.type_id.as_deref() == Some(t.id.as_str())
-    });
-    Ok(Json(json!({ "product_type": selected(typ, q.get("fields")) })))
+    let body = StoreProductTypeResponse {
+        product_type: StoreProductType {
+            products: Some(products_where(&cat, &ctx.sales_channel_ids, |p| {
+                p.row.type_id.as_deref() == Some(t.id.as_str())
+            })),
+            ..catalog_json::product_type(t)
+        },
+    };
+    Ok(Selected::new(&body, "product_type", q.get("fields")))
 }

@@ -1,21 +1,53 @@
 //! `GET /store/currencies`, `GET /store/currencies/{code}` in Medusa's shape.
 
 use axum::extract::Path;
-use axum::Json;
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::app::currencies;
 use crate::core::Result;
 use crate::db::currencies::{CurrencyFilter, CurrencyRow};
-use crate::http::catalog_json::number;
+use crate::http::amounts::Amount;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{QueryPairs, Store};
-use crate::http::fields::selected;
+use crate::http::fields::Selected;
 
-fn currency_json(c: &CurrencyRow) -> Value {
-    json!({
-        "code": c.code, "name": c.name, "symbol": c.symbol, "symbol_native": c.symbol_native,
-        "decimal_digits": c.decimal_digits, "rounding": number(c.rounding),
-    })
+/// Medusa's `StoreCurrency`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct StoreCurrency {
+    /// ISO 4217, lowercase (`eur`).
+    pub code: String,
+    pub name: String,
+    pub symbol: String,
+    pub symbol_native: String,
+    pub decimal_digits: i32,
+    pub rounding: Amount,
+}
+
+fn currency_json(c: &CurrencyRow) -> StoreCurrency {
+    StoreCurrency {
+        code: c.code.clone(),
+        name: c.name.clone(),
+        symbol: c.symbol.clone(),
+        symbol_native: c.symbol_native.clone(),
+        decimal_digits: c.decimal_digits,
+        rounding: Amount(c.rounding),
+    }
+}
+
+/// Medusa's `StoreCurrencyListResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreCurrencyListResponse {
+    pub currencies: Vec<StoreCurrency>,
+    pub count: i64,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// Medusa's `StoreCurrencyResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreCurrencyResponse {
+    pub currency: StoreCurrency,
 }
 
 /// Every currency (reference data, as Medusa lists its currency module's), by code.
@@ -23,10 +55,11 @@ fn currency_json(c: &CurrencyRow) -> Value {
     params(("limit" = Option<i64>, Query, description = "page size, default 50"),
            ("offset" = Option<i64>, Query, description = "items to skip"),
            ("q" = Option<String>, Query, description = "text in the code or name"),
-           ("code" = Option<Vec<String>>, Query, description = "codes to keep (`code=eur&code=usd` or `code[]=`)")),
-    responses((status = 200, description = "{ currencies, count, offset, limit }"),
-              (status = 400, description = "missing or invalid publishable key, bad query")))]
-pub async fn list(Store(ctx): Store, q: QueryPairs) -> Result<Json<Value>> {
+           ("code" = Option<Vec<String>>, Query, description = "codes to keep (`code=eur&code=usd` or `code[]=`)"),
+           ("fields" = Option<String>, Query, description = "Medusa's field selection")),
+    responses((status = 200, description = "A page of currencies", body = StoreCurrencyListResponse),
+              (status = 400, description = "bad limit or offset", body = ErrorBody)))]
+pub async fn list(Store(ctx): Store, q: QueryPairs) -> Result<Selected<StoreCurrencyListResponse>> {
     let (limit, offset) = q.page(50)?;
     let codes = q.list("code");
     let filter = CurrencyFilter {
@@ -34,21 +67,29 @@ pub async fn list(Store(ctx): Store, q: QueryPairs) -> Result<Json<Value>> {
         q: q.get("q").filter(|s| !s.is_empty()).map(str::to_owned),
     };
     let (rows, count) = currencies::list(&ctx, &filter, limit, offset).await?;
-    let items: Vec<Value> = rows
-        .iter()
-        .map(|c| selected(currency_json(c), q.get("fields")))
-        .collect();
-    Ok(Json(
-        json!({ "currencies": items, "count": count, "offset": offset, "limit": limit }),
-    ))
+    let body = StoreCurrencyListResponse {
+        currencies: rows.iter().map(currency_json).collect(),
+        count,
+        offset,
+        limit,
+    };
+    Ok(Selected::new(&body, "currencies", q.get("fields")))
 }
 
 #[utoipa::path(get, path = "/store/currencies/{code}", tag = "store",
-    params(("code" = String, Path, description = "ISO 4217 code, e.g. eur")),
-    responses((status = 200, description = "{ currency }"), (status = 404, description = "no such currency")))]
-pub async fn get(Store(ctx): Store, Path(code): Path<String>, q: QueryPairs) -> Result<Json<Value>> {
-    let c = currencies::get(&ctx, &code).await?;
-    Ok(Json(
-        json!({ "currency": selected(currency_json(&c), q.get("fields")) }),
+    params(("code" = String, Path, description = "ISO 4217 code, e.g. eur"),
+           ("fields" = Option<String>, Query, description = "Medusa's field selection")),
+    responses((status = 200, description = "The currency", body = StoreCurrencyResponse),
+              (status = 404, description = "no such currency", body = ErrorBody)))]
+pub async fn get(
+    Store(ctx): Store,
+    Path(code): Path<String>,
+    q: QueryPairs,
+) -> Result<Selected<StoreCurrencyResponse>> {
+    let currency = currency_json(&currencies::get(&ctx, &code).await?);
+    Ok(Selected::new(
+        &StoreCurrencyResponse { currency },
+        "currency",
+        q.get("fields"),
     ))
 }

@@ -3,7 +3,8 @@
 
 use axum::extract::Path;
 use axum::Json;
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::app::customers::{self, CustomerAuth, ProfileIn};
 use crate::app::orders;
@@ -11,87 +12,164 @@ use crate::core::{Error, Result};
 use crate::db::customers::AddressFields;
 use crate::db::orders::OrderFilter;
 use crate::http::checkout_json;
+use crate::http::customer_json::{StoreCustomer, StoreCustomerAddress};
+use crate::http::error::ErrorBody;
 use crate::http::extract::{JsonBody, QueryPairs, Shopper};
-use crate::http::fields::selected;
-use crate::http::fields::Selection;
-use crate::http::order_json;
+use crate::http::fields::Selected;
+use crate::http::order_json::{self, StoreOrder};
+
+/// Medusa's `StoreCustomerResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreCustomerResponse {
+    pub customer: StoreCustomer,
+}
+
+/// Medusa's `StoreCustomerAddressListResponse` (every address on one page).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreCustomerAddressListResponse {
+    pub addresses: Vec<StoreCustomerAddress>,
+    pub count: usize,
+    pub offset: i64,
+    pub limit: usize,
+}
+
+/// Medusa's `StoreCustomerAddressResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreCustomerAddressResponse {
+    pub address: StoreCustomerAddress,
+}
+
+/// Medusa's `StoreCustomerAddressDeleteResponse`: the removed address's id, and the
+/// customer after.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreCustomerAddressDeleteResponse {
+    pub id: String,
+    /// Always `customer_address`.
+    pub object: String,
+    pub deleted: bool,
+    pub parent: StoreCustomer,
+}
+
+/// Medusa's `StoreOrderListResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreOrderListResponse {
+    pub orders: Vec<StoreOrder>,
+    pub count: i64,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// Medusa's `StoreOrderResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreOrderResponse {
+    pub order: StoreOrder,
+}
 
 fn who(s: &Shopper) -> Result<&CustomerAuth> {
     s.customer.as_ref().ok_or_else(Error::unauthorized)
 }
 
-fn answer(c: &crate::db::customers::CustomerRow) -> Json<Value> {
-    Json(json!({ "customer": checkout_json::customer(c) }))
+fn answer(c: &crate::db::customers::CustomerRow) -> Json<StoreCustomerResponse> {
+    Json(StoreCustomerResponse {
+        customer: checkout_json::customer(c),
+    })
 }
 
 /// Creates the customer of a registration token (from `/auth/customer/emailpass/register`).
 #[utoipa::path(post, path = "/store/customers", tag = "store", request_body = ProfileIn,
-    responses((status = 200, description = "{ customer }"), (status = 401, description = "no registration token")),
+    responses((status = 200, description = "The new customer", body = StoreCustomerResponse),
+              (status = 400, description = "bad input", body = ErrorBody),
+              (status = 401, description = "no registration token", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn create(s: Shopper, JsonBody(body): JsonBody<ProfileIn>) -> Result<Json<Value>> {
+pub async fn create(s: Shopper, JsonBody(body): JsonBody<ProfileIn>) -> Result<Json<StoreCustomerResponse>> {
     Ok(answer(&customers::create(&s.ctx, who(&s)?, body).await?))
 }
 
 #[utoipa::path(get, path = "/store/customers/me", tag = "store",
-    responses((status = 200, description = "{ customer }"), (status = 401, description = "not signed in")),
+    params(("fields" = Option<String>, Query, description = "Medusa's field selection")),
+    responses((status = 200, description = "The signed-in customer", body = StoreCustomerResponse),
+              (status = 401, description = "not signed in", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn me(s: Shopper, q: QueryPairs) -> Result<Json<Value>> {
-    let mut c = checkout_json::customer(&customers::me(&s.ctx, who(&s)?).await?);
-    Selection::select(&mut c, q.get("fields"));
-    Ok(Json(json!({ "customer": c })))
+pub async fn me(s: Shopper, q: QueryPairs) -> Result<Selected<StoreCustomerResponse>> {
+    let customer = checkout_json::customer(&customers::me(&s.ctx, who(&s)?).await?);
+    Ok(Selected::new(
+        &StoreCustomerResponse { customer },
+        "customer",
+        q.get("fields"),
+    ))
 }
 
 #[utoipa::path(post, path = "/store/customers/me", tag = "store", request_body = ProfileIn,
-    responses((status = 200, description = "{ customer }"), (status = 401, description = "not signed in")),
+    responses((status = 200, description = "The customer after the change", body = StoreCustomerResponse),
+              (status = 400, description = "bad input", body = ErrorBody),
+              (status = 401, description = "not signed in", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn update_me(s: Shopper, JsonBody(body): JsonBody<ProfileIn>) -> Result<Json<Value>> {
+pub async fn update_me(s: Shopper, JsonBody(body): JsonBody<ProfileIn>) -> Result<Json<StoreCustomerResponse>> {
     Ok(answer(&customers::update_me(&s.ctx, who(&s)?, body).await?))
 }
 
 #[utoipa::path(get, path = "/store/customers/me/addresses", tag = "store",
-    responses((status = 200, description = "{ addresses, count, offset, limit }"), (status = 401, description = "not signed in")),
+    params(("fields" = Option<String>, Query, description = "Medusa's field selection")),
+    responses((status = 200, description = "The customer's addresses", body = StoreCustomerAddressListResponse),
+              (status = 401, description = "not signed in", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn addresses(s: Shopper, q: QueryPairs) -> Result<Json<Value>> {
+pub async fn addresses(s: Shopper, q: QueryPairs) -> Result<Selected<StoreCustomerAddressListResponse>> {
     let c = customers::me(&s.ctx, who(&s)?).await?;
-    let list: Vec<Value> = c
-        .addresses
-        .0
-        .iter()
-        .map(|a| selected(checkout_json::customer_address(a), q.get("fields")))
-        .collect();
-    let n = list.len();
-    Ok(Json(json!({ "addresses": list, "count": n, "offset": 0, "limit": n })))
+    let addresses: Vec<_> = c.addresses.0.iter().map(checkout_json::customer_address).collect();
+    let n = addresses.len();
+    let body = StoreCustomerAddressListResponse {
+        addresses,
+        count: n,
+        offset: 0,
+        limit: n,
+    };
+    Ok(Selected::new(&body, "addresses", q.get("fields")))
 }
 
 #[utoipa::path(post, path = "/store/customers/me/addresses", tag = "store", request_body = AddressFields,
-    responses((status = 200, description = "{ customer }"), (status = 401, description = "not signed in")),
+    responses((status = 200, description = "The customer with the address", body = StoreCustomerResponse),
+              (status = 400, description = "bad input", body = ErrorBody),
+              (status = 401, description = "not signed in", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn create_address(s: Shopper, JsonBody(body): JsonBody<AddressFields>) -> Result<Json<Value>> {
+pub async fn create_address(
+    s: Shopper,
+    JsonBody(body): JsonBody<AddressFields>,
+) -> Result<Json<StoreCustomerResponse>> {
     Ok(answer(&customers::save_address(&s.ctx, who(&s)?, None, body).await?))
 }
 
 #[utoipa::path(get, path = "/store/customers/me/addresses/{address_id}", tag = "store",
-    params(("address_id" = String, Path)),
-    responses((status = 200, description = "{ address }"), (status = 404, description = "not this customer's")),
+    params(("address_id" = String, Path), ("fields" = Option<String>, Query, description = "Medusa's field selection")),
+    responses((status = 200, description = "The address", body = StoreCustomerAddressResponse),
+              (status = 401, description = "not signed in", body = ErrorBody),
+              (status = 404, description = "not this customer's", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn address(s: Shopper, Path(id): Path<String>, q: QueryPairs) -> Result<Json<Value>> {
+pub async fn address(
+    s: Shopper,
+    Path(id): Path<String>,
+    q: QueryPairs,
+) -> Result<Selected<StoreCustomerAddressResponse>> {
     let c = customers::me(&s.ctx, who(&s)?).await?;
     let found = c.addresses.0.iter().find(|a| a.id == id);
     let found = found.ok_or_else(|| Error::not_found(format!("Address with id: {id} was not found")))?;
-    Ok(Json(
-        json!({ "address": selected(checkout_json::customer_address(found), q.get("fields")) }),
-    ))
+    let body = StoreCustomerAddressResponse {
+        address: checkout_json::customer_address(found),
+    };
+    Ok(Selected::new(&body, "address", q.get("fields")))
 }
 
 #[utoipa::path(post, path = "/store/customers/me/addresses/{address_id}", tag = "store",
     params(("address_id" = String, Path)), request_body = AddressFields,
-    responses((status = 200, description = "{ customer }"), (status = 404, description = "not this customer's")),
+    responses((status = 200, description = "The customer after the change", body = StoreCustomerResponse),
+              (status = 400, description = "bad input", body = ErrorBody),
+              (status = 401, description = "not signed in", body = ErrorBody),
+              (status = 404, description = "not this customer's", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update_address(
     s: Shopper,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<AddressFields>,
-) -> Result<Json<Value>> {
+) -> Result<Json<StoreCustomerResponse>> {
     Ok(answer(
         &customers::save_address(&s.ctx, who(&s)?, Some(&id), body).await?,
     ))
@@ -99,21 +177,29 @@ pub async fn update_address(
 
 #[utoipa::path(delete, path = "/store/customers/me/addresses/{address_id}", tag = "store",
     params(("address_id" = String, Path)),
-    responses((status = 200, description = "{ id, object, deleted, parent }"), (status = 404, description = "not this customer's")),
+    responses((status = 200, description = "The address is gone", body = StoreCustomerAddressDeleteResponse),
+              (status = 401, description = "not signed in", body = ErrorBody),
+              (status = 404, description = "not this customer's", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn delete_address(s: Shopper, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn delete_address(s: Shopper, Path(id): Path<String>) -> Result<Json<StoreCustomerAddressDeleteResponse>> {
     let c = customers::delete_address(&s.ctx, who(&s)?, &id).await?;
-    Ok(Json(
-        json!({ "id": id, "object": "customer_address", "deleted": true, "parent": checkout_json::customer(&c) }),
-    ))
+    Ok(Json(StoreCustomerAddressDeleteResponse {
+        id,
+        object: "customer_address".into(),
+        deleted: true,
+        parent: checkout_json::customer(&c),
+    }))
 }
 
 /// The signed-in customer's orders, newest first.
 #[utoipa::path(get, path = "/store/orders", tag = "store",
-    params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
-    responses((status = 200, description = "{ orders, count, offset, limit }"), (status = 401, description = "not signed in")),
+    params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query),
+           ("fields" = Option<String>, Query, description = "Medusa's field selection")),
+    responses((status = 200, description = "A page of the customer's orders", body = StoreOrderListResponse),
+              (status = 400, description = "bad limit or offset", body = ErrorBody),
+              (status = 401, description = "not signed in", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn orders(s: Shopper, q: QueryPairs) -> Result<Json<Value>> {
+pub async fn orders(s: Shopper, q: QueryPairs) -> Result<Selected<StoreOrderListResponse>> {
     let customer = who(&s)?.customer()?.to_owned();
     let (limit, offset) = q.page(50)?;
     let filter = OrderFilter {
@@ -121,25 +207,21 @@ pub async fn orders(s: Shopper, q: QueryPairs) -> Result<Json<Value>> {
         ..OrderFilter::default()
     };
     let (list, count) = orders::list(&s.ctx, &filter, limit, offset).await?;
-    let list: Vec<Value> = list
-        .iter()
-        .map(|o| {
-            let mut v = order_json::order(o);
-            Selection::select(&mut v, q.get("fields"));
-            v
-        })
-        .collect();
-    Ok(Json(
-        json!({ "orders": list, "count": count, "offset": offset, "limit": limit }),
-    ))
+    let body = StoreOrderListResponse {
+        orders: list.iter().map(order_json::order).collect(),
+        count,
+        offset,
+        limit,
+    };
+    Ok(Selected::new(&body, "orders", q.get("fields")))
 }
 
 /// One order of this store (order ids are unguessable; guests use this after checkout).
-#[utoipa::path(get, path = "/store/orders/{id}", tag = "store", params(("id" = String, Path)),
-    responses((status = 200, description = "{ order }"), (status = 404, description = "no such order in this store")))]
-pub async fn order(s: Shopper, Path(id): Path<String>, q: QueryPairs) -> Result<Json<Value>> {
-    let o = orders::get(&s.ctx, &id, None).await?;
-    let mut v = order_json::order(&o);
-    Selection::select(&mut v, q.get("fields"));
-    Ok(Json(json!({ "order": v })))
+#[utoipa::path(get, path = "/store/orders/{id}", tag = "store",
+    params(("id" = String, Path), ("fields" = Option<String>, Query, description = "Medusa's field selection")),
+    responses((status = 200, description = "The order", body = StoreOrderResponse),
+              (status = 404, description = "no such order in this store", body = ErrorBody)))]
+pub async fn order(s: Shopper, Path(id): Path<String>, q: QueryPairs) -> Result<Selected<StoreOrderResponse>> {
+    let order = order_json::order(&orders::get(&s.ctx, &id, None).await?);
+    Ok(Selected::new(&StoreOrderResponse { order }, "order", q.get("fields")))
 }

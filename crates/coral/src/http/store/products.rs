@@ -4,9 +4,8 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use serde_json::Value;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::app::catalog::lookup_handle;
 use crate::app::catalog::model::Product;
@@ -16,9 +15,26 @@ use crate::app::catalog::store::{self, Order, ProductFilter};
 use crate::app::Services;
 use crate::core::Result;
 use crate::db::regions::RegionRow;
-use crate::http::catalog_json::{self, nested_defaults, PRODUCT_DEFAULTS};
+use crate::http::catalog_json::{self, nested_defaults, StoreProduct, PRODUCT_DEFAULTS};
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, QueryPairs, Store};
-use crate::http::fields::Selection;
+use crate::http::fields::{Prerendered, Selection};
+
+/// Medusa's `StoreProductListResponse`: a page of products.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreProductListResponse {
+    pub products: Vec<StoreProduct>,
+    /// Products matching the filters, on every page.
+    pub count: usize,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// Medusa's `StoreProductResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreProductResponse {
+    pub product: StoreProduct,
+}
 
 /// Published products of the store's sales channels. `region_id` or `country_code` adds
 /// `variants.calculated_price`; `fields=` selects as Medusa does.
@@ -30,9 +46,14 @@ use crate::http::fields::Selection;
            ("category_id" = Option<Vec<String>>, Query), ("tag_id" = Option<Vec<String>>, Query),
            ("type_id" = Option<Vec<String>>, Query), ("region_id" = Option<String>, Query),
            ("country_code" = Option<String>, Query)),
-    responses((status = 200, description = "{ products, count, offset, limit }"),
-              (status = 400, description = "bad query or key"), (status = 404, description = "unknown region")))]
-pub async fn list(State(app): State<AppState>, Store(ctx): Store, q: QueryPairs) -> Result<Response> {
+    responses((status = 200, description = "A page of products", body = StoreProductListResponse),
+              (status = 400, description = "bad order, limit or offset", body = ErrorBody),
+              (status = 404, description = "unknown region or country", body = ErrorBody)))]
+pub async fn list(
+    State(app): State<AppState>,
+    Store(ctx): Store,
+    q: QueryPairs,
+) -> Result<Prerendered<StoreProductListResponse>> {
     let (limit, offset) = q.page(50)?;
     let order = q.get("order").filter(|o| !o.is_empty()).map(Order::parse).transpose()?;
     let filter = ProductFilter {
@@ -63,13 +84,13 @@ pub async fn list(State(app): State<AppState>, Store(ctx): Store, q: QueryPairs)
             body.push(',');
         }
         body.push_str(&rendered(&app, &cat, p, &view, || {
-            let mut v = catalog_json::product(p, &cat, region, false);
+            let mut v = to_value(&catalog_json::product(p, &cat, region, false));
             selection.apply(&mut v, Some(PRODUCT_DEFAULTS), &nested_defaults);
             v
         }));
     }
     body.push_str(&format!("],\"count\":{count},\"offset\":{offset},\"limit\":{limit}}}"));
-    Ok(json_body(body))
+    Ok(Prerendered::new(body))
 }
 
 /// What a rendering depends on besides the product (see `app::catalog::rendered`).
@@ -83,7 +104,13 @@ fn view_key(route: &str, region: Option<&RegionRow>, fields: Option<&str>) -> Ar
 }
 
 /// The product's JSON text for `view`, from the render cache or `render`.
-fn rendered(app: &Services, cat: &Catalog, p: &Product, view: &Arc<str>, render: impl FnOnce() -> Value) -> Arc<str> {
+fn rendered(
+    app: &Services,
+    cat: &Catalog,
+    p: &Product,
+    view: &Arc<str>,
+    render: impl FnOnce() -> serde_json::Value,
+) -> Arc<str> {
     let Some(&index) = cat.by_id.get(&p.row.id) else {
         return render().to_string().into();
     };
@@ -96,30 +123,33 @@ fn rendered(app: &Services, cat: &Catalog, p: &Product, view: &Arc<str>, render:
     app.rendered.get_or_render(key, || render().to_string())
 }
 
-fn json_body(body: String) -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+/// A product as a JSON tree for `fields=` selection (a derived `Serialize` of plain data
+/// cannot fail).
+fn to_value(p: &StoreProduct) -> serde_json::Value {
+    serde_json::to_value(p).unwrap_or_default()
 }
 
 #[utoipa::path(get, path = "/store/products/{id}", tag = "store",
     params(("id" = String, Path), ("fields" = Option<String>, Query), ("region_id" = Option<String>, Query),
            ("country_code" = Option<String>, Query)),
-    responses((status = 200, description = "{ product }"), (status = 404, description = "no such published product")))]
+    responses((status = 200, description = "The product", body = StoreProductResponse),
+              (status = 404, description = "no such published product, or unknown region", body = ErrorBody)))]
 pub async fn get(
     State(app): State<AppState>,
     Store(ctx): Store,
     Path(id): Path<String>,
     q: QueryPairs,
-) -> Result<Response> {
+) -> Result<Prerendered<StoreProductResponse>> {
     let cat = app.catalogs.get(&ctx).await?;
     let region = store::pricing_region(&cat, q.get("region_id"), q.get("country_code"))?;
     let p = store::get(&cat, &ctx.sales_channel_ids, &id)?;
     let fields = q.get("fields");
     let text = rendered(&app, &cat, p, &view_key("get", region, fields), || {
-        let mut v = catalog_json::product(p, &cat, region, false);
+        let mut v = to_value(&catalog_json::product(p, &cat, region, false));
         let mut defaults = PRODUCT_DEFAULTS.to_vec();
         defaults.push("categories"); // Medusa's by-id answer includes them
         Selection::parse(fields).apply(&mut v, Some(&defaults), &nested_defaults);
         v
     });
-    Ok(json_body(format!("{{\"product\":{text}}}")))
+    Ok(Prerendered::new(format!("{{\"product\":{text}}}")))
 }

@@ -5,18 +5,49 @@
 //! `fields=` as on every store route.
 
 use axum::extract::{Path, State};
-use axum::Json;
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use crate::app::catalog::model::Product;
 use crate::app::catalog::snapshot::Catalog;
 use crate::app::catalog::store;
 use crate::core::{Error, Result};
 use crate::db::regions::RegionRow;
-use crate::http::catalog_json;
+use crate::http::catalog_json::{self, StoreProductOption, StoreProductVariant, StoreVariantProduct};
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, QueryPairs, Store};
-use crate::http::fields::selected;
+use crate::http::fields::Selected;
 use crate::http::store::catalog::{page, wanted};
+
+/// Medusa's `StoreProductVariantListResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreProductVariantListResponse {
+    pub variants: Vec<StoreProductVariant>,
+    pub count: usize,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// Medusa's `StoreProductVariantResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreProductVariantResponse {
+    pub variant: StoreProductVariant,
+}
+
+/// Medusa's `StoreProductOptionListResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreProductOptionListResponse {
+    pub product_options: Vec<StoreProductOption>,
+    pub count: usize,
+    pub offset: i64,
+    pub limit: i64,
+}
+
+/// Medusa's `StoreProductOptionResponse`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StoreProductOptionResponse {
+    pub product_option: StoreProductOption,
+}
 
 /// The products a storefront with `channels` sees, of `product_id` when given.
 fn visible<'c>(cat: &'c Catalog, channels: &'c [String], q: &QueryPairs) -> impl Iterator<Item = &'c Product> + 'c {
@@ -29,17 +60,18 @@ fn visible<'c>(cat: &'c Catalog, channels: &'c [String], q: &QueryPairs) -> impl
 }
 
 /// A product's variants as the variant routes answer them.
-fn variants_of(p: &Product, cat: &Catalog, region: Option<&RegionRow>) -> Vec<Value> {
-    let rendered = catalog_json::product(p, cat, region, false);
-    let Value::Array(variants) = rendered["variants"].clone() else {
-        return Vec::new();
-    };
-    variants
+fn variants_of(p: &Product, cat: &Catalog, region: Option<&RegionRow>) -> Vec<StoreProductVariant> {
+    catalog_json::variants(p, cat, region, false)
         .into_iter()
-        .map(|mut v| {
-            v["product"] = json!({ "id": p.row.id, "type_id": p.row.type_id, "title": p.row.title,
-                                   "handle": p.row.handle, "thumbnail": p.row.thumbnail });
-            v
+        .map(|v| StoreProductVariant {
+            product: Some(StoreVariantProduct {
+                id: p.row.id.clone(),
+                type_id: p.row.type_id.clone(),
+                title: p.row.title.clone(),
+                handle: p.row.handle.clone(),
+                thumbnail: p.row.thumbnail.clone(),
+            }),
+            ..v
         })
         .collect()
 }
@@ -49,77 +81,100 @@ fn variants_of(p: &Product, cat: &Catalog, region: Option<&RegionRow>) -> Vec<Va
            ("sku" = Option<Vec<String>>, Query), ("product_id" = Option<Vec<String>>, Query),
            ("region_id" = Option<String>, Query), ("country_code" = Option<String>, Query),
            ("fields" = Option<String>, Query)),
-    responses((status = 200, description = "{ variants, count, offset, limit }")))]
-pub async fn list(State(app): State<AppState>, Store(ctx): Store, q: QueryPairs) -> Result<Json<Value>> {
+    responses((status = 200, description = "A page of variants", body = StoreProductVariantListResponse),
+              (status = 400, description = "bad limit or offset", body = ErrorBody),
+              (status = 404, description = "unknown region or country", body = ErrorBody)))]
+pub async fn list(
+    State(app): State<AppState>,
+    Store(ctx): Store,
+    q: QueryPairs,
+) -> Result<Selected<StoreProductVariantListResponse>> {
     let cat = app.catalogs.get(&ctx).await?;
     let region = store::pricing_region(&cat, q.get("region_id"), q.get("country_code"))?;
-    let items: Vec<Value> = visible(&cat, &ctx.sales_channel_ids, &q)
+    let items: Vec<StoreProductVariant> = visible(&cat, &ctx.sales_channel_ids, &q)
         .flat_map(|p| variants_of(p, &cat, region))
-        .filter(|v| wanted(&q, "id", v["id"].as_str().unwrap_or("")))
-        .filter(|v| wanted(&q, "sku", v["sku"].as_str().unwrap_or("")))
+        .filter(|v| wanted(&q, "id", &v.id))
+        .filter(|v| wanted(&q, "sku", v.sku.as_deref().unwrap_or("")))
         .collect();
-    page(items, "variants", &q, 50)
+    let p = page(items, &q, 50)?;
+    let body = StoreProductVariantListResponse {
+        variants: p.items,
+        count: p.count,
+        offset: p.offset,
+        limit: p.limit,
+    };
+    Ok(Selected::new(&body, "variants", q.get("fields")))
 }
 
 #[utoipa::path(get, path = "/store/product-variants/{id}", tag = "store",
     params(("id" = String, Path), ("region_id" = Option<String>, Query), ("country_code" = Option<String>, Query),
            ("fields" = Option<String>, Query)),
-    responses((status = 200, description = "{ variant }"), (status = 404, description = "no such visible variant")))]
+    responses((status = 200, description = "The variant", body = StoreProductVariantResponse),
+              (status = 404, description = "no such visible variant, or unknown region", body = ErrorBody)))]
 pub async fn get(
     State(app): State<AppState>,
     Store(ctx): Store,
     Path(id): Path<String>,
     q: QueryPairs,
-) -> Result<Json<Value>> {
+) -> Result<Selected<StoreProductVariantResponse>> {
     let cat = app.catalogs.get(&ctx).await?;
     let region = store::pricing_region(&cat, q.get("region_id"), q.get("country_code"))?;
     let variant = cat
         .variant(&id)
         .filter(|(p, _)| p.visible_in(&ctx.sales_channel_ids))
-        .and_then(|(p, _)| {
-            variants_of(p, &cat, region)
-                .into_iter()
-                .find(|v| v["id"] == id.as_str())
-        })
+        .and_then(|(p, _)| variants_of(p, &cat, region).into_iter().find(|v| v.id == id))
         .ok_or_else(|| Error::not_found(format!("Product variant with id: {id} was not found")))?;
-    Ok(Json(json!({ "variant": selected(variant, q.get("fields")) })))
-}
-
-/// A product's options as the option routes answer them.
-fn options_of(p: &Product, cat: &Catalog) -> Vec<Value> {
-    match catalog_json::product(p, cat, None, false)["options"].clone() {
-        Value::Array(options) => options,
-        _ => Vec::new(),
-    }
+    Ok(Selected::new(
+        &StoreProductVariantResponse { variant },
+        "variant",
+        q.get("fields"),
+    ))
 }
 
 #[utoipa::path(get, path = "/store/product-options", tag = "store",
     params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("id" = Option<Vec<String>>, Query),
            ("product_id" = Option<Vec<String>>, Query), ("fields" = Option<String>, Query)),
-    responses((status = 200, description = "{ product_options, count, offset, limit }")))]
-pub async fn options(State(app): State<AppState>, Store(ctx): Store, q: QueryPairs) -> Result<Json<Value>> {
+    responses((status = 200, description = "A page of options", body = StoreProductOptionListResponse),
+              (status = 400, description = "bad limit or offset", body = ErrorBody)))]
+pub async fn options(
+    State(app): State<AppState>,
+    Store(ctx): Store,
+    q: QueryPairs,
+) -> Result<Selected<StoreProductOptionListResponse>> {
     let cat = app.catalogs.get(&ctx).await?;
-    let items: Vec<Value> = visible(&cat, &ctx.sales_channel_ids, &q)
-        .flat_map(|p| options_of(p, &cat))
-        .filter(|o| wanted(&q, "id", o["id"].as_str().unwrap_or("")))
+    let items: Vec<StoreProductOption> = visible(&cat, &ctx.sales_channel_ids, &q)
+        .flat_map(catalog_json::options)
+        .filter(|o| wanted(&q, "id", &o.id))
         .collect();
-    page(items, "product_options", &q, 50)
+    let p = page(items, &q, 50)?;
+    let body = StoreProductOptionListResponse {
+        product_options: p.items,
+        count: p.count,
+        offset: p.offset,
+        limit: p.limit,
+    };
+    Ok(Selected::new(&body, "product_options", q.get("fields")))
 }
 
 #[utoipa::path(get, path = "/store/product-options/{id}", tag = "store",
     params(("id" = String, Path), ("fields" = Option<String>, Query)),
-    responses((status = 200, description = "{ product_option }"), (status = 404, description = "no such visible option")))]
+    responses((status = 200, description = "The option", body = StoreProductOptionResponse),
+              (status = 404, description = "no such visible option", body = ErrorBody)))]
 pub async fn option(
     State(app): State<AppState>,
     Store(ctx): Store,
     Path(id): Path<String>,
     q: QueryPairs,
-) -> Result<Json<Value>> {
+) -> Result<Selected<StoreProductOptionResponse>> {
     let cat = app.catalogs.get(&ctx).await?;
-    let option = visible(&cat, &ctx.sales_channel_ids, &QueryPairs(Vec::new()))
+    let product_option = visible(&cat, &ctx.sales_channel_ids, &QueryPairs(Vec::new()))
         .filter(|p| p.options.iter().any(|o| o.row.id == id))
-        .flat_map(|p| options_of(p, &cat))
-        .find(|o| o["id"] == id.as_str())
+        .flat_map(catalog_json::options)
+        .find(|o| o.id == id)
         .ok_or_else(|| Error::not_found(format!("Product option with id: {id} was not found")))?;
-    Ok(Json(json!({ "product_option": selected(option, q.get("fields")) })))
+    Ok(Selected::new(
+        &StoreProductOptionResponse { product_option },
+        "product_option",
+        q.get("fields"),
+    ))
 }
