@@ -12,6 +12,7 @@ pub mod documented;
 pub mod error;
 pub mod event_docs;
 pub mod extract;
+pub mod family_errors;
 pub mod fields;
 pub mod guard;
 pub mod observe;
@@ -276,9 +277,17 @@ fn routes() -> Documented {
         .routes(routes!(platform::audit_log::list))
 }
 
-/// The OpenAPI document of every route.
+/// The OpenAPI document of every route, with the error statuses each family's
+/// middleware and extractors add (`family_errors`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes().into_router().split_for_parts().1
+    documented(routes().into_router()).1
+}
+
+/// The router and its document, completed by the modifiers that need every route.
+fn documented(router: utoipa_axum::router::OpenApiRouter<AppState>) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, mut api) = router.split_for_parts();
+    family_errors::FamilyErrors.modify(&mut api);
+    (router, api)
 }
 
 /// Schema names that more than one type registered (each would show only one of them
@@ -319,7 +328,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response:
 }
 
 pub fn router(app: AppState) -> Router {
-    let (router, api) = routes().into_router().split_for_parts();
+    let (router, api) = documented(routes().into_router());
     let mut doc = serde_json::to_value(&api).unwrap_or_default();
     event_docs::add_webhooks(&mut doc);
     let _ = ops::SPEC.set(doc.to_string());
