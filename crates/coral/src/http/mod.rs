@@ -314,6 +314,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response:
 
 pub fn router(app: AppState) -> Router {
     let (router, api) = routes().into_router().split_for_parts();
+    permissions::load();
     let mut doc = serde_json::to_value(&api).unwrap_or_default();
     event_docs::add_webhooks(&mut doc);
     let _ = ops::SPEC.set(doc.to_string());

@@ -5,6 +5,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::app::api_keys::{self, CreateKey};
+use crate::core::roles::Permission::{SettingsRead, SettingsWrite};
 use crate::core::Result;
 use crate::db::api_keys::KeyRow;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
@@ -27,6 +28,7 @@ fn answer(k: &KeyRow) -> Json<Value> {
 }
 
 #[utoipa::path(get, path = "/admin/api-keys", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsRead))),
     params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
     responses((status = 200, description = "{ api_keys, count, offset, limit }")), security(("bearer" = [])))]
 pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
@@ -39,7 +41,9 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
 }
 
 /// A new publishable key for the default sales channel (the plan's `max_publishable_keys`).
-#[utoipa::path(post, path = "/admin/api-keys", tag = "admin", request_body = CreateKey,
+#[utoipa::path(post, path = "/admin/api-keys", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("api_key.create"))),
+    request_body = CreateKey,
     responses((status = 200, description = "{ api_key }"), (status = 403, description = "plan limit reached")),
     security(("bearer" = [])))]
 pub async fn create(
@@ -50,7 +54,9 @@ pub async fn create(
     Ok(answer(&api_keys::create(&app, &actor.ctx, body).await?))
 }
 
-#[utoipa::path(get, path = "/admin/api-keys/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/admin/api-keys/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsRead))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ api_key }"), (status = 404, description = "unknown key")),
     security(("bearer" = [])))]
 pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -59,7 +65,9 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
 
 /// Revokes the key: storefronts using it are refused from now on (other processes within
 /// a notification's delay).
-#[utoipa::path(post, path = "/admin/api-keys/{id}/revoke", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/admin/api-keys/{id}/revoke", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("api_key.revoke"))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ api_key }"), (status = 404, description = "unknown key")),
     security(("bearer" = [])))]
 pub async fn revoke(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {

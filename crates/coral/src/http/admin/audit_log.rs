@@ -4,6 +4,7 @@ use axum::Json;
 use serde_json::Value;
 
 use crate::app::audit;
+use crate::core::roles::Permission::AuditRead;
 use crate::core::Result;
 use crate::http::audit_json::{filter, page_json};
 use crate::http::extract::{QueryPairs, Staff};
@@ -12,6 +13,7 @@ use crate::http::extract::{QueryPairs, Staff};
 /// actor, action, resource, changed fields before/after (secrets masked), request id and
 /// client address.
 #[utoipa::path(get, path = "/admin/audit-log", tag = "admin",
+    extensions(("x-coral-permission" = json!(AuditRead))),
     params(("actor_id" = Option<String>, Query), ("action" = Option<String>, Query, description = "e.g. product.update"),
            ("resource_type" = Option<String>, Query), ("resource_id" = Option<String>, Query),
            ("from" = Option<String>, Query, description = "RFC 3339, inclusive"), ("to" = Option<String>, Query, description = "RFC 3339, exclusive"),

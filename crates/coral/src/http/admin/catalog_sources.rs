@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 use crate::app::catalog::model::Product;
 use crate::app::catalog::sources::subscriptions::{self, SubscribeIn, Subscription};
 use crate::app::catalog::sources::{self, GrantIn, PublishIn, SourceView};
+use crate::core::roles::Permission::{CatalogRead, CatalogWrite};
 use crate::core::Result;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
 
@@ -50,7 +51,9 @@ fn source_product(p: &Product, copy: Option<&String>) -> Value {
 }
 
 /// Makes this store a catalog source (idempotent), granting it to `subscribers`.
-#[utoipa::path(post, path = "/admin/catalog-sources", tag = "admin", request_body = PublishIn,
+#[utoipa::path(post, path = "/admin/catalog-sources", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("catalog_source.create"))),
+    request_body = PublishIn,
     responses((status = 200, description = "{ catalog_source }"), (status = 400, description = "unknown store, own store, other placement")),
     security(("bearer" = [])))]
 pub async fn publish(
@@ -63,6 +66,7 @@ pub async fn publish(
 
 /// This store's own source (if any) and the sources granted to it.
 #[utoipa::path(get, path = "/admin/catalog-sources", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogRead))),
     responses((status = 200, description = "{ catalog_sources, count, offset, limit }")), security(("bearer" = [])))]
 pub async fn list(State(app): State<AppState>, Staff(actor): Staff) -> Result<Json<Value>> {
     let all = sources::list(&app, &actor.ctx).await?;
@@ -71,7 +75,9 @@ pub async fn list(State(app): State<AppState>, Staff(actor): Staff) -> Result<Js
     ))
 }
 
-#[utoipa::path(get, path = "/admin/catalog-sources/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/admin/catalog-sources/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogRead))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ catalog_source }"), (status = 404, description = "neither this store's nor granted to it")),
     security(("bearer" = [])))]
 pub async fn get(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -79,7 +85,9 @@ pub async fn get(State(app): State<AppState>, Staff(actor): Staff, Path(id): Pat
 }
 
 /// Stops publishing: every subscriber's copy is unpublished and unlinked.
-#[utoipa::path(delete, path = "/admin/catalog-sources/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/admin/catalog-sources/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("catalog_source.delete"))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not this store's source")),
     security(("bearer" = [])))]
 pub async fn unpublish(
@@ -91,7 +99,9 @@ pub async fn unpublish(
     Ok(Json(json!({ "id": id, "object": "catalog_source", "deleted": true })))
 }
 
-#[utoipa::path(post, path = "/admin/catalog-sources/{id}/grants", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/admin/catalog-sources/{id}/grants", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("catalog_source.grant"))),
+    params(("id" = String, Path)),
     request_body = GrantIn,
     responses((status = 200, description = "{ catalog_source }"), (status = 404, description = "not this store's source")),
     security(("bearer" = [])))]
@@ -106,6 +116,7 @@ pub async fn grant(
 
 /// Withdraws a grant: that store's copies are unpublished and unlinked.
 #[utoipa::path(delete, path = "/admin/catalog-sources/{id}/grants/{store}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("catalog_source.revoke"))),
     params(("id" = String, Path), ("store" = String, Path, description = "store id or handle")),
     responses((status = 200, description = "{ catalog_source }"), (status = 404, description = "no such grant")),
     security(("bearer" = [])))]
@@ -119,6 +130,7 @@ pub async fn revoke(
 
 /// The source's published products, content only, each marked if this store has a copy.
 #[utoipa::path(get, path = "/admin/catalog-sources/{id}/products", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogRead))),
     params(("id" = String, Path), ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
     responses((status = 200, description = "{ products, count, offset, limit }"), (status = 404, description = "not granted to this store")),
     security(("bearer" = [])))]
@@ -143,6 +155,7 @@ fn subscriptions_json(subs: &[Subscription]) -> Json<Value> {
 /// Subscribes to `product_ids` (or `all`): each becomes a linked draft copy in this
 /// store's catalog, without prices or stock, kept in step with the source's content.
 #[utoipa::path(post, path = "/admin/catalog-sources/{id}/subscriptions", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("catalog_subscription.create"))),
     params(("id" = String, Path)), request_body = SubscribeIn,
     responses((status = 200, description = "{ subscriptions, count }"), (status = 400, description = "bad body"),
               (status = 404, description = "source not granted to this store, or product not in it")),
@@ -159,6 +172,7 @@ pub async fn subscribe(
 }
 
 #[utoipa::path(get, path = "/admin/catalog-sources/{id}/subscriptions", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogRead))),
     params(("id" = String, Path)),
     responses((status = 200, description = "{ subscriptions, count }"), (status = 404, description = "not granted to this store")),
     security(("bearer" = [])))]
@@ -173,6 +187,7 @@ pub async fn subscriptions(
 /// Opts out of a product (its source id, or the copy's id): the copy becomes a draft and
 /// an ordinary, unlinked product of this store.
 #[utoipa::path(delete, path = "/admin/catalog-sources/{id}/subscriptions/{product_id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("catalog_subscription.delete"))),
     params(("id" = String, Path), ("product_id" = String, Path)),
     responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "no such subscription")),
     security(("bearer" = [])))]

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use crate::app::email::{self, PreviewInput, TemplateInput, UpdateSettings};
 use crate::core::email::Parts;
+use crate::core::roles::Permission::{SettingsRead, SettingsWrite};
 use crate::core::Result;
 use crate::db::email::{SettingsRow, TemplateRow};
 use crate::http::extract::{AppState, JsonBody, Staff};
@@ -30,6 +31,7 @@ fn template_json(name: &str, parts: &Parts, stored: Option<&TemplateRow>) -> Val
 /// The store's sender: from name and address, reply-to, and the platform default
 /// used where they are unset.
 #[utoipa::path(get, path = "/admin/email-settings", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsRead))),
     responses((status = 200, description = "{ email_settings }")), security(("bearer" = [])))]
 pub async fn get_settings(State(app): State<AppState>, Staff(actor): Staff) -> Result<Json<Value>> {
     let (row, default_from) = email::settings(&app, &actor.ctx).await?;
@@ -37,7 +39,9 @@ pub async fn get_settings(State(app): State<AppState>, Staff(actor): Staff) -> R
 }
 
 /// Changes the sender; an absent field stays, an empty string clears it.
-#[utoipa::path(post, path = "/admin/email-settings", tag = "admin", request_body = UpdateSettings,
+#[utoipa::path(post, path = "/admin/email-settings", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("email_settings.update"))),
+    request_body = UpdateSettings,
     responses((status = 200, description = "{ email_settings }"), (status = 400, description = "not an email address")),
     security(("bearer" = [])))]
 pub async fn update_settings(
@@ -50,7 +54,9 @@ pub async fn update_settings(
 }
 
 /// The store's template: its override, or the platform default (`overridden: false`).
-#[utoipa::path(get, path = "/admin/email-templates/{name}", tag = "admin", params(("name" = String, Path)),
+#[utoipa::path(get, path = "/admin/email-templates/{name}", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsRead))),
+    params(("name" = String, Path)),
     responses((status = 200, description = "{ email_template }"), (status = 404, description = "unknown template")),
     security(("bearer" = [])))]
 pub async fn get_template(Staff(actor): Staff, Path(name): Path<String>) -> Result<Json<Value>> {
@@ -59,7 +65,9 @@ pub async fn get_template(Staff(actor): Staff, Path(name): Path<String>) -> Resu
 }
 
 /// Overrides the platform template; refused (400) unless it renders the sample order.
-#[utoipa::path(post, path = "/admin/email-templates/{name}", tag = "admin", params(("name" = String, Path)),
+#[utoipa::path(post, path = "/admin/email-templates/{name}", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("email_template.update"))),
+    params(("name" = String, Path)),
     request_body = TemplateInput,
     responses((status = 200, description = "{ email_template }"), (status = 400, description = "the template does not render"),
               (status = 404, description = "unknown template")),
@@ -74,7 +82,9 @@ pub async fn save_template(
 }
 
 /// Removes the override: the platform default applies again.
-#[utoipa::path(delete, path = "/admin/email-templates/{name}", tag = "admin", params(("name" = String, Path)),
+#[utoipa::path(delete, path = "/admin/email-templates/{name}", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("email_template.delete"))),
+    params(("name" = String, Path)),
     responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "unknown template")),
     security(("bearer" = [])))]
 pub async fn delete_template(Staff(actor): Staff, Path(name): Path<String>) -> Result<Json<Value>> {
@@ -86,7 +96,9 @@ pub async fn delete_template(Staff(actor): Staff, Path(name): Path<String>) -> R
 
 /// Renders the template (with any parts given in place of the store's) for a sample
 /// order; nothing is stored.
-#[utoipa::path(post, path = "/admin/email-templates/{name}/preview", tag = "admin", params(("name" = String, Path)),
+#[utoipa::path(post, path = "/admin/email-templates/{name}/preview", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsRead)), ("x-coral-audit-action" = json!("email_template.preview"))),
+    params(("name" = String, Path)),
     request_body = PreviewInput,
     responses((status = 200, description = "{ preview: { subject, html, text } }"),
               (status = 400, description = "the template does not render"), (status = 404, description = "unknown template")),

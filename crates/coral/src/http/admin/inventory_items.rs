@@ -6,6 +6,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::app::inventory::{self, Item, LevelIn, NewLevelIn};
+use crate::core::roles::Permission::{InventoryRead, InventoryWrite};
 use crate::core::{Error, Result};
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
 
@@ -38,6 +39,7 @@ fn one(i: &Item) -> Json<Value> {
 }
 
 #[utoipa::path(get, path = "/admin/inventory-items", tag = "admin",
+    extensions(("x-coral-permission" = json!(InventoryRead))),
     params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query),
            ("q" = Option<String>, Query, description = "text in the SKU or variant title")),
     responses((status = 200, description = "{ inventory_items, count, offset, limit }: variants that manage inventory")),
@@ -52,6 +54,7 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
 }
 
 #[utoipa::path(get, path = "/admin/inventory-items/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(InventoryRead))),
     params(("id" = String, Path, description = "the variant id")),
     responses((status = 200, description = "{ inventory_item }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
@@ -60,6 +63,7 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
 }
 
 #[utoipa::path(get, path = "/admin/inventory-items/{id}/location-levels", tag = "admin",
+    extensions(("x-coral-permission" = json!(InventoryRead))),
     params(("id" = String, Path, description = "the variant id")),
     responses((status = 200, description = "{ inventory_levels, count, offset, limit }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
@@ -74,6 +78,7 @@ pub async fn levels(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<
 
 /// Stocks the item at a location (creating the level, or setting it if it exists).
 #[utoipa::path(post, path = "/admin/inventory-items/{id}/location-levels", tag = "admin",
+    extensions(("x-coral-permission" = json!(InventoryWrite)), ("x-coral-audit-action" = json!("inventory_level.create"))),
     params(("id" = String, Path, description = "the variant id")), request_body = NewLevelIn,
     responses((status = 200, description = "{ inventory_item }"), (status = 400, description = "unknown location, bad quantity"),
               (status = 404, description = "not in this store")),
@@ -106,6 +111,7 @@ fn quantity(q: i32) -> Result<i32> {
 }
 
 #[utoipa::path(post, path = "/admin/inventory-items/{id}/location-levels/{location_id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(InventoryWrite)), ("x-coral-audit-action" = json!("inventory_level.update"))),
     params(("id" = String, Path, description = "the variant id"), ("location_id" = String, Path)), request_body = LevelIn,
     responses((status = 200, description = "{ inventory_item }"), (status = 404, description = "no such item or level in this store")),
     security(("bearer" = [])))]
@@ -128,6 +134,7 @@ pub async fn update_level(
 }
 
 #[utoipa::path(delete, path = "/admin/inventory-items/{id}/location-levels/{location_id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(InventoryWrite)), ("x-coral-audit-action" = json!("inventory_level.delete"))),
     params(("id" = String, Path, description = "the variant id"), ("location_id" = String, Path)),
     responses((status = 200, description = "{ id, object, deleted, parent }"), (status = 404, description = "no such item or level in this store"),
               (status = 409, description = "units are reserved there")),

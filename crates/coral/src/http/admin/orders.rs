@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
 
 use crate::app::orders::{self, AmountIn, FulfillIn, Order};
+use crate::core::roles::Permission::{OrdersRead, OrdersWrite};
 use crate::core::{names, Error, Result};
 use crate::db::orders::OrderFilter;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
@@ -30,6 +31,7 @@ fn time(q: &QueryPairs, key: &str) -> Result<Option<DateTime<Utc>>> {
 /// Orders of the store, newest first; filters `status[]`, `customer_id`, `email`,
 /// `created_at[gte]`, `created_at[lt]`.
 #[utoipa::path(get, path = "/admin/orders", tag = "admin",
+    extensions(("x-coral-permission" = json!(OrdersRead))),
     params(("status" = Option<Vec<String>>, Query), ("customer_id" = Option<String>, Query),
            ("email" = Option<String>, Query), ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
     responses((status = 200, description = "{ orders, count, offset, limit }")), security(("bearer" = [])))]
@@ -49,7 +51,9 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
     ))
 }
 
-#[utoipa::path(get, path = "/admin/orders/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/admin/orders/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(OrdersRead))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ order }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -57,7 +61,9 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
 }
 
 /// Captures the authorised payment in full.
-#[utoipa::path(post, path = "/admin/orders/{id}/capture", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/admin/orders/{id}/capture", tag = "admin",
+    extensions(("x-coral-permission" = json!(OrdersWrite)), ("x-coral-audit-action" = json!("order.capture"))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ order }"), (status = 400, description = "canceled, or the gateway refused")),
     security(("bearer" = [])))]
 pub async fn capture(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -65,7 +71,9 @@ pub async fn capture(State(app): State<AppState>, Staff(actor): Staff, Path(id):
 }
 
 /// Refunds `amount` of the captured payment (default: all of it).
-#[utoipa::path(post, path = "/admin/orders/{id}/refund", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/admin/orders/{id}/refund", tag = "admin",
+    extensions(("x-coral-permission" = json!(OrdersWrite)), ("x-coral-audit-action" = json!("order.refund"))),
+    params(("id" = String, Path)),
     request_body = AmountIn,
     responses((status = 200, description = "{ order }"), (status = 400, description = "more than captured")),
     security(("bearer" = [])))]
@@ -78,7 +86,9 @@ pub async fn refund(
     Ok(answer(&orders::refund(&app, &actor.ctx, &id, body).await?))
 }
 
-#[utoipa::path(post, path = "/admin/orders/{id}/fulfillments", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/admin/orders/{id}/fulfillments", tag = "admin",
+    extensions(("x-coral-permission" = json!(OrdersWrite)), ("x-coral-audit-action" = json!("order.fulfill"))),
+    params(("id" = String, Path)),
     request_body = FulfillIn,
     responses((status = 200, description = "{ order }"), (status = 400, description = "more than left to fulfil")),
     security(("bearer" = [])))]
@@ -91,7 +101,9 @@ pub async fn fulfill(
 }
 
 /// Cancels: voids uncaptured payments and restocks.
-#[utoipa::path(post, path = "/admin/orders/{id}/cancel", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/admin/orders/{id}/cancel", tag = "admin",
+    extensions(("x-coral-permission" = json!(OrdersWrite)), ("x-coral-audit-action" = json!("order.cancel"))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ order }"), (status = 400, description = "fulfilled or captured")),
     security(("bearer" = [])))]
 pub async fn cancel(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {

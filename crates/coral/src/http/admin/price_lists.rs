@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use crate::app::catalog::price_lists::{self, PriceListIn};
 use crate::app::customer_groups::{self, GroupIn, MembersIn};
+use crate::core::roles::Permission::{CustomersRead, CustomersWrite, PromotionsRead, PromotionsWrite};
 use crate::core::Result;
 use crate::db::customer_groups::GroupRow;
 use crate::db::price_lists::PriceListRow;
@@ -50,6 +51,7 @@ fn group(g: &GroupRow) -> Value {
 }
 
 #[utoipa::path(get, path = "/admin/price-lists", tag = "admin",
+    extensions(("x-coral-permission" = json!(PromotionsRead))),
     params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
     responses((status = 200, description = "{ price_lists, count, offset, limit }")), security(("bearer" = [])))]
 pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
@@ -61,7 +63,9 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
     ))
 }
 
-#[utoipa::path(post, path = "/admin/price-lists", tag = "admin", request_body = PriceListIn,
+#[utoipa::path(post, path = "/admin/price-lists", tag = "admin",
+    extensions(("x-coral-permission" = json!(PromotionsWrite)), ("x-coral-audit-action" = json!("price_list.create"))),
+    request_body = PriceListIn,
     responses((status = 200, description = "{ price_list }"), (status = 400, description = "bad input")),
     security(("bearer" = [])))]
 pub async fn create(
@@ -73,7 +77,9 @@ pub async fn create(
     Ok(Json(json!({ "price_list": price_list(&l) })))
 }
 
-#[utoipa::path(get, path = "/admin/price-lists/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/admin/price-lists/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(PromotionsRead))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ price_list }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -82,7 +88,9 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
 }
 
 /// Changes fields; `prices` and `rules`, when given, replace the list's.
-#[utoipa::path(post, path = "/admin/price-lists/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/admin/price-lists/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(PromotionsWrite)), ("x-coral-audit-action" = json!("price_list.update"))),
+    params(("id" = String, Path)),
     request_body = PriceListIn,
     responses((status = 200, description = "{ price_list }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
@@ -96,7 +104,9 @@ pub async fn update(
     Ok(Json(json!({ "price_list": price_list(&l) })))
 }
 
-#[utoipa::path(delete, path = "/admin/price-lists/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/admin/price-lists/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(PromotionsWrite)), ("x-coral-audit-action" = json!("price_list.delete"))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn delete(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -105,6 +115,7 @@ pub async fn delete(State(app): State<AppState>, Staff(actor): Staff, Path(id): 
 }
 
 #[utoipa::path(get, path = "/admin/customer-groups", tag = "admin",
+    extensions(("x-coral-permission" = json!(CustomersRead))),
     params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
     responses((status = 200, description = "{ customer_groups, count, offset, limit }")), security(("bearer" = [])))]
 pub async fn groups(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
@@ -116,7 +127,9 @@ pub async fn groups(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
     ))
 }
 
-#[utoipa::path(post, path = "/admin/customer-groups", tag = "admin", request_body = GroupIn,
+#[utoipa::path(post, path = "/admin/customer-groups", tag = "admin",
+    extensions(("x-coral-permission" = json!(CustomersWrite)), ("x-coral-audit-action" = json!("customer_group.create"))),
+    request_body = GroupIn,
     responses((status = 200, description = "{ customer_group }"), (status = 422, description = "name taken")),
     security(("bearer" = [])))]
 pub async fn create_group(Staff(actor): Staff, JsonBody(body): JsonBody<GroupIn>) -> Result<Json<Value>> {
@@ -124,7 +137,9 @@ pub async fn create_group(Staff(actor): Staff, JsonBody(body): JsonBody<GroupIn>
     Ok(Json(json!({ "customer_group": group(&g) })))
 }
 
-#[utoipa::path(get, path = "/admin/customer-groups/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/admin/customer-groups/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CustomersRead))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ customer_group }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn get_group(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -132,7 +147,9 @@ pub async fn get_group(Staff(actor): Staff, Path(id): Path<String>) -> Result<Js
     Ok(Json(json!({ "customer_group": group(&g) })))
 }
 
-#[utoipa::path(post, path = "/admin/customer-groups/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/admin/customer-groups/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CustomersWrite)), ("x-coral-audit-action" = json!("customer_group.update"))),
+    params(("id" = String, Path)),
     request_body = GroupIn,
     responses((status = 200, description = "{ customer_group }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
@@ -145,7 +162,9 @@ pub async fn update_group(
     Ok(Json(json!({ "customer_group": group(&g) })))
 }
 
-#[utoipa::path(delete, path = "/admin/customer-groups/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/admin/customer-groups/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CustomersWrite)), ("x-coral-audit-action" = json!("customer_group.delete"))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn delete_group(
@@ -158,7 +177,9 @@ pub async fn delete_group(
 }
 
 /// Adds and removes customers (`{ add: [ids], remove: [ids] }`).
-#[utoipa::path(post, path = "/admin/customer-groups/{id}/customers", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/admin/customer-groups/{id}/customers", tag = "admin",
+    extensions(("x-coral-permission" = json!(CustomersWrite)), ("x-coral-audit-action" = json!("customer_group.members"))),
+    params(("id" = String, Path)),
     request_body = MembersIn,
     responses((status = 200, description = "{ customer_group }"), (status = 400, description = "unknown customer")),
     security(("bearer" = [])))]

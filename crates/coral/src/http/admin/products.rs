@@ -9,6 +9,7 @@ use crate::app::catalog::admin::{self, ProductIn, VariantIn};
 use crate::app::catalog::model::Product;
 use crate::app::catalog::snapshot::Catalog;
 use crate::app::catalog::variants;
+use crate::core::roles::Permission::{CatalogRead, CatalogWrite};
 use crate::core::Result;
 use crate::http::catalog_json;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
@@ -17,7 +18,9 @@ fn render(p: &Product, cat: &Catalog) -> Value {
     catalog_json::product(p, cat, None, true)
 }
 
-#[utoipa::path(post, path = "/admin/products", tag = "admin", request_body = ProductIn,
+#[utoipa::path(post, path = "/admin/products", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("product.create"))),
+    request_body = ProductIn,
     responses((status = 200, description = "{ product }"), (status = 400, description = "invalid product"),
               (status = 422, description = "handle or SKU taken")),
     security(("bearer" = [])))]
@@ -39,7 +42,9 @@ pub struct Batch {
     pub create: Vec<ProductIn>,
 }
 
-#[utoipa::path(post, path = "/admin/products/batch", tag = "admin", request_body = Batch,
+#[utoipa::path(post, path = "/admin/products/batch", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("product.batch"))),
+    request_body = Batch,
     responses((status = 200, description = "{ created, updated, deleted }"), (status = 400, description = "a product is invalid: none is created")),
     security(("bearer" = [])))]
 pub async fn batch(
@@ -56,6 +61,7 @@ pub async fn batch(
 }
 
 #[utoipa::path(get, path = "/admin/products", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogRead))),
     params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("q" = Option<String>, Query)),
     responses((status = 200, description = "{ products, count, offset, limit }, newest first")),
     security(("bearer" = [])))]
@@ -69,7 +75,9 @@ pub async fn list(State(app): State<AppState>, Staff(actor): Staff, q: QueryPair
     ))
 }
 
-#[utoipa::path(get, path = "/admin/products/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/admin/products/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogRead))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ product }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn get(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -78,7 +86,9 @@ pub async fn get(State(app): State<AppState>, Staff(actor): Staff, Path(id): Pat
     Ok(Json(json!({ "product": render(&p, &cat) })))
 }
 
-#[utoipa::path(post, path = "/admin/products/{id}", tag = "admin", params(("id" = String, Path)), request_body = ProductIn,
+#[utoipa::path(post, path = "/admin/products/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("product.update"))),
+    params(("id" = String, Path)), request_body = ProductIn,
     responses((status = 200, description = "{ product }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn update(
@@ -92,7 +102,9 @@ pub async fn update(
     Ok(Json(json!({ "product": render(&p, &cat) })))
 }
 
-#[utoipa::path(delete, path = "/admin/products/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/admin/products/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("product.delete"))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn delete(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -102,6 +114,7 @@ pub async fn delete(State(app): State<AppState>, Staff(actor): Staff, Path(id): 
 
 /// Updates a variant's fields, replaces its prices, sets its stock.
 #[utoipa::path(post, path = "/admin/products/{id}/variants/{variant_id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("variant.update"))),
     params(("id" = String, Path), ("variant_id" = String, Path)), request_body = VariantIn,
     responses((status = 200, description = "{ product }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
@@ -118,6 +131,7 @@ pub async fn update_variant(
 
 /// Adds a variant; option values the product lacks are added to its options.
 #[utoipa::path(post, path = "/admin/products/{id}/variants", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("variant.create"))),
     params(("id" = String, Path)), request_body = VariantIn,
     responses((status = 200, description = "{ product }"), (status = 400, description = "bad options"),
               (status = 404, description = "not in this store")),
@@ -134,6 +148,7 @@ pub async fn create_variant(
 }
 
 #[utoipa::path(delete, path = "/admin/products/{id}/variants/{variant_id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("variant.delete"))),
     params(("id" = String, Path), ("variant_id" = String, Path)),
     responses((status = 200, description = "{ id, object, deleted, parent }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]

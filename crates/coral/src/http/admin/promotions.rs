@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use crate::app::promotions::admin::{self, PromotionIn};
 use crate::app::promotions::campaigns::{self, Campaign, CampaignIn};
+use crate::core::roles::Permission::{PromotionsRead, PromotionsWrite};
 use crate::core::Result;
 use crate::http::extract::{JsonBody, QueryPairs, Staff};
 use crate::http::promotion_json;
@@ -16,6 +17,7 @@ fn campaign_json(c: &Campaign) -> Value {
 }
 
 #[utoipa::path(get, path = "/admin/promotions", tag = "admin",
+    extensions(("x-coral-permission" = json!(PromotionsRead))),
     params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
     responses((status = 200, description = "{ promotions, count, offset, limit }")), security(("bearer" = [])))]
 pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
@@ -27,7 +29,9 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
     ))
 }
 
-#[utoipa::path(post, path = "/admin/promotions", tag = "admin", request_body = PromotionIn,
+#[utoipa::path(post, path = "/admin/promotions", tag = "admin",
+    extensions(("x-coral-permission" = json!(PromotionsWrite)), ("x-coral-audit-action" = json!("promotion.create"))),
+    request_body = PromotionIn,
     responses((status = 200, description = "{ promotion }"), (status = 400, description = "bad input"),
               (status = 422, description = "code taken")), security(("bearer" = [])))]
 pub async fn create(Staff(actor): Staff, JsonBody(body): JsonBody<PromotionIn>) -> Result<Json<Value>> {
@@ -35,7 +39,9 @@ pub async fn create(Staff(actor): Staff, JsonBody(body): JsonBody<PromotionIn>) 
     Ok(Json(json!({ "promotion": promotion_json::promotion(&p) })))
 }
 
-#[utoipa::path(get, path = "/admin/promotions/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/admin/promotions/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(PromotionsRead))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ promotion }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -44,7 +50,9 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
 }
 
 /// Changes any field; `status` draft/active/inactive.
-#[utoipa::path(post, path = "/admin/promotions/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/admin/promotions/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(PromotionsWrite)), ("x-coral-audit-action" = json!("promotion.update"))),
+    params(("id" = String, Path)),
     request_body = PromotionIn,
     responses((status = 200, description = "{ promotion }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
@@ -57,7 +65,9 @@ pub async fn update(
     Ok(Json(json!({ "promotion": promotion_json::promotion(&p) })))
 }
 
-#[utoipa::path(delete, path = "/admin/promotions/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/admin/promotions/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(PromotionsWrite)), ("x-coral-audit-action" = json!("promotion.delete"))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn delete(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -66,6 +76,7 @@ pub async fn delete(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<
 }
 
 #[utoipa::path(get, path = "/admin/campaigns", tag = "admin",
+    extensions(("x-coral-permission" = json!(PromotionsRead))),
     params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
     responses((status = 200, description = "{ campaigns, count, offset, limit }")), security(("bearer" = [])))]
 pub async fn campaigns(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
@@ -77,7 +88,9 @@ pub async fn campaigns(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>
     ))
 }
 
-#[utoipa::path(post, path = "/admin/campaigns", tag = "admin", request_body = CampaignIn,
+#[utoipa::path(post, path = "/admin/campaigns", tag = "admin",
+    extensions(("x-coral-permission" = json!(PromotionsWrite)), ("x-coral-audit-action" = json!("campaign.create"))),
+    request_body = CampaignIn,
     responses((status = 200, description = "{ campaign }"), (status = 400, description = "bad input")),
     security(("bearer" = [])))]
 pub async fn create_campaign(Staff(actor): Staff, JsonBody(body): JsonBody<CampaignIn>) -> Result<Json<Value>> {
@@ -85,7 +98,9 @@ pub async fn create_campaign(Staff(actor): Staff, JsonBody(body): JsonBody<Campa
     Ok(Json(json!({ "campaign": campaign_json(&c) })))
 }
 
-#[utoipa::path(get, path = "/admin/campaigns/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/admin/campaigns/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(PromotionsRead))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ campaign }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn campaign(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -93,7 +108,9 @@ pub async fn campaign(Staff(actor): Staff, Path(id): Path<String>) -> Result<Jso
     Ok(Json(json!({ "campaign": campaign_json(&c) })))
 }
 
-#[utoipa::path(post, path = "/admin/campaigns/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/admin/campaigns/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(PromotionsWrite)), ("x-coral-audit-action" = json!("campaign.update"))),
+    params(("id" = String, Path)),
     request_body = CampaignIn,
     responses((status = 200, description = "{ campaign }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
@@ -106,7 +123,9 @@ pub async fn update_campaign(
     Ok(Json(json!({ "campaign": campaign_json(&c) })))
 }
 
-#[utoipa::path(delete, path = "/admin/campaigns/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/admin/campaigns/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(PromotionsWrite)), ("x-coral-audit-action" = json!("campaign.delete"))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn delete_campaign(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {

@@ -6,6 +6,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::app::regions::{self, RegionIn};
+use crate::core::roles::Permission::{CatalogRead, CatalogWrite};
 use crate::core::Result;
 use crate::db::regions::RegionRow;
 use crate::http::catalog_json::number;
@@ -28,6 +29,7 @@ fn admin_region(r: &RegionRow) -> Value {
 }
 
 #[utoipa::path(get, path = "/admin/regions", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogRead))),
     params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
     responses((status = 200, description = "{ regions, count, offset, limit }")), security(("bearer" = [])))]
 pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
@@ -39,7 +41,9 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
     ))
 }
 
-#[utoipa::path(post, path = "/admin/regions", tag = "admin", request_body = RegionIn,
+#[utoipa::path(post, path = "/admin/regions", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("region.create"))),
+    request_body = RegionIn,
     responses((status = 200, description = "{ region }"), (status = 400, description = "invalid region"),
               (status = 422, description = "a country already belongs to another region")),
     security(("bearer" = [])))]
@@ -52,7 +56,9 @@ pub async fn create(
     Ok(Json(json!({ "region": admin_region(&r) })))
 }
 
-#[utoipa::path(get, path = "/admin/regions/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/admin/regions/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogRead))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ region }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -60,7 +66,9 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
     Ok(Json(json!({ "region": admin_region(&r) })))
 }
 
-#[utoipa::path(post, path = "/admin/regions/{id}", tag = "admin", params(("id" = String, Path)), request_body = RegionIn,
+#[utoipa::path(post, path = "/admin/regions/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("region.update"))),
+    params(("id" = String, Path)), request_body = RegionIn,
     responses((status = 200, description = "{ region }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn update(
@@ -74,7 +82,9 @@ pub async fn update(
 }
 
 /// Soft-deletes the region (as Medusa); its countries become free for other regions.
-#[utoipa::path(delete, path = "/admin/regions/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/admin/regions/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("region.delete"))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn delete(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {

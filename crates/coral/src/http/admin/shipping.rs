@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 
 use crate::app::checkout::shipping::{self, ShippingOptionIn};
 use crate::app::secrets;
+use crate::core::roles::Permission::{SettingsRead, SettingsWrite};
 use crate::core::Result;
 use crate::http::checkout_json;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
@@ -17,6 +18,7 @@ fn answer(o: &crate::db::shipping::ShippingOptionRow) -> Json<Value> {
 }
 
 #[utoipa::path(get, path = "/admin/shipping-options", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsRead))),
     params(("region_id" = Option<String>, Query)),
     responses((status = 200, description = "{ shipping_options, count }")), security(("bearer" = [])))]
 pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
@@ -27,21 +29,27 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
     ))
 }
 
-#[utoipa::path(post, path = "/admin/shipping-options", tag = "admin", request_body = ShippingOptionIn,
+#[utoipa::path(post, path = "/admin/shipping-options", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("shipping_option.create"))),
+    request_body = ShippingOptionIn,
     responses((status = 200, description = "{ shipping_option }"), (status = 400, description = "bad input")),
     security(("bearer" = [])))]
 pub async fn create(Staff(actor): Staff, JsonBody(body): JsonBody<ShippingOptionIn>) -> Result<Json<Value>> {
     Ok(answer(&shipping::create(&actor.ctx, body).await?))
 }
 
-#[utoipa::path(get, path = "/admin/shipping-options/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/admin/shipping-options/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsRead))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ shipping_option }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     Ok(answer(&shipping::get(&actor.ctx, &id).await?))
 }
 
-#[utoipa::path(post, path = "/admin/shipping-options/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/admin/shipping-options/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("shipping_option.update"))),
+    params(("id" = String, Path)),
     request_body = ShippingOptionIn,
     responses((status = 200, description = "{ shipping_option }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
@@ -53,7 +61,9 @@ pub async fn update(
     Ok(answer(&shipping::update(&actor.ctx, &id, body).await?))
 }
 
-#[utoipa::path(delete, path = "/admin/shipping-options/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/admin/shipping-options/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("shipping_option.delete"))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn delete(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -63,6 +73,7 @@ pub async fn delete(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<
 
 /// Which secrets are set (never their values).
 #[utoipa::path(get, path = "/admin/secrets", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsRead))),
     responses((status = 200, description = "{ secrets: [{ name, is_set, updated_at }] }")), security(("bearer" = [])))]
 pub async fn secrets(Staff(actor): Staff) -> Result<Json<Value>> {
     let list: Vec<Value> = secrets::list(&actor.ctx)
@@ -80,7 +91,9 @@ pub struct SecretIn {
 }
 
 /// Sets a secret (write-only: the answer says only that it is set).
-#[utoipa::path(post, path = "/admin/secrets/{name}", tag = "admin", params(("name" = String, Path)),
+#[utoipa::path(post, path = "/admin/secrets/{name}", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("secret.set"))),
+    params(("name" = String, Path)),
     request_body = SecretIn,
     responses((status = 200, description = "{ secret: { name, is_set } }"), (status = 404, description = "unknown name")),
     security(("bearer" = [])))]
@@ -94,7 +107,9 @@ pub async fn set_secret(
     Ok(Json(json!({ "secret": { "name": name, "is_set": true } })))
 }
 
-#[utoipa::path(delete, path = "/admin/secrets/{name}", tag = "admin", params(("name" = String, Path)),
+#[utoipa::path(delete, path = "/admin/secrets/{name}", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("secret.delete"))),
+    params(("name" = String, Path)),
     responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "unknown name")),
     security(("bearer" = [])))]
 pub async fn delete_secret(Staff(actor): Staff, Path(name): Path<String>) -> Result<Json<Value>> {

@@ -5,6 +5,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::app::inventory::{self, LocationIn};
+use crate::core::roles::Permission::{InventoryRead, InventoryWrite};
 use crate::core::Result;
 use crate::db::inventory::LocationRow;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
@@ -20,6 +21,7 @@ fn location_json(l: &LocationRow) -> Value {
 }
 
 #[utoipa::path(get, path = "/admin/stock-locations", tag = "admin",
+    extensions(("x-coral-permission" = json!(InventoryRead))),
     params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
     responses((status = 200, description = "{ stock_locations, count, offset, limit }")), security(("bearer" = [])))]
 pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
@@ -31,7 +33,9 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
     ))
 }
 
-#[utoipa::path(post, path = "/admin/stock-locations", tag = "admin", request_body = LocationIn,
+#[utoipa::path(post, path = "/admin/stock-locations", tag = "admin",
+    extensions(("x-coral-permission" = json!(InventoryWrite)), ("x-coral-audit-action" = json!("stock_location.create"))),
+    request_body = LocationIn,
     responses((status = 200, description = "{ stock_location }"), (status = 400, description = "invalid location")),
     security(("bearer" = [])))]
 pub async fn create(Staff(actor): Staff, JsonBody(body): JsonBody<LocationIn>) -> Result<Json<Value>> {
@@ -39,7 +43,9 @@ pub async fn create(Staff(actor): Staff, JsonBody(body): JsonBody<LocationIn>) -
     Ok(Json(json!({ "stock_location": location_json(&l) })))
 }
 
-#[utoipa::path(get, path = "/admin/stock-locations/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/admin/stock-locations/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(InventoryRead))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ stock_location }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -47,7 +53,9 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
     Ok(Json(json!({ "stock_location": location_json(&l) })))
 }
 
-#[utoipa::path(post, path = "/admin/stock-locations/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/admin/stock-locations/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(InventoryWrite)), ("x-coral-audit-action" = json!("stock_location.update"))),
+    params(("id" = String, Path)),
     request_body = LocationIn,
     responses((status = 200, description = "{ stock_location }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
@@ -61,7 +69,9 @@ pub async fn update(
 }
 
 /// Deletes the location and the stock levels there (409 while units are reserved there).
-#[utoipa::path(delete, path = "/admin/stock-locations/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/admin/stock-locations/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(InventoryWrite)), ("x-coral-audit-action" = json!("stock_location.delete"))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store"),
               (status = 409, description = "units are reserved there")),
     security(("bearer" = [])))]

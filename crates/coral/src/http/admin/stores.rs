@@ -5,6 +5,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::app::stores::{self, UpdateStore};
+use crate::core::roles::Permission::{SettingsRead, SettingsWrite};
 use crate::core::Result;
 use crate::db::tenants::TenantRow;
 use crate::http::extract::{AppState, JsonBody, Staff};
@@ -33,6 +34,7 @@ fn store_json(t: &TenantRow, ctx: &TenantCtx) -> Value {
 }
 
 #[utoipa::path(get, path = "/admin/stores", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsRead))),
     responses((status = 200, description = "{ stores, count, offset, limit }: the token's store")),
     security(("bearer" = [])))]
 pub async fn list(State(app): State<AppState>, Staff(actor): Staff) -> Result<Json<Value>> {
@@ -44,7 +46,9 @@ pub async fn list(State(app): State<AppState>, Staff(actor): Staff) -> Result<Js
 
 /// Changes the store's name, default locale and settings (branding, locales, currencies,
 /// public feature flags — only flags its plan gives it can be shown as on).
-#[utoipa::path(post, path = "/admin/stores", tag = "admin", request_body = UpdateStore,
+#[utoipa::path(post, path = "/admin/stores", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("store.update"))),
+    request_body = UpdateStore,
     responses((status = 200, description = "{ store }"), (status = 400, description = "bad input or a flag outside the plan")),
     security(("bearer" = [])))]
 pub async fn update(

@@ -5,6 +5,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::app::catalog::taxonomy::{self, CategoryIn, CollectionIn, ValueIn};
+use crate::core::roles::Permission::{CatalogRead, CatalogWrite};
 use crate::core::Result;
 use crate::db::catalog::taxonomy::Table;
 use crate::http::catalog_json;
@@ -15,6 +16,7 @@ fn deleted(id: &str, object: &str) -> Json<Value> {
 }
 
 #[utoipa::path(get, path = "/admin/collections", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogRead))),
     responses((status = 200, description = "{ collections, count }")), security(("bearer" = [])))]
 pub async fn collections(Staff(actor): Staff) -> Result<Json<Value>> {
     let rows = taxonomy::collections(&actor.ctx).await?;
@@ -24,7 +26,9 @@ pub async fn collections(Staff(actor): Staff) -> Result<Json<Value>> {
     ))
 }
 
-#[utoipa::path(post, path = "/admin/collections", tag = "admin", request_body = CollectionIn,
+#[utoipa::path(post, path = "/admin/collections", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("collection.create"))),
+    request_body = CollectionIn,
     responses((status = 200, description = "{ collection }"), (status = 422, description = "handle taken")),
     security(("bearer" = [])))]
 pub async fn create_collection(
@@ -36,7 +40,9 @@ pub async fn create_collection(
     Ok(Json(json!({ "collection": catalog_json::collection(&c) })))
 }
 
-#[utoipa::path(get, path = "/admin/collections/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/admin/collections/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogRead))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ collection }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn collection(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -44,7 +50,9 @@ pub async fn collection(Staff(actor): Staff, Path(id): Path<String>) -> Result<J
     Ok(Json(json!({ "collection": catalog_json::collection(&c) })))
 }
 
-#[utoipa::path(post, path = "/admin/collections/{id}", tag = "admin", params(("id" = String, Path)), request_body = CollectionIn,
+#[utoipa::path(post, path = "/admin/collections/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("collection.update"))),
+    params(("id" = String, Path)), request_body = CollectionIn,
     responses((status = 200, description = "{ collection }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn update_collection(
@@ -57,7 +65,9 @@ pub async fn update_collection(
     Ok(Json(json!({ "collection": catalog_json::collection(&c) })))
 }
 
-#[utoipa::path(delete, path = "/admin/collections/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/admin/collections/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("collection.delete"))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ id, object, deleted }")), security(("bearer" = [])))]
 pub async fn delete_collection(
     State(app): State<AppState>,
@@ -69,6 +79,7 @@ pub async fn delete_collection(
 }
 
 #[utoipa::path(get, path = "/admin/product-categories", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogRead))),
     responses((status = 200, description = "{ product_categories, count }")), security(("bearer" = [])))]
 pub async fn categories(Staff(actor): Staff) -> Result<Json<Value>> {
     let rows = taxonomy::categories(&actor.ctx).await?;
@@ -78,7 +89,9 @@ pub async fn categories(Staff(actor): Staff) -> Result<Json<Value>> {
     ))
 }
 
-#[utoipa::path(post, path = "/admin/product-categories", tag = "admin", request_body = CategoryIn,
+#[utoipa::path(post, path = "/admin/product-categories", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("category.create"))),
+    request_body = CategoryIn,
     responses((status = 200, description = "{ product_category }"), (status = 400, description = "bad parent")),
     security(("bearer" = [])))]
 pub async fn create_category(
@@ -90,7 +103,9 @@ pub async fn create_category(
     Ok(Json(json!({ "product_category": catalog_json::category(&c, true) })))
 }
 
-#[utoipa::path(get, path = "/admin/product-categories/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/admin/product-categories/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogRead))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ product_category }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn category(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -98,7 +113,9 @@ pub async fn category(Staff(actor): Staff, Path(id): Path<String>) -> Result<Jso
     Ok(Json(json!({ "product_category": catalog_json::category(&c, true) })))
 }
 
-#[utoipa::path(post, path = "/admin/product-categories/{id}", tag = "admin", params(("id" = String, Path)), request_body = CategoryIn,
+#[utoipa::path(post, path = "/admin/product-categories/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("category.update"))),
+    params(("id" = String, Path)), request_body = CategoryIn,
     responses((status = 200, description = "{ product_category }"), (status = 404, description = "not in this store")),
     security(("bearer" = [])))]
 pub async fn update_category(
@@ -111,7 +128,9 @@ pub async fn update_category(
     Ok(Json(json!({ "product_category": catalog_json::category(&c, true) })))
 }
 
-#[utoipa::path(delete, path = "/admin/product-categories/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/admin/product-categories/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("category.delete"))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ id, object, deleted }")), security(("bearer" = [])))]
 pub async fn delete_category(
     State(app): State<AppState>,
@@ -131,12 +150,15 @@ async fn list_values(actor: &crate::app::staff::StaffActor, table: Table, key: &
 }
 
 #[utoipa::path(get, path = "/admin/product-tags", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogRead))),
     responses((status = 200, description = "{ product_tags, count }")), security(("bearer" = [])))]
 pub async fn tags(Staff(actor): Staff) -> Result<Json<Value>> {
     list_values(&actor, Table::Tags, "product_tags").await
 }
 
-#[utoipa::path(post, path = "/admin/product-tags", tag = "admin", request_body = ValueIn,
+#[utoipa::path(post, path = "/admin/product-tags", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("tag.create"))),
+    request_body = ValueIn,
     responses((status = 200, description = "{ product_tag }")), security(("bearer" = [])))]
 pub async fn create_tag(
     State(app): State<AppState>,
@@ -148,12 +170,15 @@ pub async fn create_tag(
 }
 
 #[utoipa::path(get, path = "/admin/product-types", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogRead))),
     responses((status = 200, description = "{ product_types, count }")), security(("bearer" = [])))]
 pub async fn types(Staff(actor): Staff) -> Result<Json<Value>> {
     list_values(&actor, Table::Types, "product_types").await
 }
 
-#[utoipa::path(post, path = "/admin/product-types", tag = "admin", request_body = ValueIn,
+#[utoipa::path(post, path = "/admin/product-types", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("type.create"))),
+    request_body = ValueIn,
     responses((status = 200, description = "{ product_type }")), security(("bearer" = [])))]
 pub async fn create_type(
     State(app): State<AppState>,

@@ -6,10 +6,12 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::app::usage;
+use crate::core::roles::Permission::SettingsRead;
 use crate::core::Result;
 use crate::http::extract::{AppState, Staff};
 
 #[utoipa::path(get, path = "/admin/usage", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsRead))),
     responses((status = 200, description = "{ usage }: requests, rate-limited requests, orders, revenue, products, staff, keys, storage, limits"),
               (status = 401, description = "missing, invalid or revoked token")),
     security(("bearer" = [])))]

@@ -5,6 +5,7 @@ use axum::Json;
 use serde_json::{json, Value};
 
 use crate::app::users::{self, CreateUser, UpdateUser};
+use crate::core::roles::Permission::{Authenticated, StaffRead, StaffWrite};
 use crate::core::Result;
 use crate::db::staff::StaffRow;
 use crate::http::extract::{JsonBody, QueryPairs, Staff};
@@ -24,6 +25,7 @@ fn answer(u: &StaffRow) -> Json<Value> {
 
 /// The authenticated staff user.
 #[utoipa::path(get, path = "/admin/users/me", tag = "admin",
+    extensions(("x-coral-permission" = json!(Authenticated))),
     responses((status = 200, description = "{ user }"), (status = 401, description = "missing, invalid or revoked token")),
     security(("bearer" = [])))]
 pub async fn me(Staff(actor): Staff) -> Result<Json<Value>> {
@@ -31,6 +33,7 @@ pub async fn me(Staff(actor): Staff) -> Result<Json<Value>> {
 }
 
 #[utoipa::path(get, path = "/admin/users", tag = "admin",
+    extensions(("x-coral-permission" = json!(StaffRead))),
     params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
     responses((status = 200, description = "{ users, count, offset, limit }")), security(("bearer" = [])))]
 pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
@@ -43,7 +46,9 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
 }
 
 /// Creates a staff user with a role and a first password (the plan's `max_staff` applies).
-#[utoipa::path(post, path = "/admin/users", tag = "admin", request_body = CreateUser,
+#[utoipa::path(post, path = "/admin/users", tag = "admin",
+    extensions(("x-coral-permission" = json!(StaffWrite)), ("x-coral-audit-action" = json!("user.create"))),
+    request_body = CreateUser,
     responses((status = 200, description = "{ user }"), (status = 400, description = "bad input"),
               (status = 403, description = "plan limit reached"), (status = 422, description = "email taken")),
     security(("bearer" = [])))]
@@ -51,7 +56,9 @@ pub async fn create(Staff(actor): Staff, JsonBody(body): JsonBody<CreateUser>) -
     Ok(answer(&users::create(&actor.ctx, body).await?))
 }
 
-#[utoipa::path(get, path = "/admin/users/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/admin/users/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(StaffRead))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ user }"), (status = 404, description = "unknown user")),
     security(("bearer" = [])))]
 pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -59,7 +66,9 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
 }
 
 /// Changes names or role; a new role revokes the user's existing tokens.
-#[utoipa::path(post, path = "/admin/users/{id}", tag = "admin", request_body = UpdateUser, params(("id" = String, Path)),
+#[utoipa::path(post, path = "/admin/users/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(StaffWrite)), ("x-coral-audit-action" = json!("user.update"))),
+    request_body = UpdateUser, params(("id" = String, Path)),
     responses((status = 200, description = "{ user }"), (status = 404, description = "unknown user"),
               (status = 409, description = "own role")),
     security(("bearer" = [])))]
@@ -72,7 +81,9 @@ pub async fn update(
 }
 
 /// Deactivates the user (kept for the audit trail); their tokens stop working at once.
-#[utoipa::path(delete, path = "/admin/users/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/admin/users/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(StaffWrite)), ("x-coral-audit-action" = json!("user.deactivate"))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "unknown user"),
               (status = 409, description = "yourself")),
     security(("bearer" = [])))]

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use crate::app::webhooks::{self, CreateEndpoint, UpdateEndpoint};
 use crate::core::events::{EventType, CATALOGUE};
+use crate::core::roles::Permission::{SettingsRead, SettingsWrite};
 use crate::core::Result;
 use crate::db::webhooks::{DeliveryRow, EndpointRow};
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
@@ -29,6 +30,7 @@ fn delivery_json(d: &DeliveryRow) -> Value {
 }
 
 #[utoipa::path(get, path = "/admin/webhooks", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsRead))),
     params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
     responses((status = 200, description = "{ webhooks, count, offset, limit }")), security(("bearer" = [])))]
 pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
@@ -41,7 +43,9 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
 }
 
 /// A new endpoint. The answer carries its signing `secret` (`whsec_…`) this once only.
-#[utoipa::path(post, path = "/admin/webhooks", tag = "admin", request_body = CreateEndpoint,
+#[utoipa::path(post, path = "/admin/webhooks", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("webhook.create"))),
+    request_body = CreateEndpoint,
     responses((status = 200, description = "{ webhook } with its secret"),
               (status = 400, description = "bad URL, private address or unknown event type")),
     security(("bearer" = [])))]
@@ -56,7 +60,9 @@ pub async fn create(
     Ok(Json(json!({ "webhook": out })))
 }
 
-#[utoipa::path(get, path = "/admin/webhooks/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(get, path = "/admin/webhooks/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsRead))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ webhook }"), (status = 404, description = "unknown webhook")),
     security(("bearer" = [])))]
 pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -65,7 +71,9 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
 }
 
 /// Changes the URL, event types, description or `enabled` (re-enabling resets failures).
-#[utoipa::path(post, path = "/admin/webhooks/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/admin/webhooks/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("webhook.update"))),
+    params(("id" = String, Path)),
     request_body = UpdateEndpoint,
     responses((status = 200, description = "{ webhook }"), (status = 404, description = "unknown webhook")),
     security(("bearer" = [])))]
@@ -79,7 +87,9 @@ pub async fn update(
     Ok(Json(json!({ "webhook": endpoint_json(&row) })))
 }
 
-#[utoipa::path(delete, path = "/admin/webhooks/{id}", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(delete, path = "/admin/webhooks/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("webhook.delete"))),
+    params(("id" = String, Path)),
     responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "unknown webhook")),
     security(("bearer" = [])))]
 pub async fn delete(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
@@ -90,6 +100,7 @@ pub async fn delete(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<
 /// Every attempt to deliver to this endpoint, newest first: status, response code,
 /// latency and attempt number.
 #[utoipa::path(get, path = "/admin/webhooks/{id}/deliveries", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsRead))),
     params(("id" = String, Path), ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
     responses((status = 200, description = "{ deliveries, count, offset, limit }"),
               (status = 404, description = "unknown webhook")),
@@ -106,6 +117,7 @@ pub async fn deliveries(Staff(actor): Staff, Path(id): Path<String>, q: QueryPai
 /// Sends the event of a logged delivery again (same `webhook-id`, so receivers that
 /// already have it can tell).
 #[utoipa::path(post, path = "/admin/webhooks/{id}/deliveries/{delivery_id}/redeliver", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("webhook.redeliver"))),
     params(("id" = String, Path), ("delivery_id" = String, Path)),
     responses((status = 200, description = "{ job_id }"), (status = 404, description = "unknown webhook or delivery"),
               (status = 400, description = "the webhook is disabled")),
@@ -121,6 +133,7 @@ pub async fn redeliver(
 
 /// The event catalogue: names, payload versions and fields.
 #[utoipa::path(get, path = "/admin/webhooks/event-types", tag = "admin",
+    extensions(("x-coral-permission" = json!(SettingsRead))),
     responses((status = 200, description = "{ event_types }", body = inline(Vec<EventType>))),
     security(("bearer" = [])))]
 pub async fn event_types(Staff(_actor): Staff) -> Json<Value> {

@@ -12,6 +12,7 @@ use crate::http::extract::{AppState, Platform, QueryPairs};
 /// Newest first: platform actions (tenants, plans, placements; `tenant_id` null for
 /// the platform-wide ones) and every store's staff actions. `offset + limit` ≤ 10000.
 #[utoipa::path(get, path = "/platform/audit-log", tag = "platform",
+    extensions(("x-coral-permission" = json!("platform"))),
     params(("tenant_id" = Option<String>, Query, description = "one store's records (id or handle)"),
            ("actor_id" = Option<String>, Query), ("action" = Option<String>, Query),
            ("resource_type" = Option<String>, Query), ("resource_id" = Option<String>, Query),

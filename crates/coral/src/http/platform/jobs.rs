@@ -21,6 +21,7 @@ fn job_json(j: &JobRow) -> Value {
 /// With `tenant_id`: that store's jobs (newest first, optionally in one `state`) and
 /// its counts by state. Without: every store's counts by state, and the totals.
 #[utoipa::path(get, path = "/platform/jobs", tag = "platform",
+    extensions(("x-coral-permission" = json!("platform"))),
     params(("tenant_id" = Option<String>, Query, description = "a store's id or handle"),
            ("state" = Option<String>, Query, description = "ready, running, done or dead"),
            ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),

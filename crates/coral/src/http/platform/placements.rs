@@ -10,7 +10,9 @@ use crate::core::Result;
 use crate::http::extract::{AppState, JsonBody, Platform};
 
 /// Registers a Postgres database as a placement; it is migrated at once.
-#[utoipa::path(post, path = "/platform/placements", tag = "platform", request_body = CreatePlacement,
+#[utoipa::path(post, path = "/platform/placements", tag = "platform",
+    extensions(("x-coral-permission" = json!("platform")), ("x-coral-audit-action" = json!("placement.create"))),
+    request_body = CreatePlacement,
     responses((status = 201, description = "{ placement } (the URL's password masked)"),
               (status = 400, description = "bad or unreachable URL")),
     security(("bearer" = [])))]

@@ -10,6 +10,7 @@ use crate::core::Result;
 use crate::http::extract::{AppState, JsonBody, Platform};
 
 #[utoipa::path(get, path = "/platform/plans", tag = "platform",
+    extensions(("x-coral-permission" = json!("platform"))),
     responses((status = 200, description = "{ plans, count }")),
     security(("bearer" = [])))]
 pub async fn list(State(app): State<AppState>, _: Platform) -> Result<Json<Value>> {
@@ -17,7 +18,9 @@ pub async fn list(State(app): State<AppState>, _: Platform) -> Result<Json<Value
     Ok(Json(json!({ "count": plans.len(), "plans": plans })))
 }
 
-#[utoipa::path(post, path = "/platform/plans", tag = "platform", request_body = CreatePlan,
+#[utoipa::path(post, path = "/platform/plans", tag = "platform",
+    extensions(("x-coral-permission" = json!("platform")), ("x-coral-audit-action" = json!("plan.create"))),
+    request_body = CreatePlan,
     responses((status = 201, description = "{ plan }"), (status = 400, description = "invalid input"),
               (status = 422, description = "the id is taken")),
     security(("bearer" = [])))]
@@ -31,6 +34,7 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/platform/plans/{id}", tag = "platform",
+    extensions(("x-coral-permission" = json!("platform"))),
     params(("id" = String, Path, description = "plan id")),
     responses((status = 200, description = "{ plan }"), (status = 404, description = "unknown plan")),
     security(("bearer" = [])))]
@@ -39,7 +43,9 @@ pub async fn get(State(app): State<AppState>, _: Platform, Path(id): Path<String
 }
 
 /// Changes a plan; every tenant on it gets the new limits and flags at once.
-#[utoipa::path(patch, path = "/platform/plans/{id}", tag = "platform", request_body = UpdatePlan,
+#[utoipa::path(patch, path = "/platform/plans/{id}", tag = "platform",
+    extensions(("x-coral-permission" = json!("platform")), ("x-coral-audit-action" = json!("plan.update"))),
+    request_body = UpdatePlan,
     params(("id" = String, Path, description = "plan id")),
     responses((status = 200, description = "{ plan }"), (status = 404, description = "unknown plan")),
     security(("bearer" = [])))]

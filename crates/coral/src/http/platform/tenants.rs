@@ -26,7 +26,9 @@ pub fn tenant_json(t: &TenantRow) -> Value {
 
 /// Provisions a tenant in one transaction: the tenant, its default sales channel, a
 /// publishable key for that channel and optionally its first staff user.
-#[utoipa::path(post, path = "/platform/tenants", tag = "platform", request_body = CreateTenant,
+#[utoipa::path(post, path = "/platform/tenants", tag = "platform",
+    extensions(("x-coral-permission" = json!("platform")), ("x-coral-audit-action" = json!("tenant.create"))),
+    request_body = CreateTenant,
     responses((status = 201, description = "{ tenant, sales_channel, publishable_api_key, user }"),
               (status = 400, description = "invalid input"), (status = 401, description = "bad platform token"),
               (status = 422, description = "handle or domain already taken")),
@@ -53,6 +55,7 @@ pub async fn create(
 }
 
 #[utoipa::path(get, path = "/platform/tenants", tag = "platform",
+    extensions(("x-coral-permission" = json!("platform"))),
     params(("status" = Option<String>, Query, description = "active, suspended or deactivated"),
            ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
     responses((status = 200, description = "{ tenants, count, offset, limit }")),
@@ -67,6 +70,7 @@ pub async fn list(State(app): State<AppState>, _: Platform, q: QueryPairs) -> Re
 }
 
 #[utoipa::path(get, path = "/platform/tenants/{id}", tag = "platform",
+    extensions(("x-coral-permission" = json!("platform"))),
     params(("id" = String, Path, description = "tenant id or handle")),
     responses((status = 200, description = "{ tenant }"), (status = 404, description = "unknown tenant")),
     security(("bearer" = [])))]
@@ -78,7 +82,9 @@ pub async fn get(State(app): State<AppState>, _: Platform, Path(id): Path<String
 
 /// Changes a tenant: settings, domains, and its plan, overrides (`{"limits": {…},
 /// "features": {…}}`, replacing the previous ones) and `detailed_metrics`.
-#[utoipa::path(patch, path = "/platform/tenants/{id}", tag = "platform", request_body = UpdateTenant,
+#[utoipa::path(patch, path = "/platform/tenants/{id}", tag = "platform",
+    extensions(("x-coral-permission" = json!("platform")), ("x-coral-audit-action" = json!("tenant.update"))),
+    request_body = UpdateTenant,
     params(("id" = String, Path, description = "tenant id or handle")),
     responses((status = 200, description = "{ tenant }"), (status = 404, description = "unknown tenant")),
     security(("bearer" = [])))]
@@ -94,6 +100,7 @@ pub async fn update(
 }
 
 #[utoipa::path(post, path = "/platform/tenants/{id}/suspend", tag = "platform",
+    extensions(("x-coral-permission" = json!("platform")), ("x-coral-audit-action" = json!("tenant.suspend"))),
     params(("id" = String, Path, description = "tenant id or handle")),
     responses((status = 200, description = "{ tenant }; its storefront answers 403 from now on")),
     security(("bearer" = [])))]
@@ -107,6 +114,7 @@ pub async fn suspend(
 }
 
 #[utoipa::path(post, path = "/platform/tenants/{id}/resume", tag = "platform",
+    extensions(("x-coral-permission" = json!("platform")), ("x-coral-audit-action" = json!("tenant.resume"))),
     params(("id" = String, Path, description = "tenant id or handle")),
     responses((status = 200, description = "{ tenant }, active again")),
     security(("bearer" = [])))]
@@ -121,6 +129,7 @@ pub async fn resume(
 
 /// Deactivates (soft delete): data is kept, the store answers 404, `resume` undoes it.
 #[utoipa::path(delete, path = "/platform/tenants/{id}", tag = "platform",
+    extensions(("x-coral-permission" = json!("platform")), ("x-coral-audit-action" = json!("tenant.deactivate"))),
     params(("id" = String, Path, description = "tenant id or handle")),
     responses((status = 200, description = "{ id, object, deleted }")),
     security(("bearer" = [])))]
@@ -136,6 +145,7 @@ pub async fn deactivate(
 /// The tenant's usage since it was created (requests, rate-limited requests, orders,
 /// revenue, products, staff, keys, storage) and its effective limits.
 #[utoipa::path(get, path = "/platform/tenants/{id}/usage", tag = "platform",
+    extensions(("x-coral-permission" = json!("platform"))),
     params(("id" = String, Path, description = "tenant id or handle")),
     responses((status = 200, description = "{ usage }", body = inline(Object)), (status = 404, description = "unknown tenant")),
     security(("bearer" = [])))]
