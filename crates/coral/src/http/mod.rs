@@ -7,6 +7,7 @@ pub mod auth;
 pub mod catalog_json;
 pub mod checkout_json;
 pub mod documented;
+pub mod envelope;
 pub mod error;
 pub mod event_docs;
 pub mod extract;
