@@ -12,6 +12,7 @@ use axum::middleware::Next;
 
 use crate::core::error::{DB_UNAVAILABLE, RETRY_AFTER_SECS};
 use crate::core::Error;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, Platform};
 
 /// The OpenAPI document, rendered once when the router is built.
@@ -25,7 +26,7 @@ pub async fn health() -> Json<Value> {
 
 /// The database answers. Known down: 503 at once; else one query, given at most a second.
 #[utoipa::path(get, path = "/ready", tag = "ops",
-    responses((status = 200, description = "{ status: ready }"), (status = 503, description = "database unreachable")))]
+    responses((status = 200, description = "{ status: ready }"), (status = 503, description = "database unreachable", body = ErrorBody)))]
 pub async fn ready(State(app): State<AppState>) -> Response {
     let answered = if app.platform.health().is_down() {
         Err("the database is down".to_owned())
@@ -79,7 +80,7 @@ pub async fn openapi() -> Response {
 /// ids and traffic figures are the operator's business (Prometheus sends it with
 /// `authorization: { credentials: … }`).
 #[utoipa::path(get, path = "/metrics", tag = "ops",
-    responses((status = 200, description = "Prometheus text format 0.0.4"), (status = 401, description = "bad platform token")),
+    responses((status = 200, description = "Prometheus text format 0.0.4"), (status = 401, description = "bad platform token", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn metrics(State(app): State<AppState>, _: Platform) -> Response {
     let body = app.metrics.render(&app).await;
@@ -99,7 +100,7 @@ pub async fn unknown_route(method: Method, uri: Uri) -> Error {
 /// `app::demo_images`. Not tenant data: the same bytes for every store.
 #[utoipa::path(get, path = "/static/demo/{file}", tag = "ops",
     params(("file" = String, Path, description = "`{slug}.png`")),
-    responses((status = 200, description = "image/png", content_type = "image/png"), (status = 404, description = "no such picture")))]
+    responses((status = 200, description = "image/png", content_type = "image/png"), (status = 404, description = "no such picture", body = ErrorBody)))]
 pub async fn demo_image(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
     let picture = file.strip_suffix(".png").and_then(crate::app::demo_images::png);
     match picture {

@@ -8,6 +8,7 @@ use crate::app::api_keys::{self, CreateKey};
 use crate::core::roles::Permission::{SettingsRead, SettingsWrite};
 use crate::core::Result;
 use crate::db::api_keys::KeyRow;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
 
 fn key_json(k: &KeyRow) -> Value {
@@ -44,7 +45,7 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
 #[utoipa::path(post, path = "/admin/api-keys", tag = "admin",
     extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("api_key.create"))),
     request_body = CreateKey,
-    responses((status = 200, description = "{ api_key }"), (status = 403, description = "plan limit reached")),
+    responses((status = 200, description = "{ api_key }"), (status = 403, description = "plan limit reached", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<AppState>,
@@ -57,7 +58,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/admin/api-keys/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(SettingsRead))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ api_key }"), (status = 404, description = "unknown key")),
+    responses((status = 200, description = "{ api_key }"), (status = 404, description = "unknown key", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     Ok(answer(&api_keys::get(&actor.ctx, &id).await?))
@@ -68,7 +69,7 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
 #[utoipa::path(post, path = "/admin/api-keys/{id}/revoke", tag = "admin",
     extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("api_key.revoke"))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ api_key }"), (status = 404, description = "unknown key")),
+    responses((status = 200, description = "{ api_key }"), (status = 404, description = "unknown key", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn revoke(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     Ok(answer(&api_keys::revoke(&app, &actor.ctx, &id).await?))

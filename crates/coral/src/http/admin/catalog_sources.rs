@@ -11,6 +11,7 @@ use crate::app::catalog::sources::subscriptions::{self, SubscribeIn, Subscriptio
 use crate::app::catalog::sources::{self, GrantIn, PublishIn, SourceView};
 use crate::core::roles::Permission::{CatalogRead, CatalogWrite};
 use crate::core::Result;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
 
 fn source(v: &SourceView) -> Json<Value> {
@@ -54,7 +55,7 @@ fn source_product(p: &Product, copy: Option<&String>) -> Value {
 #[utoipa::path(post, path = "/admin/catalog-sources", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("catalog_source.create"))),
     request_body = PublishIn,
-    responses((status = 200, description = "{ catalog_source }"), (status = 400, description = "unknown store, own store, other placement")),
+    responses((status = 200, description = "{ catalog_source }"), (status = 400, description = "unknown store, own store, other placement", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn publish(
     State(app): State<AppState>,
@@ -78,7 +79,7 @@ pub async fn list(State(app): State<AppState>, Staff(actor): Staff) -> Result<Js
 #[utoipa::path(get, path = "/admin/catalog-sources/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogRead))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ catalog_source }"), (status = 404, description = "neither this store's nor granted to it")),
+    responses((status = 200, description = "{ catalog_source }"), (status = 404, description = "neither this store's nor granted to it", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     Ok(source(&sources::get(&app, &actor.ctx, &id).await?))
@@ -88,7 +89,7 @@ pub async fn get(State(app): State<AppState>, Staff(actor): Staff, Path(id): Pat
 #[utoipa::path(delete, path = "/admin/catalog-sources/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("catalog_source.delete"))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not this store's source")),
+    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not this store's source", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn unpublish(
     State(app): State<AppState>,
@@ -103,7 +104,7 @@ pub async fn unpublish(
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("catalog_source.grant"))),
     params(("id" = String, Path)),
     request_body = GrantIn,
-    responses((status = 200, description = "{ catalog_source }"), (status = 404, description = "not this store's source")),
+    responses((status = 200, description = "{ catalog_source }"), (status = 404, description = "not this store's source", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn grant(
     State(app): State<AppState>,
@@ -118,7 +119,7 @@ pub async fn grant(
 #[utoipa::path(delete, path = "/admin/catalog-sources/{id}/grants/{store}", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("catalog_source.revoke"))),
     params(("id" = String, Path), ("store" = String, Path, description = "store id or handle")),
-    responses((status = 200, description = "{ catalog_source }"), (status = 404, description = "no such grant")),
+    responses((status = 200, description = "{ catalog_source }"), (status = 404, description = "no such grant", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn revoke(
     State(app): State<AppState>,
@@ -132,7 +133,7 @@ pub async fn revoke(
 #[utoipa::path(get, path = "/admin/catalog-sources/{id}/products", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogRead))),
     params(("id" = String, Path), ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
-    responses((status = 200, description = "{ products, count, offset, limit }"), (status = 404, description = "not granted to this store")),
+    responses((status = 200, description = "{ products, count, offset, limit }"), (status = 404, description = "not granted to this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn products(
     State(app): State<AppState>,
@@ -157,8 +158,8 @@ fn subscriptions_json(subs: &[Subscription]) -> Json<Value> {
 #[utoipa::path(post, path = "/admin/catalog-sources/{id}/subscriptions", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("catalog_subscription.create"))),
     params(("id" = String, Path)), request_body = SubscribeIn,
-    responses((status = 200, description = "{ subscriptions, count }"), (status = 400, description = "bad body"),
-              (status = 404, description = "source not granted to this store, or product not in it")),
+    responses((status = 200, description = "{ subscriptions, count }"), (status = 400, description = "bad body", body = ErrorBody),
+              (status = 404, description = "source not granted to this store, or product not in it", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn subscribe(
     State(app): State<AppState>,
@@ -174,7 +175,7 @@ pub async fn subscribe(
 #[utoipa::path(get, path = "/admin/catalog-sources/{id}/subscriptions", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogRead))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ subscriptions, count }"), (status = 404, description = "not granted to this store")),
+    responses((status = 200, description = "{ subscriptions, count }"), (status = 404, description = "not granted to this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn subscriptions(
     State(app): State<AppState>,
@@ -189,7 +190,7 @@ pub async fn subscriptions(
 #[utoipa::path(delete, path = "/admin/catalog-sources/{id}/subscriptions/{product_id}", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("catalog_subscription.delete"))),
     params(("id" = String, Path), ("product_id" = String, Path)),
-    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "no such subscription")),
+    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "no such subscription", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn unsubscribe(
     State(app): State<AppState>,

@@ -10,6 +10,7 @@ use crate::core::email::Parts;
 use crate::core::roles::Permission::{SettingsRead, SettingsWrite};
 use crate::core::Result;
 use crate::db::email::{SettingsRow, TemplateRow};
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, Staff};
 
 fn settings_json(app: &AppState, row: &SettingsRow, default_from: &str) -> Value {
@@ -42,7 +43,7 @@ pub async fn get_settings(State(app): State<AppState>, Staff(actor): Staff) -> R
 #[utoipa::path(post, path = "/admin/email-settings", tag = "admin",
     extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("email_settings.update"))),
     request_body = UpdateSettings,
-    responses((status = 200, description = "{ email_settings }"), (status = 400, description = "not an email address")),
+    responses((status = 200, description = "{ email_settings }"), (status = 400, description = "not an email address", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update_settings(
     State(app): State<AppState>,
@@ -57,7 +58,7 @@ pub async fn update_settings(
 #[utoipa::path(get, path = "/admin/email-templates/{name}", tag = "admin",
     extensions(("x-coral-permission" = json!(SettingsRead))),
     params(("name" = String, Path)),
-    responses((status = 200, description = "{ email_template }"), (status = 404, description = "unknown template")),
+    responses((status = 200, description = "{ email_template }"), (status = 404, description = "unknown template", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get_template(Staff(actor): Staff, Path(name): Path<String>) -> Result<Json<Value>> {
     let (parts, stored) = email::template(&actor.ctx, &name).await?;
@@ -69,8 +70,8 @@ pub async fn get_template(Staff(actor): Staff, Path(name): Path<String>) -> Resu
     extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("email_template.update"))),
     params(("name" = String, Path)),
     request_body = TemplateInput,
-    responses((status = 200, description = "{ email_template }"), (status = 400, description = "the template does not render"),
-              (status = 404, description = "unknown template")),
+    responses((status = 200, description = "{ email_template }"), (status = 400, description = "the template does not render", body = ErrorBody),
+              (status = 404, description = "unknown template", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn save_template(
     Staff(actor): Staff,
@@ -85,7 +86,7 @@ pub async fn save_template(
 #[utoipa::path(delete, path = "/admin/email-templates/{name}", tag = "admin",
     extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("email_template.delete"))),
     params(("name" = String, Path)),
-    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "unknown template")),
+    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "unknown template", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn delete_template(Staff(actor): Staff, Path(name): Path<String>) -> Result<Json<Value>> {
     let deleted = email::delete_template(&actor.ctx, &name).await?;
@@ -101,7 +102,7 @@ pub async fn delete_template(Staff(actor): Staff, Path(name): Path<String>) -> R
     params(("name" = String, Path)),
     request_body = PreviewInput,
     responses((status = 200, description = "{ preview: { subject, html, text } }"),
-              (status = 400, description = "the template does not render"), (status = 404, description = "unknown template")),
+              (status = 400, description = "the template does not render", body = ErrorBody), (status = 404, description = "unknown template", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn preview(
     Staff(actor): Staff,

@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use crate::app::inventory::{self, Item, LevelIn, NewLevelIn};
 use crate::core::roles::Permission::{InventoryRead, InventoryWrite};
 use crate::core::{Error, Result};
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
 
 fn item_json(i: &Item) -> Value {
@@ -56,7 +57,7 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
 #[utoipa::path(get, path = "/admin/inventory-items/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(InventoryRead))),
     params(("id" = String, Path, description = "the variant id")),
-    responses((status = 200, description = "{ inventory_item }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ inventory_item }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     Ok(one(&inventory::item(&actor.ctx, &id).await?))
@@ -65,7 +66,7 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
 #[utoipa::path(get, path = "/admin/inventory-items/{id}/location-levels", tag = "admin",
     extensions(("x-coral-permission" = json!(InventoryRead))),
     params(("id" = String, Path, description = "the variant id")),
-    responses((status = 200, description = "{ inventory_levels, count, offset, limit }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ inventory_levels, count, offset, limit }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn levels(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     let item = item_json(&inventory::item(&actor.ctx, &id).await?);
@@ -80,8 +81,8 @@ pub async fn levels(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<
 #[utoipa::path(post, path = "/admin/inventory-items/{id}/location-levels", tag = "admin",
     extensions(("x-coral-permission" = json!(InventoryWrite)), ("x-coral-audit-action" = json!("inventory_level.create"))),
     params(("id" = String, Path, description = "the variant id")), request_body = NewLevelIn,
-    responses((status = 200, description = "{ inventory_item }"), (status = 400, description = "unknown location, bad quantity"),
-              (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ inventory_item }"), (status = 400, description = "unknown location, bad quantity", body = ErrorBody),
+              (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create_level(
     State(app): State<AppState>,
@@ -113,7 +114,7 @@ fn quantity(q: i32) -> Result<i32> {
 #[utoipa::path(post, path = "/admin/inventory-items/{id}/location-levels/{location_id}", tag = "admin",
     extensions(("x-coral-permission" = json!(InventoryWrite)), ("x-coral-audit-action" = json!("inventory_level.update"))),
     params(("id" = String, Path, description = "the variant id"), ("location_id" = String, Path)), request_body = LevelIn,
-    responses((status = 200, description = "{ inventory_item }"), (status = 404, description = "no such item or level in this store")),
+    responses((status = 200, description = "{ inventory_item }"), (status = 404, description = "no such item or level in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update_level(
     State(app): State<AppState>,
@@ -136,8 +137,8 @@ pub async fn update_level(
 #[utoipa::path(delete, path = "/admin/inventory-items/{id}/location-levels/{location_id}", tag = "admin",
     extensions(("x-coral-permission" = json!(InventoryWrite)), ("x-coral-audit-action" = json!("inventory_level.delete"))),
     params(("id" = String, Path, description = "the variant id"), ("location_id" = String, Path)),
-    responses((status = 200, description = "{ id, object, deleted, parent }"), (status = 404, description = "no such item or level in this store"),
-              (status = 409, description = "units are reserved there")),
+    responses((status = 200, description = "{ id, object, deleted, parent }"), (status = 404, description = "no such item or level in this store", body = ErrorBody),
+              (status = 409, description = "units are reserved there", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn delete_level(
     State(app): State<AppState>,

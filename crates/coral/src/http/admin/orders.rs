@@ -9,6 +9,7 @@ use crate::app::orders::{self, AmountIn, FulfillIn, Order};
 use crate::core::roles::Permission::{OrdersRead, OrdersWrite};
 use crate::core::{names, Error, Result};
 use crate::db::orders::OrderFilter;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
 use crate::http::order_json;
 
@@ -54,7 +55,7 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
 #[utoipa::path(get, path = "/admin/orders/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(OrdersRead))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ order }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ order }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     Ok(answer(&orders::get(&actor.ctx, &id, None).await?))
@@ -64,7 +65,7 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
 #[utoipa::path(post, path = "/admin/orders/{id}/capture", tag = "admin",
     extensions(("x-coral-permission" = json!(OrdersWrite)), ("x-coral-audit-action" = json!("order.capture"))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ order }"), (status = 400, description = "canceled, or the gateway refused")),
+    responses((status = 200, description = "{ order }"), (status = 400, description = "canceled, or the gateway refused", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn capture(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     Ok(answer(&orders::capture(&app, &actor.ctx, &id).await?))
@@ -75,7 +76,7 @@ pub async fn capture(State(app): State<AppState>, Staff(actor): Staff, Path(id):
     extensions(("x-coral-permission" = json!(OrdersWrite)), ("x-coral-audit-action" = json!("order.refund"))),
     params(("id" = String, Path)),
     request_body = AmountIn,
-    responses((status = 200, description = "{ order }"), (status = 400, description = "more than captured")),
+    responses((status = 200, description = "{ order }"), (status = 400, description = "more than captured", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn refund(
     State(app): State<AppState>,
@@ -90,7 +91,7 @@ pub async fn refund(
     extensions(("x-coral-permission" = json!(OrdersWrite)), ("x-coral-audit-action" = json!("order.fulfill"))),
     params(("id" = String, Path)),
     request_body = FulfillIn,
-    responses((status = 200, description = "{ order }"), (status = 400, description = "more than left to fulfil")),
+    responses((status = 200, description = "{ order }"), (status = 400, description = "more than left to fulfil", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn fulfill(
     Staff(actor): Staff,
@@ -104,7 +105,7 @@ pub async fn fulfill(
 #[utoipa::path(post, path = "/admin/orders/{id}/cancel", tag = "admin",
     extensions(("x-coral-permission" = json!(OrdersWrite)), ("x-coral-audit-action" = json!("order.cancel"))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ order }"), (status = 400, description = "fulfilled or captured")),
+    responses((status = 200, description = "{ order }"), (status = 400, description = "fulfilled or captured", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn cancel(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     Ok(answer(&orders::cancel(&app, &actor.ctx, &id).await?))

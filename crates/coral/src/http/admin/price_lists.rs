@@ -12,6 +12,7 @@ use crate::core::Result;
 use crate::db::customer_groups::GroupRow;
 use crate::db::price_lists::PriceListRow;
 use crate::http::catalog_json::number;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
 
 /// Medusa's price list (sample admin-price-list-create-sale), with its prices.
@@ -66,7 +67,7 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
 #[utoipa::path(post, path = "/admin/price-lists", tag = "admin",
     extensions(("x-coral-permission" = json!(PromotionsWrite)), ("x-coral-audit-action" = json!("price_list.create"))),
     request_body = PriceListIn,
-    responses((status = 200, description = "{ price_list }"), (status = 400, description = "bad input")),
+    responses((status = 200, description = "{ price_list }"), (status = 400, description = "bad input", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<AppState>,
@@ -80,7 +81,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/admin/price-lists/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(PromotionsRead))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ price_list }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ price_list }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     let l = price_lists::get(&actor.ctx, &id).await?;
@@ -92,7 +93,7 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
     extensions(("x-coral-permission" = json!(PromotionsWrite)), ("x-coral-audit-action" = json!("price_list.update"))),
     params(("id" = String, Path)),
     request_body = PriceListIn,
-    responses((status = 200, description = "{ price_list }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ price_list }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update(
     State(app): State<AppState>,
@@ -107,7 +108,7 @@ pub async fn update(
 #[utoipa::path(delete, path = "/admin/price-lists/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(PromotionsWrite)), ("x-coral-audit-action" = json!("price_list.delete"))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn delete(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     price_lists::delete(&app, &actor.ctx, &id).await?;
@@ -130,7 +131,7 @@ pub async fn groups(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
 #[utoipa::path(post, path = "/admin/customer-groups", tag = "admin",
     extensions(("x-coral-permission" = json!(CustomersWrite)), ("x-coral-audit-action" = json!("customer_group.create"))),
     request_body = GroupIn,
-    responses((status = 200, description = "{ customer_group }"), (status = 422, description = "name taken")),
+    responses((status = 200, description = "{ customer_group }"), (status = 422, description = "name taken", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create_group(Staff(actor): Staff, JsonBody(body): JsonBody<GroupIn>) -> Result<Json<Value>> {
     let g = customer_groups::save(&actor.ctx, None, body).await?;
@@ -140,7 +141,7 @@ pub async fn create_group(Staff(actor): Staff, JsonBody(body): JsonBody<GroupIn>
 #[utoipa::path(get, path = "/admin/customer-groups/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(CustomersRead))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ customer_group }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ customer_group }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get_group(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     let g = customer_groups::get(&actor.ctx, &id).await?;
@@ -151,7 +152,7 @@ pub async fn get_group(Staff(actor): Staff, Path(id): Path<String>) -> Result<Js
     extensions(("x-coral-permission" = json!(CustomersWrite)), ("x-coral-audit-action" = json!("customer_group.update"))),
     params(("id" = String, Path)),
     request_body = GroupIn,
-    responses((status = 200, description = "{ customer_group }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ customer_group }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update_group(
     Staff(actor): Staff,
@@ -165,7 +166,7 @@ pub async fn update_group(
 #[utoipa::path(delete, path = "/admin/customer-groups/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(CustomersWrite)), ("x-coral-audit-action" = json!("customer_group.delete"))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn delete_group(
     State(app): State<AppState>,
@@ -181,7 +182,7 @@ pub async fn delete_group(
     extensions(("x-coral-permission" = json!(CustomersWrite)), ("x-coral-audit-action" = json!("customer_group.members"))),
     params(("id" = String, Path)),
     request_body = MembersIn,
-    responses((status = 200, description = "{ customer_group }"), (status = 400, description = "unknown customer")),
+    responses((status = 200, description = "{ customer_group }"), (status = 400, description = "unknown customer", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn members(
     Staff(actor): Staff,

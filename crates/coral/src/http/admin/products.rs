@@ -12,6 +12,7 @@ use crate::app::catalog::variants;
 use crate::core::roles::Permission::{CatalogRead, CatalogWrite};
 use crate::core::Result;
 use crate::http::catalog_json;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
 
 fn render(p: &Product, cat: &Catalog) -> Value {
@@ -21,8 +22,8 @@ fn render(p: &Product, cat: &Catalog) -> Value {
 #[utoipa::path(post, path = "/admin/products", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("product.create"))),
     request_body = ProductIn,
-    responses((status = 200, description = "{ product }"), (status = 400, description = "invalid product"),
-              (status = 422, description = "handle or SKU taken")),
+    responses((status = 200, description = "{ product }"), (status = 400, description = "invalid product", body = ErrorBody),
+              (status = 422, description = "handle or SKU taken", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<AppState>,
@@ -45,7 +46,7 @@ pub struct Batch {
 #[utoipa::path(post, path = "/admin/products/batch", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("product.batch"))),
     request_body = Batch,
-    responses((status = 200, description = "{ created, updated, deleted }"), (status = 400, description = "a product is invalid: none is created")),
+    responses((status = 200, description = "{ created, updated, deleted }"), (status = 400, description = "a product is invalid: none is created", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn batch(
     State(app): State<AppState>,
@@ -78,7 +79,7 @@ pub async fn list(State(app): State<AppState>, Staff(actor): Staff, q: QueryPair
 #[utoipa::path(get, path = "/admin/products/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogRead))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ product }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ product }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     let p = admin::get(&actor.ctx, &id).await?;
@@ -89,7 +90,7 @@ pub async fn get(State(app): State<AppState>, Staff(actor): Staff, Path(id): Pat
 #[utoipa::path(post, path = "/admin/products/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("product.update"))),
     params(("id" = String, Path)), request_body = ProductIn,
-    responses((status = 200, description = "{ product }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ product }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update(
     State(app): State<AppState>,
@@ -105,7 +106,7 @@ pub async fn update(
 #[utoipa::path(delete, path = "/admin/products/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("product.delete"))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn delete(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     admin::delete(&app, &actor.ctx, &id).await?;
@@ -116,7 +117,7 @@ pub async fn delete(State(app): State<AppState>, Staff(actor): Staff, Path(id): 
 #[utoipa::path(post, path = "/admin/products/{id}/variants/{variant_id}", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("variant.update"))),
     params(("id" = String, Path), ("variant_id" = String, Path)), request_body = VariantIn,
-    responses((status = 200, description = "{ product }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ product }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update_variant(
     State(app): State<AppState>,
@@ -133,8 +134,8 @@ pub async fn update_variant(
 #[utoipa::path(post, path = "/admin/products/{id}/variants", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("variant.create"))),
     params(("id" = String, Path)), request_body = VariantIn,
-    responses((status = 200, description = "{ product }"), (status = 400, description = "bad options"),
-              (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ product }"), (status = 400, description = "bad options", body = ErrorBody),
+              (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create_variant(
     State(app): State<AppState>,
@@ -150,7 +151,7 @@ pub async fn create_variant(
 #[utoipa::path(delete, path = "/admin/products/{id}/variants/{variant_id}", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("variant.delete"))),
     params(("id" = String, Path), ("variant_id" = String, Path)),
-    responses((status = 200, description = "{ id, object, deleted, parent }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ id, object, deleted, parent }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn delete_variant(
     State(app): State<AppState>,

@@ -9,6 +9,7 @@ use crate::app::promotions::admin::{self, PromotionIn};
 use crate::app::promotions::campaigns::{self, Campaign, CampaignIn};
 use crate::core::roles::Permission::{PromotionsRead, PromotionsWrite};
 use crate::core::Result;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{JsonBody, QueryPairs, Staff};
 use crate::http::promotion_json;
 
@@ -32,8 +33,8 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
 #[utoipa::path(post, path = "/admin/promotions", tag = "admin",
     extensions(("x-coral-permission" = json!(PromotionsWrite)), ("x-coral-audit-action" = json!("promotion.create"))),
     request_body = PromotionIn,
-    responses((status = 200, description = "{ promotion }"), (status = 400, description = "bad input"),
-              (status = 422, description = "code taken")), security(("bearer" = [])))]
+    responses((status = 200, description = "{ promotion }"), (status = 400, description = "bad input", body = ErrorBody),
+              (status = 422, description = "code taken", body = ErrorBody)), security(("bearer" = [])))]
 pub async fn create(Staff(actor): Staff, JsonBody(body): JsonBody<PromotionIn>) -> Result<Json<Value>> {
     let p = admin::create(&actor.ctx, body).await?;
     Ok(Json(json!({ "promotion": promotion_json::promotion(&p) })))
@@ -42,7 +43,7 @@ pub async fn create(Staff(actor): Staff, JsonBody(body): JsonBody<PromotionIn>) 
 #[utoipa::path(get, path = "/admin/promotions/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(PromotionsRead))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ promotion }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ promotion }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     let p = admin::get(&actor.ctx, &id).await?;
@@ -54,7 +55,7 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
     extensions(("x-coral-permission" = json!(PromotionsWrite)), ("x-coral-audit-action" = json!("promotion.update"))),
     params(("id" = String, Path)),
     request_body = PromotionIn,
-    responses((status = 200, description = "{ promotion }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ promotion }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update(
     Staff(actor): Staff,
@@ -68,7 +69,7 @@ pub async fn update(
 #[utoipa::path(delete, path = "/admin/promotions/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(PromotionsWrite)), ("x-coral-audit-action" = json!("promotion.delete"))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn delete(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     admin::delete(&actor.ctx, &id).await?;
@@ -91,7 +92,7 @@ pub async fn campaigns(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>
 #[utoipa::path(post, path = "/admin/campaigns", tag = "admin",
     extensions(("x-coral-permission" = json!(PromotionsWrite)), ("x-coral-audit-action" = json!("campaign.create"))),
     request_body = CampaignIn,
-    responses((status = 200, description = "{ campaign }"), (status = 400, description = "bad input")),
+    responses((status = 200, description = "{ campaign }"), (status = 400, description = "bad input", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create_campaign(Staff(actor): Staff, JsonBody(body): JsonBody<CampaignIn>) -> Result<Json<Value>> {
     let c = campaigns::create(&actor.ctx, body).await?;
@@ -101,7 +102,7 @@ pub async fn create_campaign(Staff(actor): Staff, JsonBody(body): JsonBody<Campa
 #[utoipa::path(get, path = "/admin/campaigns/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(PromotionsRead))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ campaign }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ campaign }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn campaign(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     let c = campaigns::get(&actor.ctx, &id).await?;
@@ -112,7 +113,7 @@ pub async fn campaign(Staff(actor): Staff, Path(id): Path<String>) -> Result<Jso
     extensions(("x-coral-permission" = json!(PromotionsWrite)), ("x-coral-audit-action" = json!("campaign.update"))),
     params(("id" = String, Path)),
     request_body = CampaignIn,
-    responses((status = 200, description = "{ campaign }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ campaign }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update_campaign(
     Staff(actor): Staff,
@@ -126,7 +127,7 @@ pub async fn update_campaign(
 #[utoipa::path(delete, path = "/admin/campaigns/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(PromotionsWrite)), ("x-coral-audit-action" = json!("campaign.delete"))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn delete_campaign(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     campaigns::delete(&actor.ctx, &id).await?;

@@ -10,6 +10,7 @@ use crate::core::roles::Permission::{CatalogRead, CatalogWrite};
 use crate::core::Result;
 use crate::db::regions::RegionRow;
 use crate::http::catalog_json::number;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
 use crate::http::store::regions::region_json;
 
@@ -44,8 +45,8 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
 #[utoipa::path(post, path = "/admin/regions", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("region.create"))),
     request_body = RegionIn,
-    responses((status = 200, description = "{ region }"), (status = 400, description = "invalid region"),
-              (status = 422, description = "a country already belongs to another region")),
+    responses((status = 200, description = "{ region }"), (status = 400, description = "invalid region", body = ErrorBody),
+              (status = 422, description = "a country already belongs to another region", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<AppState>,
@@ -59,7 +60,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/admin/regions/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogRead))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ region }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ region }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     let r = regions::get(&actor.ctx, &id).await?;
@@ -69,7 +70,7 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
 #[utoipa::path(post, path = "/admin/regions/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("region.update"))),
     params(("id" = String, Path)), request_body = RegionIn,
-    responses((status = 200, description = "{ region }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ region }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update(
     State(app): State<AppState>,
@@ -85,7 +86,7 @@ pub async fn update(
 #[utoipa::path(delete, path = "/admin/regions/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("region.delete"))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn delete(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     regions::delete(&app, &actor.ctx, &id).await?;

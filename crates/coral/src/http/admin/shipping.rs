@@ -11,6 +11,7 @@ use crate::app::secrets;
 use crate::core::roles::Permission::{SettingsRead, SettingsWrite};
 use crate::core::Result;
 use crate::http::checkout_json;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
 
 fn answer(o: &crate::db::shipping::ShippingOptionRow) -> Json<Value> {
@@ -32,7 +33,7 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
 #[utoipa::path(post, path = "/admin/shipping-options", tag = "admin",
     extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("shipping_option.create"))),
     request_body = ShippingOptionIn,
-    responses((status = 200, description = "{ shipping_option }"), (status = 400, description = "bad input")),
+    responses((status = 200, description = "{ shipping_option }"), (status = 400, description = "bad input", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(Staff(actor): Staff, JsonBody(body): JsonBody<ShippingOptionIn>) -> Result<Json<Value>> {
     Ok(answer(&shipping::create(&actor.ctx, body).await?))
@@ -41,7 +42,7 @@ pub async fn create(Staff(actor): Staff, JsonBody(body): JsonBody<ShippingOption
 #[utoipa::path(get, path = "/admin/shipping-options/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(SettingsRead))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ shipping_option }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ shipping_option }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     Ok(answer(&shipping::get(&actor.ctx, &id).await?))
@@ -51,7 +52,7 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
     extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("shipping_option.update"))),
     params(("id" = String, Path)),
     request_body = ShippingOptionIn,
-    responses((status = 200, description = "{ shipping_option }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ shipping_option }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update(
     Staff(actor): Staff,
@@ -64,7 +65,7 @@ pub async fn update(
 #[utoipa::path(delete, path = "/admin/shipping-options/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("shipping_option.delete"))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn delete(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     shipping::delete(&actor.ctx, &id).await?;
@@ -95,7 +96,7 @@ pub struct SecretIn {
     extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("secret.set"))),
     params(("name" = String, Path)),
     request_body = SecretIn,
-    responses((status = 200, description = "{ secret: { name, is_set } }"), (status = 404, description = "unknown name")),
+    responses((status = 200, description = "{ secret: { name, is_set } }"), (status = 404, description = "unknown name", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn set_secret(
     State(app): State<AppState>,
@@ -110,7 +111,7 @@ pub async fn set_secret(
 #[utoipa::path(delete, path = "/admin/secrets/{name}", tag = "admin",
     extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("secret.delete"))),
     params(("name" = String, Path)),
-    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "unknown name")),
+    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "unknown name", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn delete_secret(Staff(actor): Staff, Path(name): Path<String>) -> Result<Json<Value>> {
     secrets::delete(&actor.ctx, &name).await?;

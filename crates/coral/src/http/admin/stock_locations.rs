@@ -8,6 +8,7 @@ use crate::app::inventory::{self, LocationIn};
 use crate::core::roles::Permission::{InventoryRead, InventoryWrite};
 use crate::core::Result;
 use crate::db::inventory::LocationRow;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
 
 fn location_json(l: &LocationRow) -> Value {
@@ -36,7 +37,7 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
 #[utoipa::path(post, path = "/admin/stock-locations", tag = "admin",
     extensions(("x-coral-permission" = json!(InventoryWrite)), ("x-coral-audit-action" = json!("stock_location.create"))),
     request_body = LocationIn,
-    responses((status = 200, description = "{ stock_location }"), (status = 400, description = "invalid location")),
+    responses((status = 200, description = "{ stock_location }"), (status = 400, description = "invalid location", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(Staff(actor): Staff, JsonBody(body): JsonBody<LocationIn>) -> Result<Json<Value>> {
     let l = inventory::save_location(&actor.ctx, None, body).await?;
@@ -46,7 +47,7 @@ pub async fn create(Staff(actor): Staff, JsonBody(body): JsonBody<LocationIn>) -
 #[utoipa::path(get, path = "/admin/stock-locations/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(InventoryRead))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ stock_location }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ stock_location }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     let l = inventory::location(&actor.ctx, &id).await?;
@@ -57,7 +58,7 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
     extensions(("x-coral-permission" = json!(InventoryWrite)), ("x-coral-audit-action" = json!("stock_location.update"))),
     params(("id" = String, Path)),
     request_body = LocationIn,
-    responses((status = 200, description = "{ stock_location }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ stock_location }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update(
     Staff(actor): Staff,
@@ -72,8 +73,8 @@ pub async fn update(
 #[utoipa::path(delete, path = "/admin/stock-locations/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(InventoryWrite)), ("x-coral-audit-action" = json!("stock_location.delete"))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store"),
-              (status = 409, description = "units are reserved there")),
+    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store", body = ErrorBody),
+              (status = 409, description = "units are reserved there", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn delete(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     inventory::delete_location(&app, &actor.ctx, &id).await?;

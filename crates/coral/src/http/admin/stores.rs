@@ -8,6 +8,7 @@ use crate::app::stores::{self, UpdateStore};
 use crate::core::roles::Permission::{SettingsRead, SettingsWrite};
 use crate::core::Result;
 use crate::db::tenants::TenantRow;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, Staff};
 use crate::tenancy::TenantCtx;
 
@@ -49,7 +50,7 @@ pub async fn list(State(app): State<AppState>, Staff(actor): Staff) -> Result<Js
 #[utoipa::path(post, path = "/admin/stores", tag = "admin",
     extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("store.update"))),
     request_body = UpdateStore,
-    responses((status = 200, description = "{ store }"), (status = 400, description = "bad input or a flag outside the plan")),
+    responses((status = 200, description = "{ store }"), (status = 400, description = "bad input or a flag outside the plan", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update(
     State(app): State<AppState>,

@@ -9,6 +9,7 @@ use crate::core::roles::Permission::{CatalogRead, CatalogWrite};
 use crate::core::Result;
 use crate::db::catalog::taxonomy::Table;
 use crate::http::catalog_json;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, Staff};
 
 fn deleted(id: &str, object: &str) -> Json<Value> {
@@ -29,7 +30,7 @@ pub async fn collections(Staff(actor): Staff) -> Result<Json<Value>> {
 #[utoipa::path(post, path = "/admin/collections", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("collection.create"))),
     request_body = CollectionIn,
-    responses((status = 200, description = "{ collection }"), (status = 422, description = "handle taken")),
+    responses((status = 200, description = "{ collection }"), (status = 422, description = "handle taken", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create_collection(
     State(app): State<AppState>,
@@ -43,7 +44,7 @@ pub async fn create_collection(
 #[utoipa::path(get, path = "/admin/collections/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogRead))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ collection }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ collection }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn collection(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     let c = taxonomy::collection(&actor.ctx, &id).await?;
@@ -53,7 +54,7 @@ pub async fn collection(Staff(actor): Staff, Path(id): Path<String>) -> Result<J
 #[utoipa::path(post, path = "/admin/collections/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("collection.update"))),
     params(("id" = String, Path)), request_body = CollectionIn,
-    responses((status = 200, description = "{ collection }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ collection }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update_collection(
     State(app): State<AppState>,
@@ -92,7 +93,7 @@ pub async fn categories(Staff(actor): Staff) -> Result<Json<Value>> {
 #[utoipa::path(post, path = "/admin/product-categories", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("category.create"))),
     request_body = CategoryIn,
-    responses((status = 200, description = "{ product_category }"), (status = 400, description = "bad parent")),
+    responses((status = 200, description = "{ product_category }"), (status = 400, description = "bad parent", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create_category(
     State(app): State<AppState>,
@@ -106,7 +107,7 @@ pub async fn create_category(
 #[utoipa::path(get, path = "/admin/product-categories/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogRead))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ product_category }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ product_category }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn category(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     let c = taxonomy::category(&actor.ctx, &id).await?;
@@ -116,7 +117,7 @@ pub async fn category(Staff(actor): Staff, Path(id): Path<String>) -> Result<Jso
 #[utoipa::path(post, path = "/admin/product-categories/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("category.update"))),
     params(("id" = String, Path)), request_body = CategoryIn,
-    responses((status = 200, description = "{ product_category }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "{ product_category }"), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update_category(
     State(app): State<AppState>,

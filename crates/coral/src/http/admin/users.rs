@@ -11,8 +11,8 @@ use crate::app::users::{self, CreateUser, UpdateUser};
 use crate::core::roles::Permission::{Authenticated, StaffRead, StaffWrite};
 use crate::core::Result;
 use crate::db::staff::StaffRow;
-use crate::http::error::ErrorBody;
 use crate::http::envelope::{one, page, AdminDeleteResponse};
+use crate::http::error::ErrorBody;
 use crate::http::extract::{JsonBody, QueryPairs, Staff};
 
 /// A staff user, Medusa's `AdminUser` plus Coral's `role` and `is_active`.

@@ -10,6 +10,7 @@ use crate::core::events::{EventType, CATALOGUE};
 use crate::core::roles::Permission::{SettingsRead, SettingsWrite};
 use crate::core::Result;
 use crate::db::webhooks::{DeliveryRow, EndpointRow};
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
 
 fn endpoint_json(e: &EndpointRow) -> Value {
@@ -47,7 +48,7 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
     extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("webhook.create"))),
     request_body = CreateEndpoint,
     responses((status = 200, description = "{ webhook } with its secret"),
-              (status = 400, description = "bad URL, private address or unknown event type")),
+              (status = 400, description = "bad URL, private address or unknown event type", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<AppState>,
@@ -63,7 +64,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/admin/webhooks/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(SettingsRead))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ webhook }"), (status = 404, description = "unknown webhook")),
+    responses((status = 200, description = "{ webhook }"), (status = 404, description = "unknown webhook", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     let row = webhooks::get(&actor.ctx, &id).await?;
@@ -75,7 +76,7 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
     extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("webhook.update"))),
     params(("id" = String, Path)),
     request_body = UpdateEndpoint,
-    responses((status = 200, description = "{ webhook }"), (status = 404, description = "unknown webhook")),
+    responses((status = 200, description = "{ webhook }"), (status = 404, description = "unknown webhook", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update(
     State(app): State<AppState>,
@@ -90,7 +91,7 @@ pub async fn update(
 #[utoipa::path(delete, path = "/admin/webhooks/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("webhook.delete"))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "unknown webhook")),
+    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "unknown webhook", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn delete(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
     webhooks::delete(&actor.ctx, &id).await?;
@@ -103,7 +104,7 @@ pub async fn delete(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<
     extensions(("x-coral-permission" = json!(SettingsRead))),
     params(("id" = String, Path), ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
     responses((status = 200, description = "{ deliveries, count, offset, limit }"),
-              (status = 404, description = "unknown webhook")),
+              (status = 404, description = "unknown webhook", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn deliveries(Staff(actor): Staff, Path(id): Path<String>, q: QueryPairs) -> Result<Json<Value>> {
     let (limit, offset) = q.page(50)?;
@@ -119,8 +120,8 @@ pub async fn deliveries(Staff(actor): Staff, Path(id): Path<String>, q: QueryPai
 #[utoipa::path(post, path = "/admin/webhooks/{id}/deliveries/{delivery_id}/redeliver", tag = "admin",
     extensions(("x-coral-permission" = json!(SettingsWrite)), ("x-coral-audit-action" = json!("webhook.redeliver"))),
     params(("id" = String, Path), ("delivery_id" = String, Path)),
-    responses((status = 200, description = "{ job_id }"), (status = 404, description = "unknown webhook or delivery"),
-              (status = 400, description = "the webhook is disabled")),
+    responses((status = 200, description = "{ job_id }"), (status = 404, description = "unknown webhook or delivery", body = ErrorBody),
+              (status = 400, description = "the webhook is disabled", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn redeliver(
     State(app): State<AppState>,

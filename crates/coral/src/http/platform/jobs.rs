@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 use crate::app::jobs::report;
 use crate::core::{Error, Result};
 use crate::db::jobs::JobRow;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, Platform, QueryPairs};
 
 fn job_json(j: &JobRow) -> Value {
@@ -26,7 +27,7 @@ fn job_json(j: &JobRow) -> Value {
            ("state" = Option<String>, Query, description = "ready, running, done or dead"),
            ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
     responses((status = 200, description = "{ jobs, count, offset, limit, counts } or { tenants, counts }"),
-              (status = 400, description = "bad state"), (status = 404, description = "unknown tenant")),
+              (status = 400, description = "bad state", body = ErrorBody), (status = 404, description = "unknown tenant", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn list(State(app): State<AppState>, _: Platform, q: QueryPairs) -> Result<Json<Value>> {
     let (limit, offset) = q.page(50)?;

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use crate::app::platform::{self, CreatePlacement};
 use crate::core::Result;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, Platform};
 
 /// Registers a Postgres database as a placement; it is migrated at once.
@@ -14,7 +15,7 @@ use crate::http::extract::{AppState, JsonBody, Platform};
     extensions(("x-coral-permission" = json!("platform")), ("x-coral-audit-action" = json!("placement.create"))),
     request_body = CreatePlacement,
     responses((status = 201, description = "{ placement } (the URL's password masked)"),
-              (status = 400, description = "bad or unreachable URL")),
+              (status = 400, description = "bad or unreachable URL", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<AppState>,

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use crate::app::plans::{self, CreatePlan, UpdatePlan};
 use crate::core::Result;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, Platform};
 
 #[utoipa::path(get, path = "/platform/plans", tag = "platform",
@@ -21,8 +22,8 @@ pub async fn list(State(app): State<AppState>, _: Platform) -> Result<Json<Value
 #[utoipa::path(post, path = "/platform/plans", tag = "platform",
     extensions(("x-coral-permission" = json!("platform")), ("x-coral-audit-action" = json!("plan.create"))),
     request_body = CreatePlan,
-    responses((status = 201, description = "{ plan }"), (status = 400, description = "invalid input"),
-              (status = 422, description = "the id is taken")),
+    responses((status = 201, description = "{ plan }"), (status = 400, description = "invalid input", body = ErrorBody),
+              (status = 422, description = "the id is taken", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<AppState>,
@@ -36,7 +37,7 @@ pub async fn create(
 #[utoipa::path(get, path = "/platform/plans/{id}", tag = "platform",
     extensions(("x-coral-permission" = json!("platform"))),
     params(("id" = String, Path, description = "plan id")),
-    responses((status = 200, description = "{ plan }"), (status = 404, description = "unknown plan")),
+    responses((status = 200, description = "{ plan }"), (status = 404, description = "unknown plan", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(State(app): State<AppState>, _: Platform, Path(id): Path<String>) -> Result<Json<Value>> {
     Ok(Json(json!({ "plan": plans::get(&app, &id)? })))
@@ -47,7 +48,7 @@ pub async fn get(State(app): State<AppState>, _: Platform, Path(id): Path<String
     extensions(("x-coral-permission" = json!("platform")), ("x-coral-audit-action" = json!("plan.update"))),
     request_body = UpdatePlan,
     params(("id" = String, Path, description = "plan id")),
-    responses((status = 200, description = "{ plan }"), (status = 404, description = "unknown plan")),
+    responses((status = 200, description = "{ plan }"), (status = 404, description = "unknown plan", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update(
     State(app): State<AppState>,

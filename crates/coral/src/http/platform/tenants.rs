@@ -9,6 +9,7 @@ use crate::app::platform::{self, CreateTenant, UpdateTenant};
 use crate::app::usage;
 use crate::core::{Error, Result};
 use crate::db::tenants::TenantRow;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, Platform, QueryPairs};
 use crate::tenancy::{TenantCtx, TenantStatus};
 
@@ -30,8 +31,8 @@ pub fn tenant_json(t: &TenantRow) -> Value {
     extensions(("x-coral-permission" = json!("platform")), ("x-coral-audit-action" = json!("tenant.create"))),
     request_body = CreateTenant,
     responses((status = 201, description = "{ tenant, sales_channel, publishable_api_key, user }"),
-              (status = 400, description = "invalid input"), (status = 401, description = "bad platform token"),
-              (status = 422, description = "handle or domain already taken")),
+              (status = 400, description = "invalid input", body = ErrorBody), (status = 401, description = "bad platform token", body = ErrorBody),
+              (status = 422, description = "handle or domain already taken", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<AppState>,
@@ -72,7 +73,7 @@ pub async fn list(State(app): State<AppState>, _: Platform, q: QueryPairs) -> Re
 #[utoipa::path(get, path = "/platform/tenants/{id}", tag = "platform",
     extensions(("x-coral-permission" = json!("platform"))),
     params(("id" = String, Path, description = "tenant id or handle")),
-    responses((status = 200, description = "{ tenant }"), (status = 404, description = "unknown tenant")),
+    responses((status = 200, description = "{ tenant }"), (status = 404, description = "unknown tenant", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn get(State(app): State<AppState>, _: Platform, Path(id): Path<String>) -> Result<Json<Value>> {
     Ok(Json(
@@ -86,7 +87,7 @@ pub async fn get(State(app): State<AppState>, _: Platform, Path(id): Path<String
     extensions(("x-coral-permission" = json!("platform")), ("x-coral-audit-action" = json!("tenant.update"))),
     request_body = UpdateTenant,
     params(("id" = String, Path, description = "tenant id or handle")),
-    responses((status = 200, description = "{ tenant }"), (status = 404, description = "unknown tenant")),
+    responses((status = 200, description = "{ tenant }"), (status = 404, description = "unknown tenant", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update(
     State(app): State<AppState>,
@@ -147,7 +148,7 @@ pub async fn deactivate(
 #[utoipa::path(get, path = "/platform/tenants/{id}/usage", tag = "platform",
     extensions(("x-coral-permission" = json!("platform"))),
     params(("id" = String, Path, description = "tenant id or handle")),
-    responses((status = 200, description = "{ usage }", body = inline(Object)), (status = 404, description = "unknown tenant")),
+    responses((status = 200, description = "{ usage }", body = inline(Object)), (status = 404, description = "unknown tenant", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn usage(State(app): State<AppState>, _: Platform, Path(id): Path<String>) -> Result<Json<Value>> {
     let tenant = app
