@@ -115,6 +115,10 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Adm
     params(("id" = String, Path)),
     responses((status = 200, description = "the key", body = AdminApiKeyResponse), (status = 404, description = "unknown key", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn revoke(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<AdminApiKeyResponse>> {
+pub async fn revoke(
+    State(app): State<AppState>,
+    Staff(actor): Staff,
+    Path(id): Path<String>,
+) -> Result<Json<AdminApiKeyResponse>> {
     Ok(answer(&api_keys::revoke(&app, &actor.ctx, &id).await?))
 }
