@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 /// Declares `struct $name { $key: $ty }`: one resource under its name.
 macro_rules! one {
-    ($(#[$meta:meta])* $name:ident { $(#[$field_meta:meta])* $key:ident: $ty:ty }) => {
+    ($(#[$meta:meta])* $name:ident { $(#[$field_meta:meta])* $key:ident: $ty:ty $(,)? }) => {
         $(#[$meta])*
         #[derive(serde::Serialize, utoipa::ToSchema)]
         pub struct $name {
@@ -23,7 +23,7 @@ macro_rules! one {
 
 /// Declares `struct $name { $key: Vec<$ty>, count, offset, limit }`: one page of a list.
 macro_rules! page {
-    ($(#[$meta:meta])* $name:ident { $(#[$field_meta:meta])* $key:ident: $ty:ty }) => {
+    ($(#[$meta:meta])* $name:ident { $(#[$field_meta:meta])* $key:ident: $ty:ty $(,)? }) => {
         $(#[$meta])*
         #[derive(serde::Serialize, utoipa::ToSchema)]
         pub struct $name {

@@ -3,18 +3,21 @@
 use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{DateTime, Utc};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::app::orders::{self, AmountIn, FulfillIn, Order};
 use crate::core::roles::Permission::{OrdersRead, OrdersWrite};
 use crate::core::{names, Error, Result};
 use crate::db::orders::OrderFilter;
+use crate::http::envelope::{one, page};
 use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
 use crate::http::order_json;
 
-fn answer(o: &Order) -> Json<Value> {
-    Json(json!({ "order": order_json::order(o) }))
+fn answer(o: &Order) -> Json<AdminOrderResponse> {
+    Json(AdminOrderResponse {
+        order: order_json::order(o),
+    })
 }
 
 fn time(q: &QueryPairs, key: &str) -> Result<Option<DateTime<Utc>>> {
@@ -29,14 +32,30 @@ fn time(q: &QueryPairs, key: &str) -> Result<Option<DateTime<Utc>>> {
         .transpose()
 }
 
+one!(
+    /// `{ order }`
+    AdminOrderResponse {
+        #[schema(value_type = Object)] // typed by store part
+        order: Value,
+    }
+);
+
+page!(
+    /// `{ orders, count, offset, limit }`
+    AdminOrderListResponse {
+        #[schema(value_type = Vec<Object>)] // typed by store part
+        orders: Value,
+    }
+);
+
 /// Orders of the store, newest first; filters `status[]`, `customer_id`, `email`,
 /// `created_at[gte]`, `created_at[lt]`.
 #[utoipa::path(get, path = "/admin/orders", tag = "admin",
     extensions(("x-coral-permission" = json!(OrdersRead))),
     params(("status" = Option<Vec<String>>, Query), ("customer_id" = Option<String>, Query),
            ("email" = Option<String>, Query), ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
-    responses((status = 200, description = "{ orders, count, offset, limit }")), security(("bearer" = [])))]
-pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
+    responses((status = 200, description = "a page of orders", body = AdminOrderListResponse)), security(("bearer" = [])))]
+pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<AdminOrderListResponse>> {
     let (limit, offset) = q.page(50)?;
     let filter = OrderFilter {
         customer_id: q.get("customer_id").map(str::to_owned),
@@ -47,17 +66,20 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
     };
     let (list, count) = orders::list(&actor.ctx, &filter, limit, offset).await?;
     let list: Vec<Value> = list.iter().map(order_json::order).collect();
-    Ok(Json(
-        json!({ "orders": list, "count": count, "offset": offset, "limit": limit }),
-    ))
+    Ok(Json(AdminOrderListResponse {
+        orders: list,
+        count,
+        offset,
+        limit,
+    }))
 }
 
 #[utoipa::path(get, path = "/admin/orders/{id}", tag = "admin",
     extensions(("x-coral-permission" = json!(OrdersRead))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ order }"), (status = 404, description = "not in this store", body = ErrorBody)),
+    responses((status = 200, description = "the order", body = AdminOrderResponse), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<AdminOrderResponse>> {
     Ok(answer(&orders::get(&actor.ctx, &id, None).await?))
 }
 
@@ -65,9 +87,13 @@ pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Val
 #[utoipa::path(post, path = "/admin/orders/{id}/capture", tag = "admin",
     extensions(("x-coral-permission" = json!(OrdersWrite)), ("x-coral-audit-action" = json!("order.capture"))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ order }"), (status = 400, description = "canceled, or the gateway refused", body = ErrorBody)),
+    responses((status = 200, description = "the order", body = AdminOrderResponse), (status = 400, description = "canceled, or the gateway refused", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn capture(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn capture(
+    State(app): State<AppState>,
+    Staff(actor): Staff,
+    Path(id): Path<String>,
+) -> Result<Json<AdminOrderResponse>> {
     Ok(answer(&orders::capture(&app, &actor.ctx, &id).await?))
 }
 
@@ -76,14 +102,14 @@ pub async fn capture(State(app): State<AppState>, Staff(actor): Staff, Path(id):
     extensions(("x-coral-permission" = json!(OrdersWrite)), ("x-coral-audit-action" = json!("order.refund"))),
     params(("id" = String, Path)),
     request_body = AmountIn,
-    responses((status = 200, description = "{ order }"), (status = 400, description = "more than captured", body = ErrorBody)),
+    responses((status = 200, description = "the order", body = AdminOrderResponse), (status = 400, description = "more than captured", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn refund(
     State(app): State<AppState>,
     Staff(actor): Staff,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<AmountIn>,
-) -> Result<Json<Value>> {
+) -> Result<Json<AdminOrderResponse>> {
     Ok(answer(&orders::refund(&app, &actor.ctx, &id, body).await?))
 }
 
@@ -91,13 +117,13 @@ pub async fn refund(
     extensions(("x-coral-permission" = json!(OrdersWrite)), ("x-coral-audit-action" = json!("order.fulfill"))),
     params(("id" = String, Path)),
     request_body = FulfillIn,
-    responses((status = 200, description = "{ order }"), (status = 400, description = "more than left to fulfil", body = ErrorBody)),
+    responses((status = 200, description = "the order", body = AdminOrderResponse), (status = 400, description = "more than left to fulfil", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn fulfill(
     Staff(actor): Staff,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<FulfillIn>,
-) -> Result<Json<Value>> {
+) -> Result<Json<AdminOrderResponse>> {
     Ok(answer(&orders::fulfill(&actor.ctx, &id, body).await?))
 }
 
@@ -105,8 +131,12 @@ pub async fn fulfill(
 #[utoipa::path(post, path = "/admin/orders/{id}/cancel", tag = "admin",
     extensions(("x-coral-permission" = json!(OrdersWrite)), ("x-coral-audit-action" = json!("order.cancel"))),
     params(("id" = String, Path)),
-    responses((status = 200, description = "{ order }"), (status = 400, description = "fulfilled or captured", body = ErrorBody)),
+    responses((status = 200, description = "the order", body = AdminOrderResponse), (status = 400, description = "fulfilled or captured", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn cancel(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn cancel(
+    State(app): State<AppState>,
+    Staff(actor): Staff,
+    Path(id): Path<String>,
+) -> Result<Json<AdminOrderResponse>> {
     Ok(answer(&orders::cancel(&app, &actor.ctx, &id).await?))
 }
