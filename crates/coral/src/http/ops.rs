@@ -6,7 +6,8 @@ use axum::extract::State;
 use axum::http::{header, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use axum::middleware::Next;
 
@@ -18,15 +19,22 @@ use crate::http::extract::{AppState, Platform};
 /// The OpenAPI document, rendered once when the router is built.
 pub(crate) static SPEC: OnceLock<String> = OnceLock::new();
 
+/// What `/health` and `/ready` answer.
+#[derive(Serialize, ToSchema)]
+pub struct OpsStatus {
+    /// `ok` (health), `ready` or `unavailable` (readiness).
+    pub status: &'static str,
+}
+
 /// The process is up.
-#[utoipa::path(get, path = "/health", tag = "ops", responses((status = 200, description = "{ status: ok }")))]
-pub async fn health() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+#[utoipa::path(get, path = "/health", tag = "ops", responses((status = 200, description = "the process is up", body = OpsStatus)))]
+pub async fn health() -> Json<OpsStatus> {
+    Json(OpsStatus { status: "ok" })
 }
 
 /// The database answers. Known down: 503 at once; else one query, given at most a second.
 #[utoipa::path(get, path = "/ready", tag = "ops",
-    responses((status = 200, description = "{ status: ready }"), (status = 503, description = "database unreachable", body = ErrorBody)))]
+    responses((status = 200, description = "ready", body = OpsStatus), (status = 503, description = "database unreachable: status unavailable", body = OpsStatus)))]
 pub async fn ready(State(app): State<AppState>) -> Response {
     let answered = if app.platform.health().is_down() {
         Err("the database is down".to_owned())
@@ -39,12 +47,12 @@ pub async fn ready(State(app): State<AppState>) -> Response {
         }
     };
     match answered {
-        Ok(()) => Json(json!({ "status": "ready" })).into_response(),
+        Ok(()) => Json(OpsStatus { status: "ready" }).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready: database unreachable");
             let mut response = (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable" })),
+                Json(OpsStatus { status: "unavailable" }),
             )
                 .into_response();
             response
@@ -70,7 +78,7 @@ pub async fn fail_fast_writes(State(app): State<AppState>, req: axum::extract::R
 }
 
 /// This document.
-#[utoipa::path(get, path = "/openapi.json", tag = "ops", responses((status = 200, description = "OpenAPI 3.1 document")))]
+#[utoipa::path(get, path = "/openapi.json", tag = "ops", responses((status = 200, description = "OpenAPI 3.1 document", body = Object, content_type = "application/json")))]
 pub async fn openapi() -> Response {
     let spec = SPEC.get().map(String::as_str).unwrap_or("{}");
     ([(header::CONTENT_TYPE, "application/json")], spec.to_owned()).into_response()
@@ -80,7 +88,7 @@ pub async fn openapi() -> Response {
 /// ids and traffic figures are the operator's business (Prometheus sends it with
 /// `authorization: { credentials: … }`).
 #[utoipa::path(get, path = "/metrics", tag = "ops",
-    responses((status = 200, description = "Prometheus text format 0.0.4"), (status = 401, description = "bad platform token", body = ErrorBody)),
+    responses((status = 200, description = "Prometheus text format 0.0.4", body = String, content_type = "text/plain; version=0.0.4; charset=utf-8"), (status = 401, description = "bad platform token", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn metrics(State(app): State<AppState>, _: Platform) -> Response {
     let body = app.metrics.render(&app).await;
@@ -100,7 +108,7 @@ pub async fn unknown_route(method: Method, uri: Uri) -> Error {
 /// `app::demo_images`. Not tenant data: the same bytes for every store.
 #[utoipa::path(get, path = "/static/demo/{file}", tag = "ops",
     params(("file" = String, Path, description = "`{slug}.png`")),
-    responses((status = 200, description = "image/png", content_type = "image/png"), (status = 404, description = "no such picture", body = ErrorBody)))]
+    responses((status = 200, description = "the picture (PNG bytes)", content_type = "image/png"), (status = 404, description = "no such picture", body = ErrorBody)))]
 pub async fn demo_image(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
     let picture = file.strip_suffix(".png").and_then(crate::app::demo_images::png);
     match picture {
