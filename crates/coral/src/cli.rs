@@ -14,7 +14,7 @@ use crate::config::{Config, PaymentsConfig, Secrets};
 use crate::db::audit::Audit;
 use crate::db::managed_pg::Sharing;
 use crate::db::migrate;
-use crate::http::platform::tenants::tenant_json;
+use crate::http::platform::tenants::PlatformTenant;
 use crate::server::{self, Storage};
 use crate::tenancy::TenantStatus;
 
@@ -385,7 +385,7 @@ async fn tenant(app: &App, cmd: TenantCommand) -> anyhow::Result<Value> {
             )
             .await?;
             json!({
-                "tenant": tenant_json(&p.tenant),
+                "tenant": PlatformTenant::from(&p.tenant),
                 "sales_channel_id": p.sales_channel_id,
                 "publishable_api_key": p.publishable_key.token,
                 "admin_user_id": p.admin_user_id,
@@ -393,14 +393,14 @@ async fn tenant(app: &App, cmd: TenantCommand) -> anyhow::Result<Value> {
         }
         TenantCommand::List { status, limit, offset } => {
             let (rows, count) = platform::list_tenants(app, status.as_deref(), limit, offset).await?;
-            json!({ "tenants": rows.iter().map(tenant_json).collect::<Vec<_>>(), "count": count })
+            json!({ "tenants": rows.iter().map(PlatformTenant::from).collect::<Vec<_>>(), "count": count })
         }
-        TenantCommand::Show { id } => json!({ "tenant": tenant_json(&platform::get_tenant(app, &id).await?) }),
+        TenantCommand::Show { id } => json!({ "tenant": PlatformTenant::from(&platform::get_tenant(app, &id).await?) }),
         TenantCommand::Suspend { id } => {
-            json!({ "tenant": tenant_json(&platform::set_status(app, &Arc::new(Audit::system("cli", "tenant.suspend")), &id, TenantStatus::Suspended).await?) })
+            json!({ "tenant": PlatformTenant::from(&platform::set_status(app, &Arc::new(Audit::system("cli", "tenant.suspend")), &id, TenantStatus::Suspended).await?) })
         }
         TenantCommand::Resume { id } => {
-            json!({ "tenant": tenant_json(&platform::set_status(app, &Arc::new(Audit::system("cli", "tenant.resume")), &id, TenantStatus::Active).await?) })
+            json!({ "tenant": PlatformTenant::from(&platform::set_status(app, &Arc::new(Audit::system("cli", "tenant.resume")), &id, TenantStatus::Active).await?) })
         }
     })
 }

@@ -1,5 +1,6 @@
 //! Staff roles and what each may do: the one role → permission table of Coral. Which
-//! permission each `/admin` route needs is declared in `http::permissions`.
+//! permission each `/admin` route needs is declared on the route itself (its
+//! `x-coral-permission` OpenAPI extension, read by `http::permissions`).
 
 use std::fmt;
 
@@ -66,8 +67,19 @@ impl Permission {
         }
     }
 
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.as_str() == s)
+    }
+
     fn is_read(self) -> bool {
         self.as_str().ends_with(":read")
+    }
+}
+
+/// A permission is written as its name (`"catalog:write"`), e.g. in the OpenAPI document.
+impl serde::Serialize for Permission {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
     }
 }
 

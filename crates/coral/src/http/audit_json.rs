@@ -1,20 +1,70 @@
 //! The audit-log APIs' shared parts: the record's JSON and the query filters.
 
-use serde_json::{json, Value};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::app::audit::parse_time;
 use crate::core::Result;
 use crate::db::audit::{AuditRow, Filter};
+use crate::http::envelope::page;
 use crate::http::extract::QueryPairs;
 
-pub fn record_json(r: &AuditRow) -> Value {
-    json!({
-        "id": r.id, "created_at": r.created_at, "tenant_id": r.tenant_id,
-        "actor": { "type": r.actor_type, "id": r.actor_id },
-        "action": r.action, "resource_type": r.resource_type, "resource_id": r.resource_id,
-        "changes": r.changes.0, "request_id": r.request_id, "client_address": r.client_addr,
-    })
+/// Who made a change.
+#[derive(Serialize, ToSchema)]
+pub struct AuditActor {
+    /// `user` (a staff member), `platform` (the platform token) or `system`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub id: Option<String>,
 }
+
+/// One audit record.
+#[derive(Serialize, ToSchema)]
+pub struct AuditRecord {
+    pub id: String,
+    pub created_at: DateTime<Utc>,
+    /// Null for the platform-wide records (plans, placements).
+    pub tenant_id: Option<String>,
+    pub actor: AuditActor,
+    /// e.g. `product.update`.
+    pub action: String,
+    pub resource_type: String,
+    pub resource_id: Option<String>,
+    /// One entry per changed row, in the order written: `{ table, op` (`insert`,
+    /// `update`, `delete`), `id, before, after }` (changed fields only on update; secrets
+    /// masked as `****`).
+    #[schema(value_type = Vec<Object>)]
+    pub changes: Value,
+    pub request_id: Option<String>,
+    pub client_address: Option<String>,
+}
+
+impl From<&AuditRow> for AuditRecord {
+    fn from(r: &AuditRow) -> Self {
+        Self {
+            id: r.id.clone(),
+            created_at: r.created_at,
+            tenant_id: r.tenant_id.clone(),
+            actor: AuditActor {
+                kind: r.actor_type.clone(),
+                id: r.actor_id.clone(),
+            },
+            action: r.action.clone(),
+            resource_type: r.resource_type.clone(),
+            resource_id: r.resource_id.clone(),
+            changes: r.changes.0.clone(),
+            request_id: r.request_id.clone(),
+            client_address: r.client_addr.clone(),
+        }
+    }
+}
+
+page!(
+    /// `{ audit_logs, count, offset, limit }`, newest first.
+    AuditLogListResponse { audit_logs: AuditRecord }
+);
 
 /// `actor_id`, `action`, `resource_type`, `resource_id`, `from`, `to` (RFC 3339; `to`
 /// exclusive); `tenant_id` only where `with_tenant`.
@@ -31,7 +81,11 @@ pub fn filter(q: &QueryPairs, with_tenant: bool) -> Result<Filter> {
     })
 }
 
-pub fn page_json(rows: &[AuditRow], count: i64, offset: i64, limit: i64) -> Value {
-    let list: Vec<Value> = rows.iter().map(record_json).collect();
-    json!({ "audit_logs": list, "count": count, "offset": offset, "limit": limit })
+pub fn page(rows: &[AuditRow], count: i64, offset: i64, limit: i64) -> AuditLogListResponse {
+    AuditLogListResponse {
+        audit_logs: rows.iter().map(AuditRecord::from).collect(),
+        count,
+        offset,
+        limit,
+    }
 }

@@ -18,7 +18,7 @@ use crate::core::roles::Role;
 use crate::core::{Error, Result};
 use crate::db::audit::{Audit, Scope};
 use crate::http::observe::admit;
-use crate::http::permissions::{self, Rule};
+use crate::http::permissions::{self, Access, Rule};
 use crate::tenancy::resolve::{resolve, Signals};
 use crate::tenancy::{ApiFamily, TenantCtx};
 
@@ -282,7 +282,8 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     }
 }
 
-/// The rule of the matched route (`http::permissions`); a route without one is refused.
+/// The rule the matched route declares (`http::permissions`); a route without one is
+/// refused.
 fn route_rule(parts: &Parts) -> Result<&'static Rule> {
     let path = parts.extensions.get::<MatchedPath>().map(MatchedPath::as_str);
     path.and_then(|p| permissions::rule(parts.method.as_str(), p))
@@ -294,11 +295,11 @@ fn route_rule(parts: &Parts) -> Result<&'static Rule> {
 async fn audit_of<S: Send + Sync>(
     parts: &mut Parts,
     state: &S,
-    rule: &Rule,
+    rule: &'static Rule,
     scope: Scope,
     actor: (&'static str, Option<String>),
 ) -> Option<Arc<Audit>> {
-    let action = rule.action?;
+    let action: &'static str = rule.action.as_deref()?;
     let mut a = Audit::new(scope, actor.0, actor.1, action);
     if !action.ends_with(".create") {
         a.resource_id = RawPathParams::from_request_parts(parts, state)
@@ -326,11 +327,14 @@ impl FromRequestParts<AppState> for Staff {
         admit(parts, &tenant, ApiFamily::Admin)?;
         let mut actor = staff::authenticate(app, tenant, &claims).await?;
         let rule = route_rule(parts)?;
+        let Access::Staff(needs) = rule.access else {
+            return Err(Error::Forbidden("This route is the platform's".into()));
+        };
         let role = Role::parse(&actor.user.role);
-        if !role.is_some_and(|r| r.allows(rule.permission)) {
+        if !role.is_some_and(|r| r.allows(needs)) {
             return Err(Error::Forbidden(format!(
-                "The {} role does not have the {} permission",
-                actor.user.role, rule.permission
+                "The {} role does not have the {needs} permission",
+                actor.user.role
             )));
         }
         let who = ("user", Some(actor.user.id.clone()));

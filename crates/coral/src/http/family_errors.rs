@@ -116,6 +116,11 @@ fn family_statuses(path: &str, op: &Operation) -> Vec<(u16, &'static str)> {
             out.push((400, "Invalid request: NUL or non-UTF-8 text in the path or query"));
         }
     }
+    // A route naming a resource by id answers 404 when the store (or, for /platform, the
+    // deployment) has no such resource.
+    if path.contains('{') && matches!(Family::of(path), Family::Admin | Family::Platform) {
+        out.push((404, "No such resource (in this store, for /admin)"));
+    }
     if has_body {
         out.push((413, "The body is larger than the server's limit (CORAL_BODY_LIMIT)"));
     }
@@ -193,7 +198,7 @@ mod tests {
         let doc = document();
         // `/ready` documents its own 503; `/metrics` its own 401.
         let ready = &doc["paths"]["/ready"]["get"]["responses"]["503"]["description"];
-        assert_eq!(ready, "database unreachable");
+        assert_eq!(ready, "database unreachable: status unavailable");
         let metrics = &doc["paths"]["/metrics"]["get"]["responses"]["401"]["description"];
         assert_eq!(metrics, "bad platform token");
     }

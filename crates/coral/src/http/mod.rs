@@ -9,6 +9,7 @@ pub mod catalog_json;
 pub mod checkout_json;
 pub mod customer_json;
 pub mod documented;
+pub mod envelope;
 pub mod error;
 pub mod event_docs;
 pub mod extract;
@@ -329,6 +330,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response:
 
 pub fn router(app: AppState) -> Router {
     let (router, api) = documented(routes().into_router());
+    permissions::load();
     let mut doc = serde_json::to_value(&api).unwrap_or_default();
     event_docs::add_webhooks(&mut doc);
     let _ = ops::SPEC.set(doc.to_string());

@@ -6,35 +6,44 @@ use axum::extract::State;
 use axum::http::{header, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::{json, Value};
+use serde::Serialize;
+use utoipa::ToSchema;
 
 use axum::middleware::Next;
 
 use crate::core::error::{DB_UNAVAILABLE, RETRY_AFTER_SECS};
 use crate::core::Error;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, Platform};
 
 /// The OpenAPI document, rendered once when the router is built.
 pub(crate) static SPEC: OnceLock<String> = OnceLock::new();
 
+/// What `/health` and `/ready` answer.
+#[derive(Serialize, ToSchema)]
+pub struct OpsStatus {
+    /// `ok` (health), `ready` or `unavailable` (readiness).
+    pub status: &'static str,
+}
+
 /// The process is up.
-#[utoipa::path(get, path = "/health", tag = "ops", responses((status = 200, description = "{ status: ok }")))]
-pub async fn health() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
+#[utoipa::path(get, path = "/health", tag = "ops", responses((status = 200, description = "the process is up", body = OpsStatus)))]
+pub async fn health() -> Json<OpsStatus> {
+    Json(OpsStatus { status: "ok" })
 }
 
 /// The database answers. Known down: 503 at once; else one query, given at most a second.
 #[utoipa::path(get, path = "/ready", tag = "ops",
-    responses((status = 200, description = "{ status: ready }"), (status = 503, description = "database unreachable")))]
+    responses((status = 200, description = "ready", body = OpsStatus), (status = 503, description = "database unreachable: status unavailable", body = OpsStatus)))]
 pub async fn ready(State(app): State<AppState>) -> Response {
     let answered = app.platform().ping(READY_WITHIN).await;
     match answered {
-        Ok(()) => Json(json!({ "status": "ready" })).into_response(),
+        Ok(()) => Json(OpsStatus { status: "ready" }).into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready: database unreachable");
             let mut response = (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(json!({ "status": "unavailable" })),
+                Json(OpsStatus { status: "unavailable" }),
             )
                 .into_response();
             response
@@ -60,7 +69,7 @@ pub async fn fail_fast_writes(State(app): State<AppState>, req: axum::extract::R
 }
 
 /// This document.
-#[utoipa::path(get, path = "/openapi.json", tag = "ops", responses((status = 200, description = "OpenAPI 3.1 document")))]
+#[utoipa::path(get, path = "/openapi.json", tag = "ops", responses((status = 200, description = "OpenAPI 3.1 document", body = Object, content_type = "application/json")))]
 pub async fn openapi() -> Response {
     let spec = SPEC.get().map(String::as_str).unwrap_or("{}");
     ([(header::CONTENT_TYPE, "application/json")], spec.to_owned()).into_response()
@@ -70,7 +79,7 @@ pub async fn openapi() -> Response {
 /// ids and traffic figures are the operator's business (Prometheus sends it with
 /// `authorization: { credentials: … }`).
 #[utoipa::path(get, path = "/metrics", tag = "ops",
-    responses((status = 200, description = "Prometheus text format 0.0.4"), (status = 401, description = "bad platform token")),
+    responses((status = 200, description = "Prometheus text format 0.0.4", body = String, content_type = "text/plain; version=0.0.4; charset=utf-8"), (status = 401, description = "bad platform token", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn metrics(State(app): State<AppState>, _: Platform) -> Response {
     let body = crate::app::metrics::render(&app).await;
@@ -90,8 +99,8 @@ pub async fn unknown_route(method: Method, uri: Uri) -> Error {
 /// `seed::demo_images`. Not tenant data: the same bytes for every store.
 #[utoipa::path(get, path = "/static/demo/{file}", tag = "ops",
     params(("file" = String, Path, description = "`{slug}.png`")),
-    responses((status = 200, description = "image/png", content_type = "image/png"), (status = 404, description = "no such picture")))]
-pub async fn demo_image(axum::extract::Path(file): axum::extract::Path<String>) -> Response {
+    responses((status = 200, description = "the picture (PNG bytes)", content_type = "image/png"), (status = 404, description = "no such picture", body = ErrorBody)))]
+pub async fn demo_image(crate::http::extract::Path(file): crate::http::extract::Path<String>) -> Response {
     let picture = file.strip_suffix(".png").and_then(crate::seed::demo_images::png);
     match picture {
         Some(bytes) => (

@@ -1,324 +1,151 @@
-//! What every `/admin` and `/platform` route needs, in one table: the permission an admin
-//! route requires (checked by the `Staff` extractor against the role → permission table
-//! of `core::roles`) and, for a route that changes something, the action its audit record
-//! names. A route missing here is refused (403); `tests/it/roles.rs` walks the OpenAPI
-//! document and fails if any admin route is missing.
+//! What every `/admin` and `/platform` route needs, declared on the route itself: its
+//! `#[utoipa::path]` carries the OpenAPI extensions
+//!
+//! - `x-coral-permission`: the permission an admin route requires (a `core::roles`
+//!   permission name, checked by the `Staff` extractor against the role → permission
+//!   table), or `"platform"` for a `/platform` route (the `Platform` extractor's token);
+//! - `x-coral-audit-action`: on a route that changes something, the action its audit
+//!   record names (`product.create`).
+//!
+//! The rule table is read once from the generated OpenAPI document (so the document
+//! client authors get shows the same permissions that are enforced). A route declaring no
+//! permission is refused (403); [`problems`] lists every route that declares too little
+//! or something unknown, and `tests/it/roles.rs` asserts it finds none.
 
-use crate::core::roles::Permission::{self, *};
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
-/// One route: method, axum path template, permission, and audited action (writes only).
-#[derive(Debug, Clone, Copy)]
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::OpenApi;
+
+use crate::core::roles::Permission;
+
+/// The extension naming a route's permission.
+pub const PERMISSION: &str = "x-coral-permission";
+/// The extension naming a changing route's audit action.
+pub const AUDIT_ACTION: &str = "x-coral-audit-action";
+/// The `x-coral-permission` of a `/platform` route.
+pub const PLATFORM: &str = "platform";
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// A tenant's staff member whose role grants this permission.
+    Staff(Permission),
+    /// The platform operator (platform token or a `platform_admin`).
+    Platform,
+}
+
+/// One route's declaration: who may call it and, for a change, its audited action.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
-    pub method: &'static str,
-    pub path: &'static str,
-    pub permission: Permission,
-    pub action: Option<&'static str>,
+    pub access: Access,
+    pub action: Option<String>,
 }
 
-const fn read(method: &'static str, path: &'static str, permission: Permission) -> Rule {
-    Rule {
-        method,
-        path,
-        permission,
-        action: None,
-    }
+/// Rules by `(METHOD, axum path template)`.
+type Table = HashMap<(String, String), Rule>;
+
+static TABLE: LazyLock<Table> = LazyLock::new(|| {
+    let (table, unreadable) = read(&super::openapi());
+    // A declaration that names no known permission is a programming error: stop at
+    // start-up (the router forces this table) rather than refuse the route later.
+    assert!(unreadable.is_empty(), "unreadable route permissions: {unreadable:?}");
+    table
+});
+
+/// Reads the table now, so a bad declaration stops start-up.
+pub fn load() {
+    LazyLock::force(&TABLE);
 }
 
-const fn write(method: &'static str, path: &'static str, permission: Permission, action: &'static str) -> Rule {
-    Rule {
-        method,
-        path,
-        permission,
-        action: Some(action),
-    }
-}
-
-/// `/platform` routes need the platform token or a `platform_admin`; the permission
-/// column is unused for them.
-const fn platform(method: &'static str, path: &'static str, action: Option<&'static str>) -> Rule {
-    Rule {
-        method,
-        path,
-        permission: Authenticated,
-        action,
-    }
-}
-
-pub const RULES: &[Rule] = &[
-    // own profile, staff
-    read("GET", "/admin/users/me", Authenticated),
-    read("GET", "/admin/users", StaffRead),
-    write("POST", "/admin/users", StaffWrite, "user.create"),
-    read("GET", "/admin/users/{id}", StaffRead),
-    write("POST", "/admin/users/{id}", StaffWrite, "user.update"),
-    write("DELETE", "/admin/users/{id}", StaffWrite, "user.deactivate"),
-    // store settings, keys, secrets, usage, audit
-    read("GET", "/admin/stores", SettingsRead),
-    write("POST", "/admin/stores", SettingsWrite, "store.update"),
-    read("GET", "/admin/api-keys", SettingsRead),
-    write("POST", "/admin/api-keys", SettingsWrite, "api_key.create"),
-    read("GET", "/admin/api-keys/{id}", SettingsRead),
-    write("POST", "/admin/api-keys/{id}/revoke", SettingsWrite, "api_key.revoke"),
-    read("GET", "/admin/secrets", SettingsRead),
-    write("POST", "/admin/secrets/{name}", SettingsWrite, "secret.set"),
-    write("DELETE", "/admin/secrets/{name}", SettingsWrite, "secret.delete"),
-    read("GET", "/admin/shipping-options", SettingsRead),
-    write(
-        "POST",
-        "/admin/shipping-options",
-        SettingsWrite,
-        "shipping_option.create",
-    ),
-    read("GET", "/admin/shipping-options/{id}", SettingsRead),
-    write(
-        "POST",
-        "/admin/shipping-options/{id}",
-        SettingsWrite,
-        "shipping_option.update",
-    ),
-    write(
-        "DELETE",
-        "/admin/shipping-options/{id}",
-        SettingsWrite,
-        "shipping_option.delete",
-    ),
-    read("GET", "/admin/usage", SettingsRead),
-    read("GET", "/admin/webhooks", SettingsRead),
-    write("POST", "/admin/webhooks", SettingsWrite, "webhook.create"),
-    read("GET", "/admin/webhooks/event-types", SettingsRead),
-    read("GET", "/admin/webhooks/{id}", SettingsRead),
-    write("POST", "/admin/webhooks/{id}", SettingsWrite, "webhook.update"),
-    write("DELETE", "/admin/webhooks/{id}", SettingsWrite, "webhook.delete"),
-    read("GET", "/admin/webhooks/{id}/deliveries", SettingsRead),
-    write(
-        "POST",
-        "/admin/webhooks/{id}/deliveries/{delivery_id}/redeliver",
-        SettingsWrite,
-        "webhook.redeliver",
-    ),
-    read("GET", "/admin/email-settings", SettingsRead),
-    write("POST", "/admin/email-settings", SettingsWrite, "email_settings.update"),
-    read("GET", "/admin/email-templates/{name}", SettingsRead),
-    write(
-        "POST",
-        "/admin/email-templates/{name}",
-        SettingsWrite,
-        "email_template.update",
-    ),
-    write(
-        "DELETE",
-        "/admin/email-templates/{name}",
-        SettingsWrite,
-        "email_template.delete",
-    ),
-    // Changes nothing, but every POST is named in the audit trail.
-    write(
-        "POST",
-        "/admin/email-templates/{name}/preview",
-        SettingsRead,
-        "email_template.preview",
-    ),
-    read("GET", "/admin/audit-log", AuditRead),
-    // catalog
-    read("GET", "/admin/products", CatalogRead),
-    write("POST", "/admin/products", CatalogWrite, "product.create"),
-    write("POST", "/admin/products/batch", CatalogWrite, "product.batch"),
-    read("GET", "/admin/products/{id}", CatalogRead),
-    write("POST", "/admin/products/{id}", CatalogWrite, "product.update"),
-    write("DELETE", "/admin/products/{id}", CatalogWrite, "product.delete"),
-    write("POST", "/admin/products/{id}/variants", CatalogWrite, "variant.create"),
-    write(
-        "POST",
-        "/admin/products/{id}/variants/{variant_id}",
-        CatalogWrite,
-        "variant.update",
-    ),
-    write(
-        "DELETE",
-        "/admin/products/{id}/variants/{variant_id}",
-        CatalogWrite,
-        "variant.delete",
-    ),
-    read("GET", "/admin/collections", CatalogRead),
-    write("POST", "/admin/collections", CatalogWrite, "collection.create"),
-    read("GET", "/admin/collections/{id}", CatalogRead),
-    write("POST", "/admin/collections/{id}", CatalogWrite, "collection.update"),
-    write("DELETE", "/admin/collections/{id}", CatalogWrite, "collection.delete"),
-    read("GET", "/admin/product-categories", CatalogRead),
-    write("POST", "/admin/product-categories", CatalogWrite, "category.create"),
-    read("GET", "/admin/product-categories/{id}", CatalogRead),
-    write(
-        "POST",
-        "/admin/product-categories/{id}",
-        CatalogWrite,
-        "category.update",
-    ),
-    write(
-        "DELETE",
-        "/admin/product-categories/{id}",
-        CatalogWrite,
-        "category.delete",
-    ),
-    read("GET", "/admin/product-tags", CatalogRead),
-    write("POST", "/admin/product-tags", CatalogWrite, "tag.create"),
-    read("GET", "/admin/product-types", CatalogRead),
-    write("POST", "/admin/product-types", CatalogWrite, "type.create"),
-    read("GET", "/admin/regions", CatalogRead),
-    write("POST", "/admin/regions", CatalogWrite, "region.create"),
-    read("GET", "/admin/regions/{id}", CatalogRead),
-    write("POST", "/admin/regions/{id}", CatalogWrite, "region.update"),
-    write("DELETE", "/admin/regions/{id}", CatalogWrite, "region.delete"),
-    read("GET", "/admin/catalog-sources", CatalogRead),
-    write("POST", "/admin/catalog-sources", CatalogWrite, "catalog_source.create"),
-    read("GET", "/admin/catalog-sources/{id}", CatalogRead),
-    write(
-        "DELETE",
-        "/admin/catalog-sources/{id}",
-        CatalogWrite,
-        "catalog_source.delete",
-    ),
-    write(
-        "POST",
-        "/admin/catalog-sources/{id}/grants",
-        CatalogWrite,
-        "catalog_source.grant",
-    ),
-    write(
-        "DELETE",
-        "/admin/catalog-sources/{id}/grants/{store}",
-        CatalogWrite,
-        "catalog_source.revoke",
-    ),
-    read("GET", "/admin/catalog-sources/{id}/products", CatalogRead),
-    read("GET", "/admin/catalog-sources/{id}/subscriptions", CatalogRead),
-    write(
-        "POST",
-        "/admin/catalog-sources/{id}/subscriptions",
-        CatalogWrite,
-        "catalog_subscription.create",
-    ),
-    write(
-        "DELETE",
-        "/admin/catalog-sources/{id}/subscriptions/{product_id}",
-        CatalogWrite,
-        "catalog_subscription.delete",
-    ),
-    // inventory
-    read("GET", "/admin/stock-locations", InventoryRead),
-    write(
-        "POST",
-        "/admin/stock-locations",
-        InventoryWrite,
-        "stock_location.create",
-    ),
-    read("GET", "/admin/stock-locations/{id}", InventoryRead),
-    write(
-        "POST",
-        "/admin/stock-locations/{id}",
-        InventoryWrite,
-        "stock_location.update",
-    ),
-    write(
-        "DELETE",
-        "/admin/stock-locations/{id}",
-        InventoryWrite,
-        "stock_location.delete",
-    ),
-    read("GET", "/admin/inventory-items", InventoryRead),
-    read("GET", "/admin/inventory-items/{id}", InventoryRead),
-    read("GET", "/admin/inventory-items/{id}/location-levels", InventoryRead),
-    write(
-        "POST",
-        "/admin/inventory-items/{id}/location-levels",
-        InventoryWrite,
-        "inventory_level.create",
-    ),
-    write(
-        "POST",
-        "/admin/inventory-items/{id}/location-levels/{location_id}",
-        InventoryWrite,
-        "inventory_level.update",
-    ),
-    write(
-        "DELETE",
-        "/admin/inventory-items/{id}/location-levels/{location_id}",
-        InventoryWrite,
-        "inventory_level.delete",
-    ),
-    // orders
-    read("GET", "/admin/orders", OrdersRead),
-    read("GET", "/admin/orders/{id}", OrdersRead),
-    write("POST", "/admin/orders/{id}/capture", OrdersWrite, "order.capture"),
-    write("POST", "/admin/orders/{id}/refund", OrdersWrite, "order.refund"),
-    write("POST", "/admin/orders/{id}/fulfillments", OrdersWrite, "order.fulfill"),
-    write("POST", "/admin/orders/{id}/cancel", OrdersWrite, "order.cancel"),
-    // promotions, campaigns, price lists
-    read("GET", "/admin/promotions", PromotionsRead),
-    write("POST", "/admin/promotions", PromotionsWrite, "promotion.create"),
-    read("GET", "/admin/promotions/{id}", PromotionsRead),
-    write("POST", "/admin/promotions/{id}", PromotionsWrite, "promotion.update"),
-    write("DELETE", "/admin/promotions/{id}", PromotionsWrite, "promotion.delete"),
-    read("GET", "/admin/campaigns", PromotionsRead),
-    write("POST", "/admin/campaigns", PromotionsWrite, "campaign.create"),
-    read("GET", "/admin/campaigns/{id}", PromotionsRead),
-    write("POST", "/admin/campaigns/{id}", PromotionsWrite, "campaign.update"),
-    write("DELETE", "/admin/campaigns/{id}", PromotionsWrite, "campaign.delete"),
-    read("GET", "/admin/price-lists", PromotionsRead),
-    write("POST", "/admin/price-lists", PromotionsWrite, "price_list.create"),
-    read("GET", "/admin/price-lists/{id}", PromotionsRead),
-    write("POST", "/admin/price-lists/{id}", PromotionsWrite, "price_list.update"),
-    write(
-        "DELETE",
-        "/admin/price-lists/{id}",
-        PromotionsWrite,
-        "price_list.delete",
-    ),
-    // customers
-    read("GET", "/admin/customer-groups", CustomersRead),
-    write(
-        "POST",
-        "/admin/customer-groups",
-        CustomersWrite,
-        "customer_group.create",
-    ),
-    read("GET", "/admin/customer-groups/{id}", CustomersRead),
-    write(
-        "POST",
-        "/admin/customer-groups/{id}",
-        CustomersWrite,
-        "customer_group.update",
-    ),
-    write(
-        "DELETE",
-        "/admin/customer-groups/{id}",
-        CustomersWrite,
-        "customer_group.delete",
-    ),
-    write(
-        "POST",
-        "/admin/customer-groups/{id}/customers",
-        CustomersWrite,
-        "customer_group.members",
-    ),
-    // platform
-    platform("POST", "/platform/tenants", Some("tenant.create")),
-    platform("GET", "/platform/tenants", None),
-    platform("GET", "/platform/tenants/{id}", None),
-    platform("PATCH", "/platform/tenants/{id}", Some("tenant.update")),
-    platform("DELETE", "/platform/tenants/{id}", Some("tenant.deactivate")),
-    platform("POST", "/platform/tenants/{id}/suspend", Some("tenant.suspend")),
-    platform("POST", "/platform/tenants/{id}/resume", Some("tenant.resume")),
-    platform("GET", "/platform/tenants/{id}/usage", None),
-    platform("GET", "/platform/plans", None),
-    platform("POST", "/platform/plans", Some("plan.create")),
-    platform("GET", "/platform/plans/{id}", None),
-    platform("PATCH", "/platform/plans/{id}", Some("plan.update")),
-    platform("POST", "/platform/placements", Some("placement.create")),
-    platform("GET", "/platform/audit-log", None),
-    platform("GET", "/platform/jobs", None),
-];
-
-/// The rule of a matched route, if it has one.
+/// The rule of a matched route, if it declares one.
 pub fn rule(method: &str, path: &str) -> Option<&'static Rule> {
-    RULES.iter().find(|r| r.method == method && r.path == path)
+    TABLE.get(&(method.to_owned(), path.to_owned()))
+}
+
+/// Every operation of the document: method, path, operation.
+fn operations(doc: &OpenApi) -> impl Iterator<Item = (&'static str, &String, &Operation)> {
+    doc.paths.paths.iter().flat_map(|(path, item)| {
+        [
+            ("GET", &item.get),
+            ("POST", &item.post),
+            ("PUT", &item.put),
+            ("PATCH", &item.patch),
+            ("DELETE", &item.delete),
+        ]
+        .into_iter()
+        .filter_map(move |(m, op)| op.as_ref().map(|op| (m, path, op)))
+    })
+}
+
+fn extension<'a>(op: &'a Operation, name: &str) -> Option<&'a serde_json::Value> {
+    op.extensions.as_ref().and_then(|e| e.get(name))
+}
+
+/// The declared rules, and the declarations that could not be read.
+fn read(doc: &OpenApi) -> (Table, Vec<String>) {
+    let mut table = Table::new();
+    let mut unreadable = Vec::new();
+    for (method, path, op) in operations(doc) {
+        let Some(declared) = extension(op, PERMISSION) else {
+            continue;
+        };
+        let access = match declared.as_str() {
+            Some(PLATFORM) => Access::Platform,
+            Some(name) => match Permission::parse(name) {
+                Some(p) => Access::Staff(p),
+                None => {
+                    unreadable.push(format!("{method} {path}: unknown permission {name}"));
+                    continue;
+                }
+            },
+            None => {
+                unreadable.push(format!("{method} {path}: {PERMISSION} is not a string"));
+                continue;
+            }
+        };
+        let action = match extension(op, AUDIT_ACTION) {
+            None => None,
+            Some(serde_json::Value::String(a)) => Some(a.clone()),
+            Some(other) => {
+                unreadable.push(format!("{method} {path}: audit action {other} is not a string"));
+                continue;
+            }
+        };
+        table.insert((method.to_owned(), path.clone()), Rule { access, action });
+    }
+    (table, unreadable)
+}
+
+/// What is wrong with the routes' declarations in `doc`, one line each: every `/admin`
+/// route names a staff permission and every `/platform` route `"platform"`; every change
+/// (not GET) names its audit action and no read does; no other route declares either.
+pub fn problems(doc: &OpenApi) -> Vec<String> {
+    let (table, mut out) = read(doc);
+    for (method, path, op) in operations(doc) {
+        let what = format!("{method} {path}");
+        let family = ["/admin/", "/platform/"]
+            .into_iter()
+            .find(|prefix| path.starts_with(prefix));
+        let Some(family) = family else {
+            if extension(op, PERMISSION).is_some() || extension(op, AUDIT_ACTION).is_some() {
+                out.push(format!("{what}: declares a permission outside /admin and /platform"));
+            }
+            continue;
+        };
+        let Some(rule) = table.get(&(method.to_owned(), path.clone())) else {
+            out.push(format!("{what}: declares no permission"));
+            continue;
+        };
+        match (family, rule.access) {
+            ("/admin/", Access::Platform) => out.push(format!("{what}: an admin route needs a staff permission")),
+            ("/platform/", Access::Staff(_)) => out.push(format!("{what}: a platform route declares \"platform\"")),
+            _ => {}
+        }
+        if rule.action.is_some() != (method != "GET") {
+            out.push(format!("{what}: changes name an audit action, reads do not"));
+        }
+    }
+    out
 }

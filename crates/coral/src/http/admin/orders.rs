@@ -1,18 +1,23 @@
 //! `/admin/orders*`: list, retrieve, capture, refund, fulfil, cancel.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Utc};
-use serde_json::{json, Value};
 
 use crate::app::orders::{self, AmountIn, FulfillIn, Order};
+use crate::core::roles::Permission::{OrdersRead, OrdersWrite};
 use crate::core::{names, Error, Result};
 use crate::db::orders::OrderFilter;
-use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
+use crate::http::envelope::{one, page};
+use crate::http::error::ErrorBody;
+use crate::http::extract::{AppState, JsonBody, Path, QueryPairs, Staff};
 use crate::http::order_json;
+use crate::http::order_json::StoreOrder;
 
-fn answer(o: &Order) -> Json<Value> {
-    Json(json!({ "order": order_json::order(o) }))
+fn answer(o: &Order) -> Json<AdminOrderResponse> {
+    Json(AdminOrderResponse {
+        order: order_json::order(o),
+    })
 }
 
 fn time(q: &QueryPairs, key: &str) -> Result<Option<DateTime<Utc>>> {
@@ -27,13 +32,28 @@ fn time(q: &QueryPairs, key: &str) -> Result<Option<DateTime<Utc>>> {
         .transpose()
 }
 
+one!(
+    /// `{ order }`
+    AdminOrderResponse {
+        order: StoreOrder,
+    }
+);
+
+page!(
+    /// `{ orders, count, offset, limit }`
+    AdminOrderListResponse {
+        orders: StoreOrder,
+    }
+);
+
 /// Orders of the store, newest first; filters `status[]`, `customer_id`, `email`,
 /// `created_at[gte]`, `created_at[lt]`.
 #[utoipa::path(get, path = "/admin/orders", tag = "admin",
+    extensions(("x-coral-permission" = json!(OrdersRead))),
     params(("status" = Option<Vec<String>>, Query), ("customer_id" = Option<String>, Query),
            ("email" = Option<String>, Query), ("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
-    responses((status = 200, description = "{ orders, count, offset, limit }")), security(("bearer" = [])))]
-pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
+    responses((status = 200, description = "a page of orders", body = AdminOrderListResponse)), security(("bearer" = [])))]
+pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<AdminOrderListResponse>> {
     let (limit, offset) = q.page(50)?;
     let filter = OrderFilter {
         customer_id: q.get("customer_id").map(str::to_owned),
@@ -44,56 +64,77 @@ pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
     };
     let (list, count) = orders::list(&actor.ctx, &filter, limit, offset).await?;
     let list: Vec<_> = list.iter().map(order_json::order).collect();
-    Ok(Json(
-        json!({ "orders": list, "count": count, "offset": offset, "limit": limit }),
-    ))
+    Ok(Json(AdminOrderListResponse {
+        orders: list,
+        count,
+        offset,
+        limit,
+    }))
 }
 
-#[utoipa::path(get, path = "/admin/orders/{id}", tag = "admin", params(("id" = String, Path)),
-    responses((status = 200, description = "{ order }"), (status = 404, description = "not in this store")),
+#[utoipa::path(get, path = "/admin/orders/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(OrdersRead))),
+    params(("id" = String, Path)),
+    responses((status = 200, description = "the order", body = AdminOrderResponse), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<AdminOrderResponse>> {
     Ok(answer(&orders::get(&actor.ctx, &id, None).await?))
 }
 
 /// Captures the authorised payment in full.
-#[utoipa::path(post, path = "/admin/orders/{id}/capture", tag = "admin", params(("id" = String, Path)),
-    responses((status = 200, description = "{ order }"), (status = 400, description = "canceled, or the gateway refused")),
+#[utoipa::path(post, path = "/admin/orders/{id}/capture", tag = "admin",
+    extensions(("x-coral-permission" = json!(OrdersWrite)), ("x-coral-audit-action" = json!("order.capture"))),
+    params(("id" = String, Path)),
+    responses((status = 200, description = "the order", body = AdminOrderResponse), (status = 400, description = "canceled, or the gateway refused", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn capture(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn capture(
+    State(app): State<AppState>,
+    Staff(actor): Staff,
+    Path(id): Path<String>,
+) -> Result<Json<AdminOrderResponse>> {
     Ok(answer(&orders::capture(app.services(), &actor.ctx, &id).await?))
 }
 
 /// Refunds `amount` of the captured payment (default: all of it).
-#[utoipa::path(post, path = "/admin/orders/{id}/refund", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/admin/orders/{id}/refund", tag = "admin",
+    extensions(("x-coral-permission" = json!(OrdersWrite)), ("x-coral-audit-action" = json!("order.refund"))),
+    params(("id" = String, Path)),
     request_body = AmountIn,
-    responses((status = 200, description = "{ order }"), (status = 400, description = "more than captured")),
+    responses((status = 200, description = "the order", body = AdminOrderResponse), (status = 400, description = "more than captured", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn refund(
     State(app): State<AppState>,
     Staff(actor): Staff,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<AmountIn>,
-) -> Result<Json<Value>> {
+) -> Result<Json<AdminOrderResponse>> {
     Ok(answer(&orders::refund(app.services(), &actor.ctx, &id, body).await?))
 }
 
-#[utoipa::path(post, path = "/admin/orders/{id}/fulfillments", tag = "admin", params(("id" = String, Path)),
+#[utoipa::path(post, path = "/admin/orders/{id}/fulfillments", tag = "admin",
+    extensions(("x-coral-permission" = json!(OrdersWrite)), ("x-coral-audit-action" = json!("order.fulfill"))),
+    params(("id" = String, Path)),
     request_body = FulfillIn,
-    responses((status = 200, description = "{ order }"), (status = 400, description = "more than left to fulfil")),
+    responses((status = 200, description = "the order", body = AdminOrderResponse), (status = 400, description = "more than left to fulfil", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn fulfill(
     Staff(actor): Staff,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<FulfillIn>,
-) -> Result<Json<Value>> {
+) -> Result<Json<AdminOrderResponse>> {
     Ok(answer(&orders::fulfill(&actor.ctx, &id, body).await?))
 }
 
 /// Cancels: voids uncaptured payments and restocks.
-#[utoipa::path(post, path = "/admin/orders/{id}/cancel", tag = "admin", params(("id" = String, Path)),
-    responses((status = 200, description = "{ order }"), (status = 400, description = "fulfilled or captured")),
+#[utoipa::path(post, path = "/admin/orders/{id}/cancel", tag = "admin",
+    extensions(("x-coral-permission" = json!(OrdersWrite)), ("x-coral-audit-action" = json!("order.cancel"))),
+    params(("id" = String, Path)),
+    responses((status = 200, description = "the order", body = AdminOrderResponse), (status = 400, description = "fulfilled or captured", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn cancel(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn cancel(
+    State(app): State<AppState>,
+    Staff(actor): Staff,
+    Path(id): Path<String>,
+) -> Result<Json<AdminOrderResponse>> {
     Ok(answer(&orders::cancel(app.services(), &actor.ctx, &id).await?))
 }

@@ -1,34 +1,57 @@
 //! `/admin/products`: the tenant's staff manage products, variants and prices.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::app::catalog::admin::{self, ProductIn, VariantIn};
 use crate::app::catalog::model::Product;
 use crate::app::catalog::snapshot::Catalog;
 use crate::app::catalog::variants;
+use crate::core::roles::Permission::{CatalogRead, CatalogWrite};
 use crate::core::Result;
 use crate::http::catalog_json;
-use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
+use crate::http::catalog_json::StoreProduct;
+use crate::http::envelope::{one, page, AdminDeleteResponse};
+use crate::http::error::ErrorBody;
+use crate::http::extract::{AppState, JsonBody, Path, QueryPairs, Staff};
 
-fn render(p: &Product, cat: &Catalog) -> Value {
-    serde_json::to_value(catalog_json::product(p, cat, None, true)).unwrap_or_default()
+fn render(p: &Product, cat: &Catalog) -> StoreProduct {
+    catalog_json::product(p, cat, None, true)
 }
 
-#[utoipa::path(post, path = "/admin/products", tag = "admin", request_body = ProductIn,
-    responses((status = 200, description = "{ product }"), (status = 400, description = "invalid product"),
-              (status = 422, description = "handle or SKU taken")),
+one!(
+    /// `{ product }`
+    AdminProductResponse {
+        product: StoreProduct,
+    }
+);
+
+page!(
+    /// `{ products, count, offset, limit }`
+    AdminProductListResponse {
+        products: StoreProduct,
+    }
+);
+
+#[utoipa::path(post, path = "/admin/products", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("product.create"))),
+    request_body = ProductIn,
+    responses((status = 200, description = "the product", body = AdminProductResponse), (status = 400, description = "invalid product", body = ErrorBody),
+              (status = 422, description = "handle or SKU taken", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<AppState>,
     Staff(actor): Staff,
     JsonBody(body): JsonBody<ProductIn>,
-) -> Result<Json<Value>> {
+) -> Result<Json<AdminProductResponse>> {
     let p = admin::create(&app, &actor.ctx, body).await?;
     let cat = app.catalogs.get(&actor.ctx).await?;
-    Ok(Json(json!({ "product": render(&p, &cat) })))
+    Ok(Json(AdminProductResponse {
+        product: render(&p, &cat),
+    }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -39,112 +62,183 @@ pub struct Batch {
     pub create: Vec<ProductIn>,
 }
 
-#[utoipa::path(post, path = "/admin/products/batch", tag = "admin", request_body = Batch,
-    responses((status = 200, description = "{ created, updated, deleted }"), (status = 400, description = "a product is invalid: none is created")),
+/// The ids a batch deleted: none (a batch only creates).
+#[derive(Serialize, ToSchema)]
+pub struct BatchDeleted {
+    pub ids: Vec<String>,
+    pub object: &'static str,
+    pub deleted: bool,
+}
+
+/// `{ created, updated, deleted }`, Medusa's `AdminBatchProductResponse`.
+#[derive(Serialize, ToSchema)]
+pub struct AdminBatchProductResponse {
+    pub created: Vec<StoreProduct>,
+    /// Always empty: a batch only creates.
+    #[schema(value_type = Vec<Object>)]
+    pub updated: Vec<Value>,
+    pub deleted: BatchDeleted,
+}
+
+/// A deleted variant and the product it was removed from.
+#[derive(Serialize, ToSchema)]
+pub struct AdminProductVariantDeleteResponse {
+    pub id: String,
+    pub object: &'static str,
+    pub deleted: bool,
+    pub parent: StoreProduct,
+}
+
+#[utoipa::path(post, path = "/admin/products/batch", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("product.batch"))),
+    request_body = Batch,
+    responses((status = 200, description = "the created products", body = AdminBatchProductResponse), (status = 400, description = "a product is invalid: none is created", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn batch(
     State(app): State<AppState>,
     Staff(actor): Staff,
     JsonBody(body): JsonBody<Batch>,
-) -> Result<Json<Value>> {
+) -> Result<Json<AdminBatchProductResponse>> {
     let created = admin::batch_create(&app, &actor.ctx, body.create).await?;
     let cat = app.catalogs.get(&actor.ctx).await?;
-    let created: Vec<Value> = created.iter().map(|p| render(p, &cat)).collect();
-    Ok(Json(
-        json!({ "created": created, "updated": [], "deleted": { "ids": [], "object": "product", "deleted": true } }),
-    ))
+    let created: Vec<_> = created.iter().map(|p| render(p, &cat)).collect();
+    Ok(Json(AdminBatchProductResponse {
+        created,
+        updated: Vec::new(),
+        deleted: BatchDeleted {
+            ids: Vec::new(),
+            object: "product",
+            deleted: true,
+        },
+    }))
 }
 
 #[utoipa::path(get, path = "/admin/products", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogRead))),
     params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("q" = Option<String>, Query)),
-    responses((status = 200, description = "{ products, count, offset, limit }, newest first")),
+    responses((status = 200, description = "a page of products, newest first", body = AdminProductListResponse)),
     security(("bearer" = [])))]
-pub async fn list(State(app): State<AppState>, Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
+pub async fn list(
+    State(app): State<AppState>,
+    Staff(actor): Staff,
+    q: QueryPairs,
+) -> Result<Json<AdminProductListResponse>> {
     let (limit, offset) = q.page(20)?;
     let (products, count) = admin::list(&actor.ctx, q.get("q").filter(|s| !s.is_empty()), limit, offset).await?;
     let cat = app.catalogs.get(&actor.ctx).await?;
-    let products: Vec<Value> = products.iter().map(|p| render(p, &cat)).collect();
-    Ok(Json(
-        json!({ "products": products, "count": count, "offset": offset, "limit": limit }),
-    ))
+    let products: Vec<_> = products.iter().map(|p| render(p, &cat)).collect();
+    Ok(Json(AdminProductListResponse {
+        products,
+        count,
+        offset,
+        limit,
+    }))
 }
 
-#[utoipa::path(get, path = "/admin/products/{id}", tag = "admin", params(("id" = String, Path)),
-    responses((status = 200, description = "{ product }"), (status = 404, description = "not in this store")),
+#[utoipa::path(get, path = "/admin/products/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogRead))),
+    params(("id" = String, Path)),
+    responses((status = 200, description = "the product", body = AdminProductResponse), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn get(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn get(
+    State(app): State<AppState>,
+    Staff(actor): Staff,
+    Path(id): Path<String>,
+) -> Result<Json<AdminProductResponse>> {
     let p = admin::get(&actor.ctx, &id).await?;
     let cat = app.catalogs.get(&actor.ctx).await?;
-    Ok(Json(json!({ "product": render(&p, &cat) })))
+    Ok(Json(AdminProductResponse {
+        product: render(&p, &cat),
+    }))
 }
 
-#[utoipa::path(post, path = "/admin/products/{id}", tag = "admin", params(("id" = String, Path)), request_body = ProductIn,
-    responses((status = 200, description = "{ product }"), (status = 404, description = "not in this store")),
+#[utoipa::path(post, path = "/admin/products/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("product.update"))),
+    params(("id" = String, Path)), request_body = ProductIn,
+    responses((status = 200, description = "the product", body = AdminProductResponse), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update(
     State(app): State<AppState>,
     Staff(actor): Staff,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<ProductIn>,
-) -> Result<Json<Value>> {
+) -> Result<Json<AdminProductResponse>> {
     let p = admin::update(&app, &actor.ctx, &id, body).await?;
     let cat = app.catalogs.get(&actor.ctx).await?;
-    Ok(Json(json!({ "product": render(&p, &cat) })))
+    Ok(Json(AdminProductResponse {
+        product: render(&p, &cat),
+    }))
 }
 
-#[utoipa::path(delete, path = "/admin/products/{id}", tag = "admin", params(("id" = String, Path)),
-    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store")),
+#[utoipa::path(delete, path = "/admin/products/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("product.delete"))),
+    params(("id" = String, Path)),
+    responses((status = 200, description = "deleted", body = AdminDeleteResponse), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn delete(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn delete(
+    State(app): State<AppState>,
+    Staff(actor): Staff,
+    Path(id): Path<String>,
+) -> Result<Json<AdminDeleteResponse>> {
     admin::delete(&app, &actor.ctx, &id).await?;
-    Ok(Json(json!({ "id": id, "object": "product", "deleted": true })))
+    Ok(Json(AdminDeleteResponse::new(id, "product")))
 }
 
 /// Updates a variant's fields, replaces its prices, sets its stock.
 #[utoipa::path(post, path = "/admin/products/{id}/variants/{variant_id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("variant.update"))),
     params(("id" = String, Path), ("variant_id" = String, Path)), request_body = VariantIn,
-    responses((status = 200, description = "{ product }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "the product", body = AdminProductResponse), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update_variant(
     State(app): State<AppState>,
     Staff(actor): Staff,
     Path((id, variant_id)): Path<(String, String)>,
     JsonBody(body): JsonBody<VariantIn>,
-) -> Result<Json<Value>> {
+) -> Result<Json<AdminProductResponse>> {
     let p = variants::update(&app, &actor.ctx, &id, &variant_id, body).await?;
     let cat = app.catalogs.get(&actor.ctx).await?;
-    Ok(Json(json!({ "product": render(&p, &cat) })))
+    Ok(Json(AdminProductResponse {
+        product: render(&p, &cat),
+    }))
 }
 
 /// Adds a variant; option values the product lacks are added to its options.
 #[utoipa::path(post, path = "/admin/products/{id}/variants", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("variant.create"))),
     params(("id" = String, Path)), request_body = VariantIn,
-    responses((status = 200, description = "{ product }"), (status = 400, description = "bad options"),
-              (status = 404, description = "not in this store")),
+    responses((status = 200, description = "the product", body = AdminProductResponse), (status = 400, description = "bad options", body = ErrorBody),
+              (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create_variant(
     State(app): State<AppState>,
     Staff(actor): Staff,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<VariantIn>,
-) -> Result<Json<Value>> {
+) -> Result<Json<AdminProductResponse>> {
     let p = variants::create(&app, &actor.ctx, &id, body).await?;
     let cat = app.catalogs.get(&actor.ctx).await?;
-    Ok(Json(json!({ "product": render(&p, &cat) })))
+    Ok(Json(AdminProductResponse {
+        product: render(&p, &cat),
+    }))
 }
 
 #[utoipa::path(delete, path = "/admin/products/{id}/variants/{variant_id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("variant.delete"))),
     params(("id" = String, Path), ("variant_id" = String, Path)),
-    responses((status = 200, description = "{ id, object, deleted, parent }"), (status = 404, description = "not in this store")),
+    responses((status = 200, description = "deleted, and the product after", body = AdminProductVariantDeleteResponse), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn delete_variant(
     State(app): State<AppState>,
     Staff(actor): Staff,
     Path((id, variant_id)): Path<(String, String)>,
-) -> Result<Json<Value>> {
+) -> Result<Json<AdminProductVariantDeleteResponse>> {
     let p = variants::delete(&app, &actor.ctx, &id, &variant_id).await?;
     let cat = app.catalogs.get(&actor.ctx).await?;
-    Ok(Json(
-        json!({ "id": variant_id, "object": "variant", "deleted": true, "parent": render(&p, &cat) }),
-    ))
+    Ok(Json(AdminProductVariantDeleteResponse {
+        id: variant_id,
+        object: "variant",
+        deleted: true,
+        parent: render(&p, &cat),
+    }))
 }

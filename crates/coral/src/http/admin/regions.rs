@@ -1,83 +1,190 @@
 //! `/admin/regions`: Medusa's Admin API regions, plus a tax rate per country (each
 //! country carries `tax_rate`, in percent; set through `tax_rates`).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
 
 use crate::app::regions::{self, RegionIn};
+use crate::core::roles::Permission::{CatalogRead, CatalogWrite};
 use crate::core::Result;
 use crate::db::regions::RegionRow;
 use crate::http::catalog_json::number;
-use crate::http::extract::{AppState, JsonBody, QueryPairs, Staff};
-use crate::http::store::regions::region_json;
+use crate::http::envelope::{one, page, AdminDeleteResponse};
+use crate::http::error::ErrorBody;
+use crate::http::extract::{AppState, JsonBody, Path, QueryPairs, Staff};
+use crate::http::store::regions::{region_json, StoreRegion, StoreRegionCountry};
 
-fn admin_region(r: &RegionRow) -> Value {
-    let mut v = serde_json::to_value(region_json(r)).unwrap_or_default();
-    if let Some(countries) = v["countries"].as_array_mut() {
-        for (c, row) in countries.iter_mut().zip(&r.countries) {
-            c["tax_rate"] = number(row.tax_rate);
-        }
-    }
-    v["payment_providers"] = r
-        .payment_providers
-        .iter()
-        .map(|p| json!({ "id": p, "is_enabled": true }))
-        .collect();
-    v
+/// A region as staff see it: the store's view plus each country's tax rate and the
+/// region's payment providers.
+#[derive(Serialize, ToSchema)]
+pub struct AdminRegion {
+    #[serde(flatten)]
+    pub region: StoreRegionBase,
+    pub countries: Vec<AdminRegionCountry>,
+    pub payment_providers: Vec<AdminRegionPaymentProvider>,
 }
+
+/// [`StoreRegion`] without its countries (staff's countries carry tax rates).
+#[derive(Serialize, ToSchema)]
+pub struct StoreRegionBase {
+    pub id: String,
+    pub name: String,
+    pub currency_code: String,
+    pub automatic_taxes: bool,
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<Value>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AdminRegionCountry {
+    #[serde(flatten)]
+    pub country: StoreRegionCountry,
+    /// Percent, e.g. `20` or `7.7`.
+    #[schema(value_type = f64)]
+    pub tax_rate: Value,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AdminRegionPaymentProvider {
+    pub id: String,
+    pub is_enabled: bool,
+}
+
+fn admin_region(r: &RegionRow) -> AdminRegion {
+    let StoreRegion {
+        id,
+        name,
+        currency_code,
+        automatic_taxes,
+        metadata,
+        created_at,
+        updated_at,
+        deleted_at,
+        countries,
+    } = region_json(r);
+    AdminRegion {
+        region: StoreRegionBase {
+            id,
+            name,
+            currency_code,
+            automatic_taxes,
+            metadata,
+            created_at,
+            updated_at,
+            deleted_at,
+        },
+        countries: countries
+            .into_iter()
+            .zip(&r.countries)
+            .map(|(country, row)| AdminRegionCountry {
+                country,
+                tax_rate: number(row.tax_rate),
+            })
+            .collect(),
+        payment_providers: r
+            .payment_providers
+            .iter()
+            .map(|p| AdminRegionPaymentProvider {
+                id: p.clone(),
+                is_enabled: true,
+            })
+            .collect(),
+    }
+}
+
+one!(
+    /// `{ region }`
+    AdminRegionResponse {
+        region: AdminRegion,
+    }
+);
+
+page!(
+    /// `{ regions, count, offset, limit }`
+    AdminRegionListResponse {
+        regions: AdminRegion,
+    }
+);
 
 #[utoipa::path(get, path = "/admin/regions", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogRead))),
     params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query)),
-    responses((status = 200, description = "{ regions, count, offset, limit }")), security(("bearer" = [])))]
-pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<Value>> {
+    responses((status = 200, description = "a page of regions", body = AdminRegionListResponse)), security(("bearer" = [])))]
+pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<AdminRegionListResponse>> {
     let (limit, offset) = q.page(50)?;
     let (rows, count) = regions::list(&actor.ctx, limit, offset).await?;
-    let items: Vec<Value> = rows.iter().map(admin_region).collect();
-    Ok(Json(
-        json!({ "regions": items, "count": count, "offset": offset, "limit": limit }),
-    ))
+    let items: Vec<_> = rows.iter().map(admin_region).collect();
+    Ok(Json(AdminRegionListResponse {
+        regions: items,
+        count,
+        offset,
+        limit,
+    }))
 }
 
-#[utoipa::path(post, path = "/admin/regions", tag = "admin", request_body = RegionIn,
-    responses((status = 200, description = "{ region }"), (status = 400, description = "invalid region"),
-              (status = 422, description = "a country already belongs to another region")),
+#[utoipa::path(post, path = "/admin/regions", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("region.create"))),
+    request_body = RegionIn,
+    responses((status = 200, description = "the region", body = AdminRegionResponse), (status = 400, description = "invalid region", body = ErrorBody),
+              (status = 422, description = "a country already belongs to another region", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn create(
     State(app): State<AppState>,
     Staff(actor): Staff,
     JsonBody(body): JsonBody<RegionIn>,
-) -> Result<Json<Value>> {
+) -> Result<Json<AdminRegionResponse>> {
     let r = regions::create(&app, &actor.ctx, body).await?;
-    Ok(Json(json!({ "region": admin_region(&r) })))
+    Ok(Json(AdminRegionResponse {
+        region: admin_region(&r),
+    }))
 }
 
-#[utoipa::path(get, path = "/admin/regions/{id}", tag = "admin", params(("id" = String, Path)),
-    responses((status = 200, description = "{ region }"), (status = 404, description = "not in this store")),
+#[utoipa::path(get, path = "/admin/regions/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogRead))),
+    params(("id" = String, Path)),
+    responses((status = 200, description = "the region", body = AdminRegionResponse), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<AdminRegionResponse>> {
     let r = regions::get(&actor.ctx, &id).await?;
-    Ok(Json(json!({ "region": admin_region(&r) })))
+    Ok(Json(AdminRegionResponse {
+        region: admin_region(&r),
+    }))
 }
 
-#[utoipa::path(post, path = "/admin/regions/{id}", tag = "admin", params(("id" = String, Path)), request_body = RegionIn,
-    responses((status = 200, description = "{ region }"), (status = 404, description = "not in this store")),
+#[utoipa::path(post, path = "/admin/regions/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("region.update"))),
+    params(("id" = String, Path)), request_body = RegionIn,
+    responses((status = 200, description = "the region", body = AdminRegionResponse), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn update(
     State(app): State<AppState>,
     Staff(actor): Staff,
     Path(id): Path<String>,
     JsonBody(body): JsonBody<RegionIn>,
-) -> Result<Json<Value>> {
+) -> Result<Json<AdminRegionResponse>> {
     let r = regions::update(&app, &actor.ctx, &id, body).await?;
-    Ok(Json(json!({ "region": admin_region(&r) })))
+    Ok(Json(AdminRegionResponse {
+        region: admin_region(&r),
+    }))
 }
 
 /// Soft-deletes the region (as Medusa); its countries become free for other regions.
-#[utoipa::path(delete, path = "/admin/regions/{id}", tag = "admin", params(("id" = String, Path)),
-    responses((status = 200, description = "{ id, object, deleted }"), (status = 404, description = "not in this store")),
+#[utoipa::path(delete, path = "/admin/regions/{id}", tag = "admin",
+    extensions(("x-coral-permission" = json!(CatalogWrite)), ("x-coral-audit-action" = json!("region.delete"))),
+    params(("id" = String, Path)),
+    responses((status = 200, description = "deleted", body = AdminDeleteResponse), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn delete(State(app): State<AppState>, Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<Value>> {
+pub async fn delete(
+    State(app): State<AppState>,
+    Staff(actor): Staff,
+    Path(id): Path<String>,
+) -> Result<Json<AdminDeleteResponse>> {
     regions::delete(&app, &actor.ctx, &id).await?;
-    Ok(Json(json!({ "id": id, "object": "region", "deleted": true })))
+    Ok(Json(AdminDeleteResponse::new(id, "region")))
 }

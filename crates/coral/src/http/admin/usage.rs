@@ -3,16 +3,26 @@
 
 use axum::extract::State;
 use axum::Json;
-use serde_json::{json, Value};
 
-use crate::app::usage;
+use crate::app::usage::{self, UsageReport};
+use crate::core::roles::Permission::SettingsRead;
 use crate::core::Result;
+use crate::http::envelope::one;
+use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, Staff};
 
+one!(
+    /// `{ usage }`
+    UsageResponse { usage: UsageReport }
+);
+
 #[utoipa::path(get, path = "/admin/usage", tag = "admin",
-    responses((status = 200, description = "{ usage }: requests, rate-limited requests, orders, revenue, products, staff, keys, storage, limits"),
-              (status = 401, description = "missing, invalid or revoked token")),
+    extensions(("x-coral-permission" = json!(SettingsRead))),
+    responses((status = 200, description = "{ usage }: requests, rate-limited requests, orders, revenue, products, staff, keys, storage, limits", body = UsageResponse),
+              (status = 401, description = "missing, invalid or revoked token", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn get(State(app): State<AppState>, Staff(actor): Staff) -> Result<Json<Value>> {
-    Ok(Json(json!({ "usage": usage::report(&app, &actor.ctx).await? })))
+pub async fn get(State(app): State<AppState>, Staff(actor): Staff) -> Result<Json<UsageResponse>> {
+    Ok(Json(UsageResponse {
+        usage: usage::report(&app, &actor.ctx).await?,
+    }))
 }

@@ -1,7 +1,7 @@
 //! `/store/carts/{id}/promotions`: add codes to a cart, or take them off. Both answer
 //! `{ cart }` with its adjustments recomputed (Medusa answers the cart for DELETE too).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 
@@ -9,7 +9,7 @@ use crate::app::promotions::cart;
 use crate::core::Result;
 use crate::http::checkout_json;
 use crate::http::error::ErrorBody;
-use crate::http::extract::{AppState, JsonBody, Store};
+use crate::http::extract::{AppState, JsonBody, Path, Store};
 use crate::http::store::carts::StoreCartResponse;
 
 /// Medusa's body for both routes.

@@ -1,7 +1,7 @@
 //! `/store/carts/*`: Medusa's cart routes. Every answer is `{ cart }` as it is after the
 //! request; completion answers `{ type: "order", order }` or `{ type: "cart", cart, error }`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -11,7 +11,7 @@ use crate::app::orders;
 use crate::core::{Error, Result};
 use crate::http::checkout_json::{self, StoreCart};
 use crate::http::error::ErrorBody;
-use crate::http::extract::{AppState, JsonBody, QueryPairs, Shopper, Store};
+use crate::http::extract::{AppState, JsonBody, Path, QueryPairs, Shopper, Store};
 use crate::http::fields::Selected;
 use crate::http::order_json::{self, StoreOrder};
 

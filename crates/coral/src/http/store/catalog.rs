@@ -1,7 +1,7 @@
 //! Store taxonomy and reference data: collections, product categories, tags, types,
 //! currencies — served from the tenant's catalog snapshot (currencies from reference data).
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -13,7 +13,7 @@ use crate::core::{Error, Result};
 use crate::db::catalog::rows::CategoryRow;
 use crate::http::catalog_json::{self, StoreProductCategory, StoreProductSummary, StoreProductTag, StoreProductType};
 use crate::http::error::ErrorBody;
-use crate::http::extract::{AppState, QueryPairs, Store};
+use crate::http::extract::{AppState, Path, QueryPairs, Store};
 use crate::http::fields::Selected;
 
 /// One page of a list route: its items, how many matched, and the page asked for.

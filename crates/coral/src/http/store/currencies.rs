@@ -1,6 +1,5 @@
 //! `GET /store/currencies`, `GET /store/currencies/{code}` in Medusa's shape.
 
-use axum::extract::Path;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -9,7 +8,7 @@ use crate::core::Result;
 use crate::db::currencies::{CurrencyFilter, CurrencyRow};
 use crate::http::amounts::Amount;
 use crate::http::error::ErrorBody;
-use crate::http::extract::{QueryPairs, Store};
+use crate::http::extract::{Path, QueryPairs, Store};
 use crate::http::fields::Selected;
 
 /// Medusa's `StoreCurrency`.

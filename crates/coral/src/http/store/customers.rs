@@ -1,7 +1,6 @@
 //! `/store/customers*` and `/store/orders*`: the signed-in customer, their addresses and
 //! orders. `GET /store/orders/{id}` also answers guests (the confirmation page).
 
-use axum::extract::Path;
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -14,7 +13,7 @@ use crate::db::orders::OrderFilter;
 use crate::http::checkout_json;
 use crate::http::customer_json::{StoreCustomer, StoreCustomerAddress};
 use crate::http::error::ErrorBody;
-use crate::http::extract::{JsonBody, QueryPairs, Shopper};
+use crate::http::extract::{JsonBody, Path, QueryPairs, Shopper};
 use crate::http::fields::Selected;
 use crate::http::order_json::{self, StoreOrder};
 

@@ -1,6 +1,6 @@
 //! `/store/shipping-options`, `/store/payment-collections`, `/store/payment-providers`.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -10,7 +10,7 @@ use crate::app::checkout::shipping;
 use crate::core::{Error, Result};
 use crate::http::checkout_json;
 use crate::http::error::ErrorBody;
-use crate::http::extract::{AppState, JsonBody, QueryPairs, Store};
+use crate::http::extract::{AppState, JsonBody, Path, QueryPairs, Store};
 use crate::http::fields::Selected;
 use crate::http::payment_json::StorePaymentCollection;
 use crate::http::shipping_json::StoreCartShippingOption;

@@ -3,7 +3,7 @@
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -17,7 +17,7 @@ use crate::core::Result;
 use crate::db::regions::RegionRow;
 use crate::http::catalog_json::{self, nested_defaults, StoreProduct, PRODUCT_DEFAULTS};
 use crate::http::error::ErrorBody;
-use crate::http::extract::{AppState, QueryPairs, Store};
+use crate::http::extract::{AppState, Path, QueryPairs, Store};
 use crate::http::fields::{Prerendered, Selection};
 
 /// Medusa's `StoreProductListResponse`: a page of products.

@@ -1,6 +1,5 @@
 //! `GET /store/regions`, `GET /store/regions/{id}` in Medusa's shape.
 
-use axum::extract::Path;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -10,7 +9,7 @@ use crate::app::regions;
 use crate::core::Result;
 use crate::db::regions::RegionRow;
 use crate::http::error::ErrorBody;
-use crate::http::extract::{QueryPairs, Store};
+use crate::http::extract::{Path, QueryPairs, Store};
 use crate::http::fields::Selected;
 
 /// Medusa's `StoreRegionCountry`.

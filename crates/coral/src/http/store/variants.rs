@@ -4,7 +4,7 @@
 //! `product.{id, type_id}`; options with their `values`), from the catalog snapshot;
 //! `fields=` as on every store route.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -15,7 +15,7 @@ use crate::core::{Error, Result};
 use crate::db::regions::RegionRow;
 use crate::http::catalog_json::{self, StoreProductOption, StoreProductVariant, StoreVariantProduct};
 use crate::http::error::ErrorBody;
-use crate::http::extract::{AppState, QueryPairs, Store};
+use crate::http::extract::{AppState, Path, QueryPairs, Store};
 use crate::http::fields::Selected;
 use crate::http::store::catalog::{page, wanted};
 

@@ -103,7 +103,13 @@ pub async fn add_line_item(app: &Services, ctx: &TenantCtx, id: &str, item: Item
 }
 
 /// Sets a line's quantity; 0 removes it, as in Medusa.
-pub async fn update_line_item(app: &Services, ctx: &TenantCtx, id: &str, item_id: &str, input: ItemUpdate) -> Result<Cart> {
+pub async fn update_line_item(
+    app: &Services,
+    ctx: &TenantCtx,
+    id: &str,
+    item_id: &str,
+    input: ItemUpdate,
+) -> Result<Cart> {
     if input.quantity < 0 {
         check_quantity(input.quantity)?;
     }
