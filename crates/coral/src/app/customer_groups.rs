@@ -15,6 +15,8 @@ use crate::tenancy::TenantCtx;
 #[serde(deny_unknown_fields)]
 pub struct GroupIn {
     pub name: Option<String>,
+    #[serde(default, deserialize_with = "crate::core::metadata::object")]
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 

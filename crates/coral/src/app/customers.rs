@@ -99,6 +99,8 @@ pub struct ProfileIn {
     pub last_name: Option<String>,
     pub company_name: Option<String>,
     pub phone: Option<String>,
+    #[serde(default, deserialize_with = "crate::core::metadata::object")]
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 

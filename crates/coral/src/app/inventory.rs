@@ -35,6 +35,8 @@ pub struct LocationAddressIn {
 pub struct LocationIn {
     pub name: Option<String>,
     pub address: Option<LocationAddressIn>,
+    #[serde(default, deserialize_with = "crate::core::metadata::object")]
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 

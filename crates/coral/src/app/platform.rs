@@ -39,6 +39,8 @@ pub struct CreateTenant {
     #[serde(default)]
     pub domains: Vec<String>,
     pub settings: Option<TenantSettings>,
+    #[serde(default, deserialize_with = "crate::core::metadata::object")]
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
     /// Whether storefronts may name the store with the `x-tenant-id` header.
     pub allow_tenant_header: Option<bool>,
@@ -76,6 +78,8 @@ pub struct UpdateTenant {
     pub domains: Option<Vec<String>>,
     /// Replaces the settings.
     pub settings: Option<TenantSettings>,
+    #[serde(default, deserialize_with = "crate::core::metadata::object")]
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
     pub allow_tenant_header: Option<bool>,
     /// Moves the tenant to another plan.

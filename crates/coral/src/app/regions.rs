@@ -53,6 +53,7 @@ pub struct RegionIn {
     /// named keep their rate (0 for new ones).
     #[schema(value_type = Option<BTreeMap<String, f64>>)]
     pub tax_rates: Option<BTreeMap<String, Decimal>>,
+    #[serde(default, deserialize_with = "crate::core::metadata::object")]
     pub metadata: Option<Value>,
 }
 

@@ -4,6 +4,7 @@ pub mod email;
 pub mod error;
 pub mod events;
 pub mod ids;
+pub mod metadata;
 pub mod names;
 pub mod plans;
 pub mod roles;

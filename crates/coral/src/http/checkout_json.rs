@@ -150,6 +150,7 @@ pub struct StoreCartAddress {
     pub province: Option<String>,
     pub phone: Option<String>,
     #[schema(value_type = Option<Object>)]
+    #[serde(default, deserialize_with = "crate::core::metadata::stored_object")]
     pub metadata: Option<Value>,
 }
 

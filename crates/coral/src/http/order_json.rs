@@ -217,6 +217,7 @@ pub struct StoreOrderAddressFields {
     pub postal_code: Option<String>,
     pub phone: Option<String>,
     #[schema(value_type = Option<Object>)]
+    #[serde(default, deserialize_with = "crate::core::metadata::stored_object")]
     pub metadata: Option<Value>,
 }
 

@@ -93,6 +93,22 @@ async fn bad_input_gets_the_samples_errors_and_changes_nothing() {
         )
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "a country outside the region");
+    // metadata is an object (Medusa's Record<string, unknown>), wherever it is sent.
+    for body in [
+        json!({"metadata": []}),
+        json!({"metadata": "x"}),
+        json!({"shipping_address": {"metadata": [null, null]}}),
+    ] {
+        let (s, v) = shop
+            .call(Method::POST, &format!("/store/carts/{id}"), Some(body.clone()))
+            .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{body}: {v}");
+        assert_eq!(v["type"], "invalid_data", "{v}");
+        assert!(
+            v["message"].as_str().unwrap().contains("Expected type: 'object'"),
+            "{v}"
+        );
+    }
     let (_, after) = shop.call(Method::GET, &format!("/store/carts/{id}"), None).await;
     assert_eq!(after["cart"]["items"], json!([]));
     assert!(after["cart"]["shipping_address"].is_null() && after["cart"]["shipping_methods"] == json!([]));

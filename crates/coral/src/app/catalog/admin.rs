@@ -77,6 +77,8 @@ pub struct VariantIn {
     pub material: Option<String>,
     pub variant_rank: Option<i32>,
     pub thumbnail: Option<String>,
+    #[serde(default, deserialize_with = "crate::core::metadata::object")]
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
     /// Option title → value, one entry per product option.
     pub options: Option<BTreeMap<String, String>>,
@@ -122,6 +124,8 @@ pub struct ProductIn {
     pub mid_code: Option<String>,
     pub material: Option<String>,
     pub external_id: Option<String>,
+    #[serde(default, deserialize_with = "crate::core::metadata::object")]
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 

@@ -17,6 +17,8 @@ use crate::tenancy::TenantCtx;
 pub struct CollectionIn {
     pub title: Option<String>,
     pub handle: Option<String>,
+    #[serde(default, deserialize_with = "crate::core::metadata::object")]
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 
@@ -30,6 +32,8 @@ pub struct CategoryIn {
     pub parent_category_id: Option<String>,
     pub is_active: Option<bool>,
     pub is_internal: Option<bool>,
+    #[serde(default, deserialize_with = "crate::core::metadata::object")]
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 

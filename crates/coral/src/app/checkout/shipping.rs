@@ -52,6 +52,8 @@ pub struct ShippingOptionIn {
     pub price_type: Option<String>,
     pub r#type: Option<ShippingTypeIn>,
     pub enabled_in_store: Option<bool>,
+    #[serde(default, deserialize_with = "crate::core::metadata::object")]
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 

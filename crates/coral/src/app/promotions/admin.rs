@@ -95,6 +95,8 @@ pub struct PromotionIn {
     pub campaign_id: Option<String>,
     pub application_method: Option<MethodIn>,
     pub rules: Option<Vec<RuleIn>>,
+    #[serde(default, deserialize_with = "crate::core::metadata::object")]
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 

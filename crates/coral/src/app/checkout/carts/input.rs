@@ -21,6 +21,8 @@ pub struct AddressIn {
     pub province: Option<String>,
     pub postal_code: Option<String>,
     pub phone: Option<String>,
+    #[serde(default, deserialize_with = "crate::core::metadata::object")]
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 
@@ -57,6 +59,8 @@ impl AddressIn {
 pub struct ItemIn {
     pub variant_id: String,
     pub quantity: i64,
+    #[serde(default, deserialize_with = "crate::core::metadata::object")]
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 
@@ -72,6 +76,8 @@ pub struct CartIn {
     pub locale: Option<String>,
     pub shipping_address: Option<AddressIn>,
     pub billing_address: Option<AddressIn>,
+    #[serde(default, deserialize_with = "crate::core::metadata::object")]
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
     pub items: Option<Vec<ItemIn>>,
     pub promo_codes: Option<Vec<String>>,
@@ -82,6 +88,8 @@ pub struct CartIn {
 #[serde(deny_unknown_fields)]
 pub struct ItemUpdate {
     pub quantity: i64,
+    #[serde(default, deserialize_with = "crate::core::metadata::object")]
+    #[schema(value_type = Option<Object>)]
     pub metadata: Option<Value>,
 }
 
