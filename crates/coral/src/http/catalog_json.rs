@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
+use crate::app::catalog::linked::Taxonomy;
 use crate::app::catalog::model::{Product, Variant};
 use crate::app::catalog::pricing;
 use crate::app::catalog::snapshot::Catalog;
@@ -376,6 +377,15 @@ pub fn options(p: &Product) -> Vec<StoreProductOption> {
 
 /// A product's variants; `region` adds `calculated_price`, `admin` adds `prices`.
 pub fn variants(p: &Product, cat: &Catalog, region: Option<&RegionRow>, admin: bool) -> Vec<StoreProductVariant> {
+    variant_views(p, admin, |v| region.map(|region| calculated_price(v, region, cat)))
+}
+
+/// A product's variants, `price` giving each its `calculated_price` field.
+fn variant_views(
+    p: &Product,
+    admin: bool,
+    price: impl Fn(&Variant) -> Option<Option<StoreCalculatedPrice>>,
+) -> Vec<StoreProductVariant> {
     p.variants
         .iter()
         .map(|v| {
@@ -411,7 +421,7 @@ pub fn variants(p: &Product, cat: &Catalog, region: Option<&RegionRow>, admin: b
                     .collect(),
                 images: Vec::new(),
                 inventory_quantity: v.available().unwrap_or(0),
-                calculated_price: region.map(|region| calculated_price(v, region, cat)),
+                calculated_price: price(v),
                 prices: admin.then(|| {
                     v.prices
                         .iter()
@@ -433,6 +443,18 @@ pub fn variants(p: &Product, cat: &Catalog, region: Option<&RegionRow>, admin: b
 /// A product with every field Coral can show; `fields=` then prunes it. `region` adds
 /// `calculated_price`; `admin` adds status, sales channels, prices and stock.
 pub fn product(p: &Product, cat: &Catalog, region: Option<&RegionRow>, admin: bool) -> StoreProduct {
+    product_with(p, cat, variants(p, cat, region, admin), admin)
+}
+
+/// A product as `/admin` answers it (no `calculated_price`), naming the taxonomy rows in
+/// `linked`: those its use case read, not the storefront snapshot.
+pub fn admin_product(p: &Product, linked: &impl Taxonomy) -> StoreProduct {
+    product_with(p, linked, variant_views(p, true, |_| None), true)
+}
+
+/// A product with its rendered `variants`, its type, collection, tags and categories
+/// looked up in `cat`.
+fn product_with(p: &Product, cat: &impl Taxonomy, variants: Vec<StoreProductVariant>, admin: bool) -> StoreProduct {
     let r = &p.row;
     StoreProduct {
         id: r.id.clone(),
@@ -458,7 +480,7 @@ pub fn product(p: &Product, cat: &Catalog, region: Option<&RegionRow>, admin: bo
         created_at: r.created_at,
         updated_at: r.updated_at,
         deleted_at: None,
-        variants: variants(p, cat, region, admin),
+        variants,
         r#type: r.type_id.as_deref().and_then(|t| cat.product_type(t)).map(product_type),
         collection: r
             .collection_id
@@ -484,7 +506,7 @@ pub fn product(p: &Product, cat: &Catalog, region: Option<&RegionRow>, admin: bo
         categories: p
             .category_ids
             .iter()
-            .filter_map(|c| cat.categories.iter().find(|x| &x.id == c))
+            .filter_map(|c| cat.category(c))
             .filter(|c| admin || (c.is_active && !c.is_internal))
             .map(|c| category(c, admin))
             .collect(),

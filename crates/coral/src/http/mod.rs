@@ -122,8 +122,8 @@ fn routes() -> Documented {
             store::customers::update_address,
             store::customers::delete_address
         ))
-        .routes(routes!(store::customers::orders))
-        .routes(routes!(store::customers::order))
+        .routes(routes!(store::orders::orders))
+        .routes(routes!(store::orders::order))
         // auth
         .routes(routes!(auth::user_login))
         .routes(routes!(auth::customer_register))
@@ -227,8 +227,8 @@ fn routes() -> Documented {
             admin::shipping::update,
             admin::shipping::delete
         ))
-        .routes(routes!(admin::shipping::secrets))
-        .routes(routes!(admin::shipping::set_secret, admin::shipping::delete_secret))
+        .routes(routes!(admin::secrets::secrets))
+        .routes(routes!(admin::secrets::set_secret, admin::secrets::delete_secret))
         .routes(routes!(admin::regions::list, admin::regions::create))
         .routes(routes!(
             admin::regions::get,

@@ -373,7 +373,7 @@ async fn seed_franchise(app: &App) -> Result<()> {
     let regions = crate::app::regions::list(&globex, 10, 0).await?.0;
     for sub in subscriptions::subscribe(app, &globex, &source.id, input).await? {
         let copy = catalog::get(&globex, &sub.product_id).await?;
-        for v in &copy.variants {
+        for v in &copy.products.variants {
             let prices = regions
                 .iter()
                 .map(|r| PriceIn {

@@ -116,3 +116,30 @@ async fn openapi_documents_every_route() {
         }
     }
 }
+
+/// `POST /store/carts` takes a customer's bearer token if it has one: the document says the
+/// token is optional and that a bad one answers 401, as the route does.
+#[tokio::test]
+async fn cart_creation_documents_its_optional_bearer() {
+    let app = TestApp::spawn().await;
+    let (_, spec) = send(app.get("/openapi.json")).await;
+    let op = &spec["paths"]["/store/carts"]["post"];
+    assert_eq!(op["security"], json!([{}, {"bearer": []}]), "{op}");
+    assert!(op["responses"].get("401").is_some(), "{op}");
+    let t = app.tenant("acme").await;
+    let (s, v) = send(
+        app.post("/store/carts")
+            .header("x-publishable-api-key", &t.key)
+            .bearer_auth("not-a-token")
+            .json(&json!({})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "{v}");
+    let (s, _) = send(
+        app.post("/store/carts")
+            .header("x-publishable-api-key", &t.key)
+            .json(&json!({})),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "a guest needs no token");
+}

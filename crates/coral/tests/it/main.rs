@@ -2,6 +2,7 @@
 
 mod harness;
 
+mod admin_writes;
 mod audit;
 mod catalog;
 mod catalog_admin;

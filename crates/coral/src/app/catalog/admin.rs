@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::app::catalog::linked::WithLinks;
 use crate::app::catalog::model::{assemble, Product};
 use crate::app::catalog::sources::mirror;
 use crate::app::catalog::{changed, check_handle, slugify};
@@ -398,13 +399,13 @@ pub(super) async fn load(tx: &mut TenantTx, ids: &[String]) -> Result<Vec<Produc
     Ok(assemble(read::products(tx, Some(ids)).await?))
 }
 
-pub async fn create(app: &Services, ctx: &TenantCtx, input: ProductIn) -> Result<Product> {
-    let mut created = batch_create(app, ctx, vec![input]).await?;
-    Ok(created.remove(0))
+/// Creates one product; it comes back with the taxonomy rows it links to.
+pub async fn create(app: &Services, ctx: &TenantCtx, input: ProductIn) -> Result<WithLinks<Product>> {
+    Ok(batch_create(app, ctx, vec![input]).await?.single())
 }
 
 /// Creates up to [`BATCH_LIMIT`] products, all or nothing.
-pub async fn batch_create(app: &Services, ctx: &TenantCtx, inputs: Vec<ProductIn>) -> Result<Vec<Product>> {
+pub async fn batch_create(app: &Services, ctx: &TenantCtx, inputs: Vec<ProductIn>) -> Result<WithLinks<Vec<Product>>> {
     if inputs.len() > BATCH_LIMIT {
         return Err(Error::invalid(format!("At most {BATCH_LIMIT} products per batch")));
     }
@@ -413,7 +414,7 @@ pub async fn batch_create(app: &Services, ctx: &TenantCtx, inputs: Vec<ProductIn
 
 /// Creates every product in one transaction (operator seeding has no batch limit), or
 /// none when they would take the tenant over its plan's product quota.
-pub async fn create_all(app: &Services, ctx: &TenantCtx, inputs: Vec<ProductIn>) -> Result<Vec<Product>> {
+pub async fn create_all(app: &Services, ctx: &TenantCtx, inputs: Vec<ProductIn>) -> Result<WithLinks<Vec<Product>>> {
     let mut tx = ctx.db.begin().await?;
     quota::check(&mut tx, &ctx.tenant.limits, Quota::Products, inputs.len() as u64).await?;
     let mut ids = Vec::with_capacity(inputs.len());
@@ -428,9 +429,10 @@ pub async fn create_all(app: &Services, ctx: &TenantCtx, inputs: Vec<ProductIn>)
     for p in &products {
         record(&mut tx, "product.created", p).await?;
     }
+    let created = WithLinks::load(&mut tx, products).await?;
     tx.commit().await?;
     changed(app, ctx).await?;
-    Ok(products)
+    Ok(created)
 }
 
 /// The product's event, in the transaction that changed it (the catalogue's payload).
@@ -444,25 +446,35 @@ pub(super) fn not_found(id: &str) -> Error {
     Error::not_found(format!("Product with id: {id} was not found"))
 }
 
-pub async fn get(ctx: &TenantCtx, id: &str) -> Result<Product> {
+/// A product of any status, with the taxonomy rows it links to.
+pub async fn get(ctx: &TenantCtx, id: &str) -> Result<WithLinks<Product>> {
     let mut tx = ctx.db.begin().await?;
-    let p = load(&mut tx, &[id.to_owned()])
-        .await?
-        .pop()
-        .ok_or_else(|| not_found(id))?;
+    let p = load_one(&mut tx, id).await?;
     tx.commit().await?;
     Ok(p)
 }
 
-pub async fn list(ctx: &TenantCtx, q: Option<&str>, limit: i64, offset: i64) -> Result<(Vec<Product>, i64)> {
+/// A page of products of any status, newest first, with the taxonomy rows they link to,
+/// and how many match `q` in all.
+pub async fn list(ctx: &TenantCtx, q: Option<&str>, limit: i64, offset: i64) -> Result<(WithLinks<Vec<Product>>, i64)> {
     let mut tx = ctx.db.begin().await?;
     let (ids, count) = read::page_ids(&mut tx, q, limit, offset).await?;
     let products = load(&mut tx, &ids).await?;
+    let products = WithLinks::load(&mut tx, products).await?;
     tx.commit().await?;
     Ok((products, count))
 }
 
-pub async fn update(app: &Services, ctx: &TenantCtx, id: &str, input: ProductIn) -> Result<Product> {
+/// Product `id` as `tx` sees it, with the taxonomy rows it links to; 404 if there is none.
+pub(super) async fn load_one(tx: &mut TenantTx, id: &str) -> Result<WithLinks<Product>> {
+    let found = load(tx, &[id.to_owned()]).await?;
+    if found.is_empty() {
+        return Err(not_found(id));
+    }
+    Ok(WithLinks::load(tx, found).await?.single())
+}
+
+pub async fn update(app: &Services, ctx: &TenantCtx, id: &str, input: ProductIn) -> Result<WithLinks<Product>> {
     if input.options.is_some() || input.variants.is_some() {
         return Err(Error::invalid(
             "Invalid request: change options and variants through /admin/products/{id}/variants",
@@ -499,11 +511,8 @@ pub async fn update(app: &Services, ctx: &TenantCtx, id: &str, input: ProductIn)
     let fields = merge_fields(&mut tx, base, &input).await?;
     write::save_product(&mut tx, id, &fields, false).await?;
     write_relations(&mut tx, ctx, id, &input, false).await?;
-    let p = load(&mut tx, &[id.to_owned()])
-        .await?
-        .pop()
-        .ok_or_else(|| not_found(id))?;
-    record(&mut tx, "product.updated", &p).await?;
+    let p = load_one(&mut tx, id).await?;
+    record(&mut tx, "product.updated", &p.products).await?;
     mirror::commit_propagating(app, ctx, tx, &[id.to_owned()]).await?;
     Ok(p)
 }

@@ -2,6 +2,7 @@
 //! per-tenant snapshot (`store`, `snapshot`), and the assembled model (`model`).
 
 pub mod admin;
+pub mod linked;
 pub mod model;
 pub mod price_lists;
 pub mod pricing;

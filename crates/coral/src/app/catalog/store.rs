@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::app::catalog::model::Product;
 use crate::app::catalog::snapshot::Catalog;
 use crate::core::{Error, Result};
+use crate::db::catalog::rows::{CategoryRow, CollectionRow, ValueRow};
 use crate::db::regions::RegionRow;
 
 #[derive(Debug, Default)]
@@ -140,4 +141,172 @@ pub fn pricing_region<'a>(
             .ok_or_else(|| Error::not_found(format!("No region found for country code: {cc}"))),
         (None, None) => Ok(None),
     }
+}
+
+/// The filters the storefront's collection, category, tag and type lists take (Medusa's
+/// `id`, `handle`, `value`, `q`, `parent_category_id`); an empty list filters nothing.
+#[derive(Debug, Default)]
+pub struct TaxonomyFilter {
+    pub ids: Vec<String>,
+    /// Already normalized with [`lookup_handle`](crate::app::catalog::lookup_handle).
+    pub handles: Vec<String>,
+    /// Tag and type values, matched exactly.
+    pub values: Vec<String>,
+    /// Case-insensitive substring of the title/name, handle (and a category's description).
+    pub q: Option<String>,
+    /// Categories only: which parent the listed categories hang from.
+    pub parent: Option<Parent>,
+}
+
+/// Medusa's `parent_category_id` filter: `null` for top-level categories, or an id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Parent {
+    TopLevel,
+    Id(String),
+}
+
+impl Parent {
+    /// The query value as Medusa reads it: the string `null` means "no parent".
+    pub fn parse(s: &str) -> Self {
+        if s == "null" {
+            Self::TopLevel
+        } else {
+            Self::Id(s.to_owned())
+        }
+    }
+}
+
+fn listed(want: &[String], value: &str) -> bool {
+    want.is_empty() || want.iter().any(|w| w == value)
+}
+
+fn text_match(q: Option<&String>, haystack: &[&str]) -> bool {
+    q.is_none_or(|needle| {
+        let needle = needle.to_lowercase();
+        haystack.iter().any(|h| h.to_lowercase().contains(&needle))
+    })
+}
+
+/// The `limit`/`offset` page of everything that matched, and how many matched in all.
+fn paged<T>(hits: impl Iterator<Item = T>, limit: usize, offset: usize) -> (Vec<T>, usize) {
+    let hits: Vec<T> = hits.collect();
+    let count = hits.len();
+    (hits.into_iter().skip(offset).take(limit).collect(), count)
+}
+
+/// A page of collections matching `f` (`ids`, `handles`, `q` on title and handle), and how
+/// many match in all.
+pub fn collections<'a>(
+    cat: &'a Catalog,
+    f: &TaxonomyFilter,
+    limit: usize,
+    offset: usize,
+) -> (Vec<&'a CollectionRow>, usize) {
+    let hits = cat.collections.iter().filter(|c| {
+        listed(&f.ids, &c.id) && listed(&f.handles, &c.handle) && text_match(f.q.as_ref(), &[&c.title, &c.handle])
+    });
+    paged(hits, limit, offset)
+}
+
+/// A collection by id, else 404.
+pub fn collection<'a>(cat: &'a Catalog, id: &str) -> Result<&'a CollectionRow> {
+    cat.collection(id)
+        .ok_or_else(|| Error::not_found(format!("Collection with id: {id} was not found")))
+}
+
+/// Categories a storefront may see: active and not internal.
+fn public_categories(cat: &Catalog) -> impl Iterator<Item = &CategoryRow> {
+    cat.categories.iter().filter(|c| c.is_active && !c.is_internal)
+}
+
+/// A page of visible categories matching `f` (`ids`, `handles`, `q` on name, handle and
+/// description, `parent`), and how many match in all.
+pub fn categories<'a>(
+    cat: &'a Catalog,
+    f: &TaxonomyFilter,
+    limit: usize,
+    offset: usize,
+) -> (Vec<&'a CategoryRow>, usize) {
+    let hits = public_categories(cat)
+        .filter(|c| listed(&f.ids, &c.id) && listed(&f.handles, &c.handle))
+        .filter(|c| text_match(f.q.as_ref(), &[&c.name, &c.handle, &c.description]))
+        .filter(|c| match &f.parent {
+            None => true,
+            Some(Parent::TopLevel) => c.parent_category_id.is_none(),
+            Some(Parent::Id(p)) => c.parent_category_id.as_deref() == Some(p.as_str()),
+        });
+    paged(hits, limit, offset)
+}
+
+/// A visible category by id; an inactive or internal one is 404 like an unknown one.
+pub fn category<'a>(cat: &'a Catalog, id: &str) -> Result<&'a CategoryRow> {
+    public_categories(cat)
+        .find(|c| c.id == id)
+        .ok_or_else(|| Error::not_found(format!("Product category with id: {id} was not found")))
+}
+
+/// The visible children of category `id` (for `include_descendants_tree`).
+pub fn category_children<'a>(cat: &'a Catalog, id: &'a str) -> impl Iterator<Item = &'a CategoryRow> {
+    public_categories(cat).filter(move |x| x.parent_category_id.as_deref() == Some(id))
+}
+
+/// The visible parent of `c`, if it has one (for `include_ancestors_tree`).
+pub fn category_parent<'a>(cat: &'a Catalog, c: &CategoryRow) -> Option<&'a CategoryRow> {
+    let parent = c.parent_category_id.as_deref()?;
+    public_categories(cat).find(|x| x.id == parent)
+}
+
+/// Tags or types matching `f` (`ids`, `values`): a page, and how many match in all.
+fn values<'a>(rows: &'a [ValueRow], f: &TaxonomyFilter, limit: usize, offset: usize) -> (Vec<&'a ValueRow>, usize) {
+    let hits = rows
+        .iter()
+        .filter(|t| listed(&f.ids, &t.id) && listed(&f.values, &t.value));
+    paged(hits, limit, offset)
+}
+
+/// A page of product tags matching `f` (`ids`, `values`), and how many match in all.
+pub fn tags<'a>(cat: &'a Catalog, f: &TaxonomyFilter, limit: usize, offset: usize) -> (Vec<&'a ValueRow>, usize) {
+    values(&cat.tags, f, limit, offset)
+}
+
+/// A product tag by id, else 404.
+pub fn tag<'a>(cat: &'a Catalog, id: &str) -> Result<&'a ValueRow> {
+    cat.tag(id)
+        .ok_or_else(|| Error::not_found(format!("Product tag with id: {id} was not found")))
+}
+
+/// A page of product types matching `f` (`ids`, `values`), and how many match in all.
+pub fn types<'a>(cat: &'a Catalog, f: &TaxonomyFilter, limit: usize, offset: usize) -> (Vec<&'a ValueRow>, usize) {
+    values(&cat.types, f, limit, offset)
+}
+
+/// A product type by id, else 404.
+pub fn product_type<'a>(cat: &'a Catalog, id: &str) -> Result<&'a ValueRow> {
+    cat.product_type(id)
+        .ok_or_else(|| Error::not_found(format!("Product type with id: {id} was not found")))
+}
+
+/// The products a storefront with `channels` sees that carry tag `tag_id` (Medusa's
+/// default `*products` relation of a tag).
+pub fn products_tagged<'a>(
+    cat: &'a Catalog,
+    channels: &'a [String],
+    tag_id: &'a str,
+) -> impl Iterator<Item = &'a Product> {
+    cat.products
+        .iter()
+        .filter(move |p| p.visible_in(channels) && p.tag_ids.iter().any(|t| t == tag_id))
+        .map(|p| p.as_ref())
+}
+
+/// The products a storefront with `channels` sees that are of type `type_id`.
+pub fn products_of_type<'a>(
+    cat: &'a Catalog,
+    channels: &'a [String],
+    type_id: &'a str,
+) -> impl Iterator<Item = &'a Product> {
+    cat.products
+        .iter()
+        .filter(move |p| p.visible_in(channels) && p.row.type_id.as_deref() == Some(type_id))
+        .map(|p| p.as_ref())
 }

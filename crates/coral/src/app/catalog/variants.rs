@@ -1,7 +1,10 @@
 //! Admin use cases for the variants of an existing product: add, update, delete. A
 //! source product's variant changes reach its subscribers' copies in the same transaction.
 
-use crate::app::catalog::admin::{load, non_empty, not_found, variant_fields, write_prices, write_stock, VariantIn};
+use crate::app::catalog::admin::{
+    load, load_one, non_empty, not_found, variant_fields, write_prices, write_stock, VariantIn,
+};
+use crate::app::catalog::linked::WithLinks;
 use crate::app::catalog::model::Product;
 use crate::app::catalog::sources::mirror;
 use crate::app::Services;
@@ -17,7 +20,7 @@ fn variant_not_found(id: &str) -> Error {
 
 /// Adds a variant. `options` names a value for every product option; a value the option
 /// does not have yet is added to it.
-pub async fn create(app: &Services, ctx: &TenantCtx, product_id: &str, input: VariantIn) -> Result<Product> {
+pub async fn create(app: &Services, ctx: &TenantCtx, product_id: &str, input: VariantIn) -> Result<WithLinks<Product>> {
     let mut tx = ctx.db.begin().await?;
     let product = load(&mut tx, &[product_id.to_owned()])
         .await?
@@ -74,10 +77,7 @@ pub async fn create(app: &Services, ctx: &TenantCtx, product_id: &str, input: Va
     write::link_variant_options(&mut tx, &vid, &value_ids).await?;
     write_prices(&mut tx, &vid, input.prices.as_deref().unwrap_or_default()).await?;
     write_stock(&mut tx, &vid, &input).await?;
-    let p = load(&mut tx, &[product_id.to_owned()])
-        .await?
-        .pop()
-        .ok_or_else(|| not_found(product_id))?;
+    let p = load_one(&mut tx, product_id).await?;
     mirror::commit_propagating(app, ctx, tx, &[product_id.to_owned()]).await?;
     Ok(p)
 }
@@ -89,7 +89,7 @@ pub async fn update(
     product_id: &str,
     variant_id: &str,
     input: VariantIn,
-) -> Result<Product> {
+) -> Result<WithLinks<Product>> {
     if input.options.is_some() {
         return Err(Error::invalid(
             "Invalid request: a variant's option values cannot be changed",
@@ -126,16 +126,13 @@ pub async fn update(
         write_prices(&mut tx, variant_id, prices).await?;
     }
     write_stock(&mut tx, variant_id, &input).await?;
-    let p = load(&mut tx, &[product_id.to_owned()])
-        .await?
-        .pop()
-        .ok_or_else(|| not_found(product_id))?;
+    let p = load_one(&mut tx, product_id).await?;
     mirror::commit_propagating(app, ctx, tx, &[product_id.to_owned()]).await?;
     Ok(p)
 }
 
 /// Deletes one variant (its prices and stock levels with it).
-pub async fn delete(app: &Services, ctx: &TenantCtx, product_id: &str, variant_id: &str) -> Result<Product> {
+pub async fn delete(app: &Services, ctx: &TenantCtx, product_id: &str, variant_id: &str) -> Result<WithLinks<Product>> {
     let mut tx = ctx.db.begin().await?;
     let product = load(&mut tx, &[product_id.to_owned()])
         .await?
@@ -145,10 +142,7 @@ pub async fn delete(app: &Services, ctx: &TenantCtx, product_id: &str, variant_i
         return Err(variant_not_found(variant_id));
     }
     repo::delete_parts(&mut tx, Part::Variants, &[variant_id.to_owned()]).await?;
-    let p = load(&mut tx, &[product_id.to_owned()])
-        .await?
-        .pop()
-        .ok_or_else(|| not_found(product_id))?;
+    let p = load_one(&mut tx, product_id).await?;
     mirror::commit_propagating(app, ctx, tx, &[product_id.to_owned()]).await?;
     Ok(p)
 }

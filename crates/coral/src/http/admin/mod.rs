@@ -10,6 +10,7 @@ pub mod price_lists;
 pub mod products;
 pub mod promotions;
 pub mod regions;
+pub mod secrets;
 pub mod shipping;
 pub mod stock_locations;
 pub mod stores;

@@ -7,8 +7,8 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::app::catalog::admin::{self, ProductIn, VariantIn};
+use crate::app::catalog::linked::WithLinks;
 use crate::app::catalog::model::Product;
-use crate::app::catalog::snapshot::Catalog;
 use crate::app::catalog::variants;
 use crate::core::roles::Permission::{CatalogRead, CatalogWrite};
 use crate::core::Result;
@@ -18,8 +18,18 @@ use crate::http::envelope::{one, page, AdminDeleteResponse};
 use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, Path, QueryPairs, Staff};
 
-fn render(p: &Product, cat: &Catalog) -> StoreProduct {
-    catalog_json::product(p, cat, None, true)
+/// A product as read or written, named with the taxonomy rows its use case loaded (never
+/// the storefront snapshot, which a write has just invalidated).
+fn render(p: &WithLinks<Product>) -> StoreProduct {
+    catalog_json::admin_product(&p.products, &p.linked)
+}
+
+/// Products as read or written (see [`render`]).
+fn render_all(ps: &WithLinks<Vec<Product>>) -> Vec<StoreProduct> {
+    ps.products
+        .iter()
+        .map(|p| catalog_json::admin_product(p, &ps.linked))
+        .collect()
 }
 
 one!(
@@ -48,10 +58,7 @@ pub async fn create(
     JsonBody(body): JsonBody<ProductIn>,
 ) -> Result<Json<AdminProductResponse>> {
     let p = admin::create(&app, &actor.ctx, body).await?;
-    let cat = app.catalogs.get(&actor.ctx).await?;
-    Ok(Json(AdminProductResponse {
-        product: render(&p, &cat),
-    }))
+    Ok(Json(AdminProductResponse { product: render(&p) }))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -100,8 +107,7 @@ pub async fn batch(
     JsonBody(body): JsonBody<Batch>,
 ) -> Result<Json<AdminBatchProductResponse>> {
     let created = admin::batch_create(&app, &actor.ctx, body.create).await?;
-    let cat = app.catalogs.get(&actor.ctx).await?;
-    let created: Vec<_> = created.iter().map(|p| render(p, &cat)).collect();
+    let created = render_all(&created);
     Ok(Json(AdminBatchProductResponse {
         created,
         updated: Vec::new(),
@@ -118,15 +124,10 @@ pub async fn batch(
     params(("limit" = Option<i64>, Query), ("offset" = Option<i64>, Query), ("q" = Option<String>, Query)),
     responses((status = 200, description = "a page of products, newest first", body = AdminProductListResponse)),
     security(("bearer" = [])))]
-pub async fn list(
-    State(app): State<AppState>,
-    Staff(actor): Staff,
-    q: QueryPairs,
-) -> Result<Json<AdminProductListResponse>> {
+pub async fn list(Staff(actor): Staff, q: QueryPairs) -> Result<Json<AdminProductListResponse>> {
     let (limit, offset) = q.page(20)?;
     let (products, count) = admin::list(&actor.ctx, q.get("q").filter(|s| !s.is_empty()), limit, offset).await?;
-    let cat = app.catalogs.get(&actor.ctx).await?;
-    let products: Vec<_> = products.iter().map(|p| render(p, &cat)).collect();
+    let products = render_all(&products);
     Ok(Json(AdminProductListResponse {
         products,
         count,
@@ -140,16 +141,9 @@ pub async fn list(
     params(("id" = String, Path)),
     responses((status = 200, description = "the product", body = AdminProductResponse), (status = 404, description = "not in this store", body = ErrorBody)),
     security(("bearer" = [])))]
-pub async fn get(
-    State(app): State<AppState>,
-    Staff(actor): Staff,
-    Path(id): Path<String>,
-) -> Result<Json<AdminProductResponse>> {
+pub async fn get(Staff(actor): Staff, Path(id): Path<String>) -> Result<Json<AdminProductResponse>> {
     let p = admin::get(&actor.ctx, &id).await?;
-    let cat = app.catalogs.get(&actor.ctx).await?;
-    Ok(Json(AdminProductResponse {
-        product: render(&p, &cat),
-    }))
+    Ok(Json(AdminProductResponse { product: render(&p) }))
 }
 
 #[utoipa::path(post, path = "/admin/products/{id}", tag = "admin",
@@ -164,10 +158,7 @@ pub async fn update(
     JsonBody(body): JsonBody<ProductIn>,
 ) -> Result<Json<AdminProductResponse>> {
     let p = admin::update(&app, &actor.ctx, &id, body).await?;
-    let cat = app.catalogs.get(&actor.ctx).await?;
-    Ok(Json(AdminProductResponse {
-        product: render(&p, &cat),
-    }))
+    Ok(Json(AdminProductResponse { product: render(&p) }))
 }
 
 #[utoipa::path(delete, path = "/admin/products/{id}", tag = "admin",
@@ -197,10 +188,7 @@ pub async fn update_variant(
     JsonBody(body): JsonBody<VariantIn>,
 ) -> Result<Json<AdminProductResponse>> {
     let p = variants::update(&app, &actor.ctx, &id, &variant_id, body).await?;
-    let cat = app.catalogs.get(&actor.ctx).await?;
-    Ok(Json(AdminProductResponse {
-        product: render(&p, &cat),
-    }))
+    Ok(Json(AdminProductResponse { product: render(&p) }))
 }
 
 /// Adds a variant; option values the product lacks are added to its options.
@@ -217,10 +205,7 @@ pub async fn create_variant(
     JsonBody(body): JsonBody<VariantIn>,
 ) -> Result<Json<AdminProductResponse>> {
     let p = variants::create(&app, &actor.ctx, &id, body).await?;
-    let cat = app.catalogs.get(&actor.ctx).await?;
-    Ok(Json(AdminProductResponse {
-        product: render(&p, &cat),
-    }))
+    Ok(Json(AdminProductResponse { product: render(&p) }))
 }
 
 #[utoipa::path(delete, path = "/admin/products/{id}/variants/{variant_id}", tag = "admin",
@@ -234,11 +219,10 @@ pub async fn delete_variant(
     Path((id, variant_id)): Path<(String, String)>,
 ) -> Result<Json<AdminProductVariantDeleteResponse>> {
     let p = variants::delete(&app, &actor.ctx, &id, &variant_id).await?;
-    let cat = app.catalogs.get(&actor.ctx).await?;
     Ok(Json(AdminProductVariantDeleteResponse {
         id: variant_id,
         object: "variant",
         deleted: true,
-        parent: render(&p, &cat),
+        parent: render(&p),
     }))
 }

@@ -66,7 +66,9 @@ pub fn answer(cart: &carts::Cart, q: &QueryPairs) -> Selected<StoreCartResponse>
     params(("fields" = Option<String>, Query, description = "Medusa's field selection")),
     responses((status = 200, description = "The new cart", body = StoreCartResponse),
               (status = 400, description = "bad input", body = ErrorBody),
-              (status = 404, description = "no such region", body = ErrorBody)))]
+              (status = 404, description = "no such region", body = ErrorBody)),
+    // The customer's bearer token is optional: with one, the cart is theirs.
+    security((), ("bearer" = [])))]
 pub async fn create(
     State(app): State<AppState>,
     shopper: Shopper,

@@ -9,33 +9,13 @@ use utoipa::ToSchema;
 use crate::app::catalog::lookup_handle;
 use crate::app::catalog::model::Product;
 use crate::app::catalog::snapshot::Catalog;
+use crate::app::catalog::store::{self, Parent, TaxonomyFilter};
 use crate::core::{Error, Result};
 use crate::db::catalog::rows::CategoryRow;
 use crate::http::catalog_json::{self, StoreProductCategory, StoreProductSummary, StoreProductTag, StoreProductType};
 use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, Path, QueryPairs, Store};
 use crate::http::fields::Selected;
-
-/// One page of a list route: its items, how many matched, and the page asked for.
-pub(super) struct Page<T> {
-    pub items: Vec<T>,
-    pub count: usize,
-    pub offset: i64,
-    pub limit: i64,
-}
-
-/// The `limit`/`offset` page of `items` (all that matched).
-pub(super) fn page<T>(items: Vec<T>, q: &QueryPairs, default_limit: i64) -> Result<Page<T>> {
-    let (limit, offset) = q.page(default_limit)?;
-    let count = items.len();
-    let items = items.into_iter().skip(offset as usize).take(limit as usize).collect();
-    Ok(Page {
-        items,
-        count,
-        offset,
-        limit,
-    })
-}
 
 /// A collection as the collection list shows it (Medusa's list default fields).
 #[derive(Debug, Serialize, ToSchema)]
@@ -108,30 +88,21 @@ pub struct StoreProductTypeResponse {
     pub product_type: StoreProductType,
 }
 
-/// Medusa's default `*products` relation of a tag or type: the products this storefront
-/// sees that `has` selects.
-fn products_where(cat: &Catalog, channels: &[String], has: impl Fn(&Product) -> bool) -> Vec<StoreProductSummary> {
-    cat.products
-        .iter()
-        .filter(|p| p.visible_in(channels) && has(p))
-        .map(|p| catalog_json::product_summary(p))
-        .collect()
-}
-
-pub(super) fn wanted(q: &QueryPairs, key: &str, value: &str) -> bool {
-    let want = q.list(key);
-    if key == "handle" {
-        // Unicode handles arrive NFC or not, percent-encoded once more or not.
-        return want.is_empty() || want.iter().any(|w| lookup_handle(w) == value);
+/// The filters a taxonomy list route takes, from its query (`handle` normalized as the
+/// product routes do: Unicode handles arrive NFC or not, percent-encoded once more or not).
+fn filter(q: &QueryPairs) -> TaxonomyFilter {
+    TaxonomyFilter {
+        ids: q.list("id"),
+        handles: q.list("handle").iter().map(|h| lookup_handle(h)).collect(),
+        values: q.list("value"),
+        q: q.get("q").filter(|s| !s.is_empty()).map(str::to_owned),
+        parent: q.get("parent_category_id").map(Parent::parse),
     }
-    want.is_empty() || want.iter().any(|w| w == value)
 }
 
-fn text_match(q: &QueryPairs, haystack: &[&str]) -> bool {
-    q.get("q").filter(|s| !s.is_empty()).is_none_or(|needle| {
-        let needle = needle.to_lowercase();
-        haystack.iter().any(|h| h.to_lowercase().contains(&needle))
-    })
+/// Products as a tag's or type's `products` relation shows them.
+fn summaries<'a>(products: impl Iterator<Item = &'a Product>) -> Option<Vec<StoreProductSummary>> {
+    Some(products.map(catalog_json::product_summary).collect())
 }
 
 #[utoipa::path(get, path = "/store/collections", tag = "store",
@@ -144,13 +115,11 @@ pub async fn collections(
     Store(ctx): Store,
     q: QueryPairs,
 ) -> Result<Selected<StoreCollectionListResponse>> {
+    let (limit, offset) = q.page(50)?;
     let cat = app.catalogs.get(&ctx).await?;
-    let items = cat
-        .collections
-        .iter()
-        .filter(|c| {
-            wanted(&q, "id", &c.id) && wanted(&q, "handle", &c.handle) && text_match(&q, &[&c.title, &c.handle])
-        })
+    let (page, count) = store::collections(&cat, &filter(&q), limit as usize, offset as usize);
+    let collections = page
+        .into_iter()
         .map(|c| StoreCollectionListItem {
             id: c.id.clone(),
             title: c.title.clone(),
@@ -160,12 +129,11 @@ pub async fn collections(
             updated_at: c.updated_at,
         })
         .collect();
-    let p = page(items, &q, 50)?;
     let body = StoreCollectionListResponse {
-        collections: p.items,
-        count: p.count,
-        offset: p.offset,
-        limit: p.limit,
+        collections,
+        count,
+        offset,
+        limit,
     };
     Ok(Selected::new(&body, "collections", q.get("fields")))
 }
@@ -180,18 +148,10 @@ pub async fn collection(
     q: QueryPairs,
 ) -> Result<Selected<StoreCollectionResponse>> {
     let cat = app.catalogs.get(&ctx).await?;
-    let c = cat
-        .collection(&id)
-        .ok_or_else(|| Error::not_found(format!("Collection with id: {id} was not found")))?;
     let body = StoreCollectionResponse {
-        collection: catalog_json::collection(c),
+        collection: catalog_json::collection(store::collection(&cat, &id)?),
     };
     Ok(Selected::new(&body, "collection", q.get("fields")))
-}
-
-/// Categories a storefront may see: active and not internal.
-fn public_categories(cat: &Catalog) -> impl Iterator<Item = &CategoryRow> {
-    cat.categories.iter().filter(|c| c.is_active && !c.is_internal)
 }
 
 /// A category with its descendants nested (`category_children`) and/or its ancestors
@@ -199,17 +159,12 @@ fn public_categories(cat: &Catalog) -> impl Iterator<Item = &CategoryRow> {
 fn category_tree(cat: &Catalog, c: &CategoryRow, descendants: bool, ancestors: bool) -> StoreProductCategory {
     let mut v = catalog_json::category(c, false);
     if descendants {
-        v.category_children = public_categories(cat)
-            .filter(|x| x.parent_category_id.as_deref() == Some(&c.id))
+        v.category_children = store::category_children(cat, &c.id)
             .map(|x| category_tree(cat, x, true, false))
             .collect();
     }
     if ancestors {
-        if let Some(parent) = c
-            .parent_category_id
-            .as_deref()
-            .and_then(|p| public_categories(cat).find(|x| x.id == p))
-        {
+        if let Some(parent) = store::category_parent(cat, c) {
             v.parent_category = Some(Box::new(category_tree(cat, parent, false, true)));
         }
     }
@@ -242,24 +197,17 @@ pub async fn categories(
         flag(&q, "include_descendants_tree")?,
         flag(&q, "include_ancestors_tree")?,
     );
+    let (limit, offset) = q.page(50)?;
     let cat = app.catalogs.get(&ctx).await?;
-    let parent = q.get("parent_category_id");
-    let items = public_categories(&cat)
-        .filter(|c| wanted(&q, "id", &c.id) && wanted(&q, "handle", &c.handle))
-        .filter(|c| text_match(&q, &[&c.name, &c.handle, &c.description]))
-        .filter(|c| match parent {
-            None => true,
-            Some("null") => c.parent_category_id.is_none(),
-            Some(p) => c.parent_category_id.as_deref() == Some(p),
-        })
-        .map(|c| category_tree(&cat, c, descendants, ancestors))
-        .collect();
-    let p = page(items, &q, 50)?;
+    let (page, count) = store::categories(&cat, &filter(&q), limit as usize, offset as usize);
     let body = StoreProductCategoryListResponse {
-        product_categories: p.items,
-        count: p.count,
-        offset: p.offset,
-        limit: p.limit,
+        product_categories: page
+            .into_iter()
+            .map(|c| category_tree(&cat, c, descendants, ancestors))
+            .collect(),
+        count,
+        offset,
+        limit,
     };
     Ok(Selected::new(&body, "product_categories", q.get("fields")))
 }
@@ -281,9 +229,7 @@ pub async fn category(
         flag(&q, "include_ancestors_tree")?,
     );
     let cat = app.catalogs.get(&ctx).await?;
-    let c = public_categories(&cat)
-        .find(|c| c.id == id)
-        .ok_or_else(|| Error::not_found(format!("Product category with id: {id} was not found")))?;
+    let c = store::category(&cat, &id)?;
     let body = StoreProductCategoryResponse {
         product_category: category_tree(&cat, c, descendants, ancestors),
     };
@@ -300,24 +246,20 @@ pub async fn tags(
     Store(ctx): Store,
     q: QueryPairs,
 ) -> Result<Selected<StoreProductTagListResponse>> {
+    let (limit, offset) = q.page(50)?;
     let cat = app.catalogs.get(&ctx).await?;
-    let items = cat
-        .tags
-        .iter()
-        .filter(|t| wanted(&q, "id", &t.id) && wanted(&q, "value", &t.value))
-        .map(|t| StoreProductTag {
-            products: Some(products_where(&cat, &ctx.sales_channel_ids, |p| {
-                p.tag_ids.contains(&t.id)
-            })),
-            ..catalog_json::value(t)
-        })
-        .collect();
-    let p = page(items, &q, 50)?;
+    let (page, count) = store::tags(&cat, &filter(&q), limit as usize, offset as usize);
     let body = StoreProductTagListResponse {
-        product_tags: p.items,
-        count: p.count,
-        offset: p.offset,
-        limit: p.limit,
+        product_tags: page
+            .into_iter()
+            .map(|t| StoreProductTag {
+                products: summaries(store::products_tagged(&cat, &ctx.sales_channel_ids, &t.id)),
+                ..catalog_json::value(t)
+            })
+            .collect(),
+        count,
+        offset,
+        limit,
     };
     Ok(Selected::new(&body, "product_tags", q.get("fields")))
 }
@@ -332,14 +274,10 @@ pub async fn tag(
     q: QueryPairs,
 ) -> Result<Selected<StoreProductTagResponse>> {
     let cat = app.catalogs.get(&ctx).await?;
-    let t = cat
-        .tag(&id)
-        .ok_or_else(|| Error::not_found(format!("Product tag with id: {id} was not found")))?;
+    let t = store::tag(&cat, &id)?;
     let body = StoreProductTagResponse {
         product_tag: StoreProductTag {
-            products: Some(products_where(&cat, &ctx.sales_channel_ids, |p| {
-                p.tag_ids.contains(&t.id)
-            })),
+            products: summaries(store::products_tagged(&cat, &ctx.sales_channel_ids, &t.id)),
             ..catalog_json::value(t)
         },
     };
@@ -356,24 +294,20 @@ pub async fn types(
     Store(ctx): Store,
     q: QueryPairs,
 ) -> Result<Selected<StoreProductTypeListResponse>> {
+    let (limit, offset) = q.page(50)?;
     let cat = app.catalogs.get(&ctx).await?;
-    let items = cat
-        .types
-        .iter()
-        .filter(|t| wanted(&q, "id", &t.id) && wanted(&q, "value", &t.value))
-        .map(|t| StoreProductType {
-            products: Some(products_where(&cat, &ctx.sales_channel_ids, |p| {
-                p.row.type_id.as_deref() == Some(t.id.as_str())
-            })),
-            ..catalog_json::product_type(t)
-        })
-        .collect();
-    let p = page(items, &q, 50)?;
+    let (page, count) = store::types(&cat, &filter(&q), limit as usize, offset as usize);
     let body = StoreProductTypeListResponse {
-        product_types: p.items,
-        count: p.count,
-        offset: p.offset,
-        limit: p.limit,
+        product_types: page
+            .into_iter()
+            .map(|t| StoreProductType {
+                products: summaries(store::products_of_type(&cat, &ctx.sales_channel_ids, &t.id)),
+                ..catalog_json::product_type(t)
+            })
+            .collect(),
+        count,
+        offset,
+        limit,
     };
     Ok(Selected::new(&body, "product_types", q.get("fields")))
 }
@@ -388,14 +322,10 @@ pub async fn product_type(
     q: QueryPairs,
 ) -> Result<Selected<StoreProductTypeResponse>> {
     let cat = app.catalogs.get(&ctx).await?;
-    let t = cat
-        .product_type(&id)
-        .ok_or_else(|| Error::not_found(format!("Product type with id: {id} was not found")))?;
+    let t = store::product_type(&cat, &id)?;
     let body = StoreProductTypeResponse {
         product_type: StoreProductType {
-            products: Some(products_where(&cat, &ctx.sales_channel_ids, |p| {
-                p.row.type_id.as_deref() == Some(t.id.as_str())
-            })),
+            products: summaries(store::products_of_type(&cat, &ctx.sales_channel_ids, &t.id)),
             ..catalog_json::product_type(t)
         },
     };

@@ -5,6 +5,7 @@ pub mod carts;
 pub mod catalog;
 pub mod currencies;
 pub mod customers;
+pub mod orders;
 pub mod payments;
 pub mod products;
 pub mod regions;

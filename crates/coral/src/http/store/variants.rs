@@ -17,7 +17,6 @@ use crate::http::catalog_json::{self, StoreProductOption, StoreProductVariant, S
 use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, Path, QueryPairs, Store};
 use crate::http::fields::Selected;
-use crate::http::store::catalog::{page, wanted};
 
 /// Medusa's `StoreProductVariantListResponse`.
 #[derive(Debug, Serialize, ToSchema)]
@@ -47,6 +46,33 @@ pub struct StoreProductOptionListResponse {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StoreProductOptionResponse {
     pub product_option: StoreProductOption,
+}
+
+/// One page of a list route: its items, how many matched, and the page asked for.
+struct Page<T> {
+    items: Vec<T>,
+    count: usize,
+    offset: i64,
+    limit: i64,
+}
+
+/// The `limit`/`offset` page of `items` (all that matched).
+fn page<T>(items: Vec<T>, q: &QueryPairs, default_limit: i64) -> Result<Page<T>> {
+    let (limit, offset) = q.page(default_limit)?;
+    let count = items.len();
+    let items = items.into_iter().skip(offset as usize).take(limit as usize).collect();
+    Ok(Page {
+        items,
+        count,
+        offset,
+        limit,
+    })
+}
+
+/// Whether `value` is among the query's `key` values (or `key` is absent).
+fn wanted(q: &QueryPairs, key: &str, value: &str) -> bool {
+    let want = q.list(key);
+    want.is_empty() || want.iter().any(|w| w == value)
 }
 
 /// The products a storefront with `channels` sees, of `product_id` when given.
