@@ -6,6 +6,7 @@
 //! transactions runs as the `coral_app` role (no BYPASSRLS) with `coral.tenant_id` set,
 //! so row level security scopes every statement even if a `WHERE` is forgotten.
 
+pub mod addresses;
 pub mod api_keys;
 pub mod audit;
 pub mod campaigns;

@@ -4,12 +4,13 @@
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::app::checkout::carts::Cart;
 use crate::app::checkout::totals::LineTotals;
+use crate::db::addresses::AddressDocument;
 use crate::db::carts::LineItemRow;
 use crate::http::amounts::{opt, Amount, RawAmount};
 use crate::http::promotion_json::{self, StoreCartAdjustment, StoreCartPromotion};
@@ -132,31 +133,21 @@ pub struct StoreCartShippingMethod {
     pub totals: StoreLineTotals,
 }
 
-/// A postal address as stored on a cart or order (Medusa's `StoreCartAddress`); a stored
-/// document lacking a key (older carts) shows it as null.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
+/// Medusa's `StoreCartAddress`: the stored document plus `region_code`, which carts
+/// do not record (always null).
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StoreCartAddress {
-    pub id: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub company: Option<String>,
-    pub address_1: Option<String>,
-    pub address_2: Option<String>,
-    pub city: Option<String>,
-    pub postal_code: Option<String>,
-    pub country_code: Option<String>,
+    #[serde(flatten)]
+    pub address: AddressDocument,
     pub region_code: Option<String>,
-    pub province: Option<String>,
-    pub phone: Option<String>,
-    #[schema(value_type = Option<Object>)]
-    #[serde(default, deserialize_with = "crate::core::metadata::stored_object")]
-    pub metadata: Option<Value>,
 }
 
-/// An address document as stored on a cart (or order), if any.
-pub fn address(a: Option<&sqlx::types::Json<Value>>) -> Option<StoreCartAddress> {
-    a.map(|a| serde_json::from_value(a.0.clone()).unwrap_or_default())
+/// An address document as stored on a cart, if any.
+fn address(a: Option<&sqlx::types::Json<Value>>) -> Option<StoreCartAddress> {
+    Some(StoreCartAddress {
+        address: AddressDocument::read(a)?,
+        region_code: None,
+    })
 }
 
 /// The customer of a cart.

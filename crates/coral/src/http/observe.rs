@@ -10,9 +10,9 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
 
+use crate::app::App;
 use crate::core::Result;
 use crate::http::error::rate_limit_headers;
-use crate::http::extract::AppState;
 use crate::tenancy::limits::RateInfo;
 use crate::tenancy::{ApiFamily, Tenant};
 
@@ -37,7 +37,10 @@ pub fn admit(parts: &Parts, tenant: &Arc<Tenant>, family: ApiFamily) -> Result<(
     Ok(())
 }
 
-pub async fn observe(State(app): State<AppState>, mut req: Request, next: Next) -> Response {
+/// The middleware itself. It takes the router's state as `Arc<App>` (what
+/// `extract::AppState` names) so this module does not import the extractors, which
+/// import [`admit`] from here.
+pub async fn observe(State(app): State<Arc<App>>, mut req: Request, next: Next) -> Response {
     let started = Instant::now();
     let family = ApiFamily::of_path(req.uri().path());
     let route = req.extensions().get::<MatchedPath>().cloned();

@@ -4,12 +4,13 @@
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::app::checkout::totals::LineTotals;
 use crate::app::orders::Order;
+use crate::db::addresses::AddressDocument;
 use crate::db::orders::{OrderItemRow, OrderRow};
 use crate::http::amounts::{Amount, RawAmount};
 use crate::http::payment_json::{payment_collection, StorePaymentCollection};
@@ -201,31 +202,11 @@ fn item(o: &OrderRow, i: &OrderItemRow, t: &LineTotals) -> StoreOrderLineItem {
     }
 }
 
-/// The postal fields of an order address, as the cart's address document holds them.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
-#[serde(default)]
-pub struct StoreOrderAddressFields {
-    pub id: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub company: Option<String>,
-    pub address_1: Option<String>,
-    pub address_2: Option<String>,
-    pub city: Option<String>,
-    pub country_code: Option<String>,
-    pub province: Option<String>,
-    pub postal_code: Option<String>,
-    pub phone: Option<String>,
-    #[schema(value_type = Option<Object>)]
-    #[serde(default, deserialize_with = "crate::core::metadata::stored_object")]
-    pub metadata: Option<Value>,
-}
-
 /// An order address: the cart's address document with the order's customer and dates.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StoreOrderAddress {
     #[serde(flatten)]
-    pub address: StoreOrderAddressFields,
+    pub address: AddressDocument,
     pub customer_id: Option<String>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -234,7 +215,7 @@ pub struct StoreOrderAddress {
 
 fn address(o: &OrderRow, a: Option<&sqlx::types::Json<Value>>) -> Option<StoreOrderAddress> {
     Some(StoreOrderAddress {
-        address: serde_json::from_value(a?.0.clone()).unwrap_or_default(),
+        address: AddressDocument::read(a)?,
         customer_id: o.customer_id.clone(),
         created_at: o.created_at,
         updated_at: o.created_at,

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde_json::Value;
+use sqlx::types::Json;
 
 use crate::app::catalog::linked::WithLinks;
 use crate::app::catalog::model::{assemble, Product};
@@ -15,7 +16,8 @@ use crate::app::Services;
 use crate::core::ids::new_id;
 use crate::core::names::parse_currency;
 use crate::core::{Error, Result};
-use crate::db::catalog::write::{self, LinkTable, NewPrice, ProductFields, VariantFields};
+use crate::db::catalog::rows::ProductFields;
+use crate::db::catalog::write::{self, LinkTable, NewPrice, VariantFields};
 use crate::db::catalog::{read, taxonomy};
 use crate::db::catalog_sources as links;
 use crate::db::refs::{self, Ref};
@@ -146,7 +148,7 @@ pub(super) fn non_empty(field: &str, v: &str) -> Result<String> {
 async fn merge_fields(tx: &mut TenantTx, base: ProductFields, input: &ProductIn) -> Result<ProductFields> {
     let mut p = base;
     if let Some(t) = &input.title {
-        p.title = non_empty("title", t)?;
+        p.content.title = non_empty("title", t)?;
     }
     if let Some(h) = &input.handle {
         p.handle = check_handle(h)?;
@@ -161,7 +163,7 @@ async fn merge_fields(tx: &mut TenantTx, base: ProductFields, input: &ProductIn)
         p.status = s.clone();
     }
     macro_rules! copy {
-        ($($f:ident),*) => { $( if input.$f.is_some() { p.$f = input.$f.clone(); } )* };
+        ($($f:ident),*) => { $( if input.$f.is_some() { p.content.$f = input.$f.clone(); } )* };
     }
     copy!(
         subtitle,
@@ -170,11 +172,15 @@ async fn merge_fields(tx: &mut TenantTx, base: ProductFields, input: &ProductIn)
         hs_code,
         origin_country,
         mid_code,
-        material,
-        external_id,
-        metadata
+        material
     );
     copy!(weight, length, height, width);
+    if input.external_id.is_some() {
+        p.external_id = input.external_id.clone();
+    }
+    if let Some(m) = &input.metadata {
+        p.metadata = Some(Json(m.clone()));
+    }
     if let Some(v) = input.is_giftcard {
         p.is_giftcard = v;
     }
@@ -485,29 +491,7 @@ pub async fn update(app: &Services, ctx: &TenantCtx, id: &str, input: ProductIn)
         .await?
         .pop()
         .ok_or_else(|| not_found(id))?;
-    let r = current.row;
-    let base = ProductFields {
-        title: r.title,
-        subtitle: r.subtitle,
-        description: r.description,
-        handle: r.handle,
-        status: r.status,
-        is_giftcard: r.is_giftcard,
-        discountable: r.discountable,
-        thumbnail: r.thumbnail,
-        collection_id: r.collection_id,
-        type_id: r.type_id,
-        weight: r.weight,
-        length: r.length,
-        height: r.height,
-        width: r.width,
-        hs_code: r.hs_code,
-        origin_country: r.origin_country,
-        mid_code: r.mid_code,
-        material: r.material,
-        external_id: r.external_id,
-        metadata: r.metadata.map(|m| m.0),
-    };
+    let base = current.row.fields;
     let fields = merge_fields(&mut tx, base, &input).await?;
     write::save_product(&mut tx, id, &fields, false).await?;
     write_relations(&mut tx, ctx, id, &input, false).await?;

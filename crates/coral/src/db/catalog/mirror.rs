@@ -1,27 +1,10 @@
 //! Writes that keep a subscriber's copy of a source product in step with it (master
 //! catalog). Tenant-scoped like every catalog write: they run in the copy's tenant.
 
-use rust_decimal::Decimal;
-
 use crate::core::Result;
+use crate::db::catalog::rows::ProductContent;
+use crate::db::catalog::write::bind_content;
 use crate::db::TenantTx;
-
-/// A product's content: what a source owns in its subscribers' copies.
-#[derive(Debug, Clone, Default)]
-pub struct Content {
-    pub title: String,
-    pub subtitle: Option<String>,
-    pub description: Option<String>,
-    pub thumbnail: Option<String>,
-    pub weight: Option<Decimal>,
-    pub length: Option<Decimal>,
-    pub height: Option<Decimal>,
-    pub width: Option<Decimal>,
-    pub hs_code: Option<String>,
-    pub origin_country: Option<String>,
-    pub mid_code: Option<String>,
-    pub material: Option<String>,
-}
 
 /// Locks the products' rows (`FOR UPDATE` for a source write, `FOR SHARE` for a copy
 /// being taken), so a subscription and a propagation never interleave.
@@ -38,28 +21,15 @@ pub async fn lock_products(tx: &mut TenantTx, ids: &[String], exclusive: bool) -
 }
 
 /// Overwrites the content fields of a product, leaving the tenant's own fields alone.
-pub async fn set_content(tx: &mut TenantTx, product_id: &str, c: &Content) -> Result<()> {
-    sqlx::query(
+pub async fn set_content(tx: &mut TenantTx, product_id: &str, c: &ProductContent) -> Result<()> {
+    let query = sqlx::query(
         "UPDATE products SET title = $3, subtitle = $4, description = $5, thumbnail = $6, weight = $7, length = $8, \
          height = $9, width = $10, hs_code = $11, origin_country = $12, mid_code = $13, material = $14, \
          updated_at = now() WHERE tenant_id = $1 AND id = $2",
     )
     .bind(tx.tenant_id().as_str().to_owned())
-    .bind(product_id)
-    .bind(&c.title)
-    .bind(&c.subtitle)
-    .bind(&c.description)
-    .bind(&c.thumbnail)
-    .bind(c.weight)
-    .bind(c.length)
-    .bind(c.height)
-    .bind(c.width)
-    .bind(&c.hs_code)
-    .bind(&c.origin_country)
-    .bind(&c.mid_code)
-    .bind(&c.material)
-    .execute(tx.conn())
-    .await?;
+    .bind(product_id);
+    bind_content(query, c).execute(tx.conn()).await?;
     Ok(())
 }
 

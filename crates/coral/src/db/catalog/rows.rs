@@ -1,5 +1,7 @@
 //! Row types of the catalog tables.
 
+use std::ops::Deref;
+
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -7,19 +9,14 @@ use sqlx::types::Json;
 
 pub type Meta = Option<Json<Value>>;
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct ProductRow {
-    pub id: String,
+/// A product's content: what a master-catalog source owns in its subscribers' copies
+/// (dimensions and weight in the tenant's own units, as entered).
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct ProductContent {
     pub title: String,
     pub subtitle: Option<String>,
     pub description: Option<String>,
-    pub handle: String,
-    pub status: String,
-    pub is_giftcard: bool,
-    pub discountable: bool,
     pub thumbnail: Option<String>,
-    pub collection_id: Option<String>,
-    pub type_id: Option<String>,
     pub weight: Option<Decimal>,
     pub length: Option<Decimal>,
     pub height: Option<Decimal>,
@@ -28,10 +25,50 @@ pub struct ProductRow {
     pub origin_country: Option<String>,
     pub mid_code: Option<String>,
     pub material: Option<String>,
+}
+
+/// Every stored field of a product but its id and timestamps: its content plus what the
+/// tenant always owns (handle, status, flags, collection, type, external id, metadata).
+/// What a write stores and a read returns.
+#[derive(Debug, Clone, Default, sqlx::FromRow)]
+pub struct ProductFields {
+    #[sqlx(flatten)]
+    pub content: ProductContent,
+    pub handle: String,
+    pub status: String,
+    pub is_giftcard: bool,
+    pub discountable: bool,
+    pub collection_id: Option<String>,
+    pub type_id: Option<String>,
     pub external_id: Option<String>,
     pub metadata: Meta,
+}
+
+/// Reads see the content's fields directly (`fields.title`).
+impl Deref for ProductFields {
+    type Target = ProductContent;
+
+    fn deref(&self) -> &ProductContent {
+        &self.content
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct ProductRow {
+    pub id: String,
+    #[sqlx(flatten)]
+    pub fields: ProductFields,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// Reads see the product's fields directly (`row.handle`, `row.title`).
+impl Deref for ProductRow {
+    type Target = ProductFields;
+
+    fn deref(&self) -> &ProductFields {
+        &self.fields
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -2,75 +2,63 @@
 
 use rust_decimal::Decimal;
 use serde_json::Value;
+use sqlx::postgres::{PgArguments, Postgres};
+use sqlx::query::Query;
 use sqlx::types::Json;
 
 use crate::core::ids::new_id;
 use crate::core::Result;
+use crate::db::catalog::rows::{ProductContent, ProductFields};
 use crate::db::TenantTx;
-
-#[derive(Debug, Clone, Default)]
-pub struct ProductFields {
-    pub title: String,
-    pub subtitle: Option<String>,
-    pub description: Option<String>,
-    pub handle: String,
-    pub status: String,
-    pub is_giftcard: bool,
-    pub discountable: bool,
-    pub thumbnail: Option<String>,
-    pub collection_id: Option<String>,
-    pub type_id: Option<String>,
-    pub weight: Option<Decimal>,
-    pub length: Option<Decimal>,
-    pub height: Option<Decimal>,
-    pub width: Option<Decimal>,
-    pub hs_code: Option<String>,
-    pub origin_country: Option<String>,
-    pub mid_code: Option<String>,
-    pub material: Option<String>,
-    pub external_id: Option<String>,
-    pub metadata: Option<Value>,
-}
 
 /// Writes `p` as product `id`: inserted when `insert`, else overwriting the row.
 pub async fn save_product(tx: &mut TenantTx, id: &str, p: &ProductFields, insert: bool) -> Result<bool> {
+    // $3..$14 are the content, in `bind_content`'s order.
     let sql = if insert {
-        "INSERT INTO products (tenant_id, id, title, subtitle, description, handle, status, is_giftcard, discountable, \
-         thumbnail, collection_id, type_id, weight, length, height, width, hs_code, origin_country, mid_code, material, \
-         external_id, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, \
-         $18, $19, $20, $21, $22)"
+        "INSERT INTO products (tenant_id, id, title, subtitle, description, thumbnail, weight, length, height, width, \
+         hs_code, origin_country, mid_code, material, handle, status, is_giftcard, discountable, collection_id, \
+         type_id, external_id, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
+         $16, $17, $18, $19, $20, $21, $22)"
     } else {
-        "UPDATE products SET title = $3, subtitle = $4, description = $5, handle = $6, status = $7, is_giftcard = $8, \
-         discountable = $9, thumbnail = $10, collection_id = $11, type_id = $12, weight = $13, length = $14, \
-         height = $15, width = $16, hs_code = $17, origin_country = $18, mid_code = $19, material = $20, \
+        "UPDATE products SET title = $3, subtitle = $4, description = $5, thumbnail = $6, weight = $7, length = $8, \
+         height = $9, width = $10, hs_code = $11, origin_country = $12, mid_code = $13, material = $14, \
+         handle = $15, status = $16, is_giftcard = $17, discountable = $18, collection_id = $19, type_id = $20, \
          external_id = $21, metadata = $22, updated_at = now() WHERE tenant_id = $1 AND id = $2"
     };
-    let done = sqlx::query(sql)
-        .bind(tx.tenant_id().as_str().to_owned())
-        .bind(id)
-        .bind(&p.title)
-        .bind(&p.subtitle)
-        .bind(&p.description)
+    let query = sqlx::query(sql).bind(tx.tenant_id().as_str().to_owned()).bind(id);
+    let done = bind_content(query, &p.content)
         .bind(&p.handle)
         .bind(&p.status)
         .bind(p.is_giftcard)
         .bind(p.discountable)
-        .bind(&p.thumbnail)
         .bind(&p.collection_id)
         .bind(&p.type_id)
-        .bind(p.weight)
-        .bind(p.length)
-        .bind(p.height)
-        .bind(p.width)
-        .bind(&p.hs_code)
-        .bind(&p.origin_country)
-        .bind(&p.mid_code)
-        .bind(&p.material)
         .bind(&p.external_id)
-        .bind(p.metadata.as_ref().map(Json))
+        .bind(&p.metadata)
         .execute(tx.conn())
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Binds a product's content as the next twelve parameters: title, subtitle, description,
+/// thumbnail, weight, length, height, width, hs_code, origin_country, mid_code, material.
+pub(super) fn bind_content<'q>(
+    query: Query<'q, Postgres, PgArguments>,
+    c: &'q ProductContent,
+) -> Query<'q, Postgres, PgArguments> {
+    query
+        .bind(&c.title)
+        .bind(&c.subtitle)
+        .bind(&c.description)
+        .bind(&c.thumbnail)
+        .bind(c.weight)
+        .bind(c.length)
+        .bind(c.height)
+        .bind(c.width)
+        .bind(&c.hs_code)
+        .bind(&c.origin_country)
+        .bind(&c.mid_code)
+        .bind(&c.material)
 }
 
 pub async fn delete_product(tx: &mut TenantTx, id: &str) -> Result<bool> {

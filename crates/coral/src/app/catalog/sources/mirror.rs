@@ -13,30 +13,13 @@ use crate::app::catalog::model::{assemble, Product};
 use crate::app::Services;
 use crate::core::ids::{new_id, TenantId};
 use crate::core::Result;
-use crate::db::catalog::mirror::{self, Content, Part};
+use crate::db::catalog::mirror::{self, Part};
 use crate::db::catalog::read;
-use crate::db::catalog::write::{self, LinkTable, ProductFields, VariantFields};
+use crate::db::catalog::rows::{ProductContent, ProductFields};
+use crate::db::catalog::write::{self, LinkTable, VariantFields};
 use crate::db::catalog_sources::{self as links, LinkRow};
 use crate::db::{CrossTenantTx, TenantTx};
 use crate::tenancy::TenantCtx;
-
-fn content(p: &Product) -> Content {
-    let r = &p.row;
-    Content {
-        title: r.title.clone(),
-        subtitle: r.subtitle.clone(),
-        description: r.description.clone(),
-        thumbnail: r.thumbnail.clone(),
-        weight: r.weight,
-        length: r.length,
-        height: r.height,
-        width: r.width,
-        hs_code: r.hs_code.clone(),
-        origin_country: r.origin_country.clone(),
-        mid_code: r.mid_code.clone(),
-        material: r.material.clone(),
-    }
-}
 
 /// Loads products (with all their parts) in the transaction's current tenant.
 pub async fn load(tx: &mut TenantTx, ids: &[String]) -> Result<Vec<Product>> {
@@ -56,9 +39,12 @@ pub async fn create_copy(
         n += 1;
         handle = format!("{}-{n}", source.row.handle);
     }
-    let c = content(source);
+    // The content comes with the first sync below.
     let fields = ProductFields {
-        title: c.title,
+        content: ProductContent {
+            title: source.row.title.clone(),
+            ..Default::default()
+        },
         handle,
         status: "draft".into(),
         discountable: true,
@@ -83,7 +69,7 @@ pub async fn sync(
     map: &HashMap<String, String>,
 ) -> Result<Vec<(String, String)>> {
     let copy_id = copy.row.id.as_str();
-    mirror::set_content(tx, copy_id, &content(source)).await?;
+    mirror::set_content(tx, copy_id, &source.row.content).await?;
     let urls: Vec<String> = source.images.iter().map(|i| i.url.clone()).collect();
     write::replace_images(tx, copy_id, &urls).await?;
 

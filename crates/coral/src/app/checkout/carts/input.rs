@@ -2,9 +2,10 @@
 //! new quantity, a shipping method (Medusa's field names).
 
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::core::{Error, Result};
+use crate::db::addresses::AddressDocument;
 use crate::db::regions::RegionRow;
 
 /// A postal address as carts take it (Medusa's fields).
@@ -43,13 +44,21 @@ impl AddressIn {
             }
             None => None,
         };
-        Ok(json!({
-            "id": crate::core::ids::new_id("caaddr"),
-            "first_name": self.first_name, "last_name": self.last_name, "company": self.company,
-            "address_1": self.address_1, "address_2": self.address_2, "city": self.city,
-            "country_code": country, "province": self.province, "postal_code": self.postal_code,
-            "phone": self.phone, "metadata": self.metadata,
-        }))
+        let document = AddressDocument {
+            id: Some(crate::core::ids::new_id("caaddr")),
+            first_name: self.first_name,
+            last_name: self.last_name,
+            company: self.company,
+            address_1: self.address_1,
+            address_2: self.address_2,
+            city: self.city,
+            country_code: country,
+            province: self.province,
+            postal_code: self.postal_code,
+            phone: self.phone,
+            metadata: self.metadata,
+        };
+        Ok(serde_json::to_value(document).map_err(anyhow::Error::from)?)
     }
 }
 
