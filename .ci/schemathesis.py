@@ -105,7 +105,7 @@ def run_pass(schemathesis, base, name, path_regex, header, report_dir):
            "--checks", CHECKS,
            "--max-examples", MAX_EXAMPLES,
            "--seed", SEED,
-           "--workers", "2",
+           "--workers", "1",
            "--no-shrink",
            "--suppress-health-check", "all",
            "--report", "junit",

@@ -121,6 +121,11 @@ fn family_statuses(path: &str, op: &Operation) -> Vec<(u16, &'static str)> {
     if path.contains('{') && matches!(Family::of(path), Family::Admin | Family::Platform) {
         out.push((404, "No such resource (in this store, for /admin)"));
     }
+    // A write that sets a value unique in its store (a handle, code, name, email, domain)
+    // answers 422 `duplicate_error` when it is taken (db::errors::UNIQUE_MESSAGES).
+    if has_body && matches!(Family::of(path), Family::Admin | Family::Platform) {
+        out.push((422, "A value that must be unique is already taken (`duplicate_error`)"));
+    }
     if has_body {
         out.push((413, "The body is larger than the server's limit (CORAL_BODY_LIMIT)"));
     }

@@ -209,7 +209,8 @@ pub async fn update(
 #[utoipa::path(post, path = "/platform/tenants/{id}/suspend", tag = "platform",
     extensions(("x-coral-permission" = json!("platform")), ("x-coral-audit-action" = json!("tenant.suspend"))),
     params(("id" = String, Path, description = "tenant id or handle")),
-    responses((status = 200, description = "the tenant; its storefront answers 403 from now on", body = PlatformTenantResponse)),
+    responses((status = 200, description = "the tenant; its storefront answers 403 from now on", body = PlatformTenantResponse),
+              (status = 409, description = "the store is deactivated: resume it first", body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn suspend(
     State(app): State<AppState>,
