@@ -96,11 +96,17 @@ async fn an_order_reaches_its_own_stores_webhook_once_after_two_failures() {
     assert_eq!(body["data"]["id"], order.as_str());
     assert!(rb.seen().is_empty(), "B's receiver got A's event: {:?}", rb.seen());
 
-    // The delivery log shows the three attempts, newest first.
+    // The delivery log shows the three attempts, newest first. The receiver answers
+    // before the worker records the attempt, so wait for the record.
     let admin = Admin::of(&app, &a).await;
-    let log = admin
-        .ok(Method::GET, &format!("/admin/webhooks/{wa}/deliveries"), json!(null))
-        .await;
+    let log_path = format!("/admin/webhooks/{wa}/deliveries");
+    assert!(
+        eventually(Duration::from_secs(10), || async {
+            admin.ok(Method::GET, &log_path, json!(null)).await["count"] == 3
+        })
+        .await
+    );
+    let log = admin.ok(Method::GET, &log_path, json!(null)).await;
     assert_eq!(log["count"], 3, "{log}");
     let statuses: Vec<(i64, &str, i64)> = log["deliveries"]
         .as_array()
@@ -139,18 +145,26 @@ async fn an_order_reaches_its_own_stores_webhook_once_after_two_failures() {
     assert!(eventually(Duration::from_secs(10), || async { ra.accepted().len() == 2 }).await);
     assert_eq!(ra.accepted()[1].webhook_id, events[0]);
 
-    // The operator's view and the metric.
-    let (s, v) = app
-        .platform(
-            Method::GET,
-            &format!("/platform/jobs?tenant_id={}&state=done", a.id),
-            None,
-        )
-        .await;
+    // The operator's view and the metric, once the worker has marked the redelivery
+    // done (the receiver's 204 comes before that).
+    let done_path = format!("/platform/jobs?tenant_id={}&state=done", a.id);
+    assert!(
+        eventually(Duration::from_secs(10), || async {
+            let (_, v) = app.platform(Method::GET, &done_path, None).await;
+            v["jobs"].as_array().map_or(0, Vec::len) == 2
+        })
+        .await
+    );
+    let (s, v) = app.platform(Method::GET, &done_path, None).await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["count"], 2, "{v}");
     assert_eq!(v["jobs"][1]["attempts"], 3, "{v}");
     assert_eq!(v["counts"]["done"], 2, "{v}");
+    let all_done = || async {
+        let (_, all) = app.platform(Method::GET, "/platform/jobs", None).await;
+        all["counts"]["done"] == 3
+    };
+    assert!(eventually(Duration::from_secs(10), all_done).await);
     let (_, all) = app.platform(Method::GET, "/platform/jobs", None).await;
     assert_eq!(all["counts"]["done"], 3, "{all}");
     let metrics = app
