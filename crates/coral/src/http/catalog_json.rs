@@ -192,14 +192,8 @@ pub struct StoreOptionOfValue {
 /// Medusa's `StoreProductOption`, with its values.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StoreProductOption {
-    pub id: String,
-    pub title: String,
-    pub is_exclusive: bool,
-    #[schema(value_type = Option<Object>)]
-    pub metadata: Option<Value>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub deleted_at: Option<DateTime<Utc>>,
+    #[serde(flatten)]
+    pub option: StoreOptionOfValue,
     pub product_id: String,
     pub values: Vec<StoreProductOptionValue>,
 }
@@ -289,16 +283,9 @@ pub struct SalesChannelRef {
 /// `status` and `sales_channels` only on admin routes.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StoreProduct {
-    pub id: String,
-    pub title: String,
-    pub subtitle: Option<String>,
-    pub description: Option<String>,
-    pub handle: String,
-    pub is_giftcard: bool,
-    pub discountable: bool,
-    pub thumbnail: Option<String>,
-    pub collection_id: Option<String>,
-    pub type_id: Option<String>,
+    /// The product's own columns, as on a tag's or type's `products`.
+    #[serde(flatten)]
+    pub summary: StoreProductSummary,
     pub weight: Option<Amount>,
     pub length: Option<Amount>,
     pub height: Option<Amount>,
@@ -307,12 +294,6 @@ pub struct StoreProduct {
     pub origin_country: Option<String>,
     pub mid_code: Option<String>,
     pub material: Option<String>,
-    pub external_id: Option<String>,
-    #[schema(value_type = Option<Object>)]
-    pub metadata: Option<Value>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub deleted_at: Option<DateTime<Utc>>,
     pub variants: Vec<StoreProductVariant>,
     #[serde(rename = "type")]
     pub r#type: Option<StoreProductType>,
@@ -362,13 +343,7 @@ pub fn options(p: &Product) -> Vec<StoreProductOption> {
     p.options
         .iter()
         .map(|o| StoreProductOption {
-            id: o.row.id.clone(),
-            title: o.row.title.clone(),
-            is_exclusive: true,
-            metadata: meta(&o.row.metadata),
-            created_at: o.row.created_at,
-            updated_at: o.row.updated_at,
-            deleted_at: None,
+            option: option_of_value(o),
             product_id: p.row.id.clone(),
             values: o.values.iter().map(|v| option_value(o, v, false)).collect(),
         })
@@ -457,16 +432,7 @@ pub fn admin_product(p: &Product, linked: &impl Taxonomy) -> StoreProduct {
 fn product_with(p: &Product, cat: &impl Taxonomy, variants: Vec<StoreProductVariant>, admin: bool) -> StoreProduct {
     let r = &p.row;
     StoreProduct {
-        id: r.id.clone(),
-        title: r.title.clone(),
-        subtitle: r.subtitle.clone(),
-        description: r.description.clone(),
-        handle: r.handle.clone(),
-        is_giftcard: r.is_giftcard,
-        discountable: r.discountable,
-        thumbnail: r.thumbnail.clone(),
-        collection_id: r.collection_id.clone(),
-        type_id: r.type_id.clone(),
+        summary: product_summary(p),
         weight: opt(r.weight),
         length: opt(r.length),
         height: opt(r.height),
@@ -475,11 +441,6 @@ fn product_with(p: &Product, cat: &impl Taxonomy, variants: Vec<StoreProductVari
         origin_country: r.origin_country.clone(),
         mid_code: r.mid_code.clone(),
         material: r.material.clone(),
-        external_id: r.external_id.clone(),
-        metadata: meta(&r.metadata),
-        created_at: r.created_at,
-        updated_at: r.updated_at,
-        deleted_at: None,
         variants,
         r#type: r.type_id.as_deref().and_then(|t| cat.product_type(t)).map(product_type),
         collection: r

@@ -40,7 +40,8 @@ pub fn collection(c: &CollectionRow) -> StoreCollection {
     }
 }
 
-/// Medusa's `StoreProductTag`; `products` on the tag routes (Medusa's default `*products`).
+/// Medusa's `StoreProductTag`, and its `StoreProductType` (the same record); `products`
+/// on the tag and type routes (Medusa's default `*products`).
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StoreProductTag {
     pub id: String,
@@ -55,20 +56,8 @@ pub struct StoreProductTag {
     pub products: Option<Vec<StoreProductSummary>>,
 }
 
-/// Medusa's `StoreProductType` (the same record as a tag); `products` on the type routes.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct StoreProductType {
-    pub id: String,
-    pub value: String,
-    pub external_id: Option<String>,
-    #[schema(value_type = Option<Object>)]
-    pub metadata: Option<Value>,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
-    pub deleted_at: Option<DateTime<Utc>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub products: Option<Vec<StoreProductSummary>>,
-}
+/// Medusa's `StoreProductType`: the same record as a tag (`products` on the type routes).
+pub type StoreProductType = StoreProductTag;
 
 /// A tag (tags and types are both `{id, value}` records; see [`product_type`]).
 pub fn value(v: &ValueRow) -> StoreProductTag {
@@ -84,18 +73,9 @@ pub fn value(v: &ValueRow) -> StoreProductTag {
     }
 }
 
-/// A product type.
+/// A product type (the same record as a tag).
 pub fn product_type(v: &ValueRow) -> StoreProductType {
-    StoreProductType {
-        id: v.id.clone(),
-        value: v.value.clone(),
-        external_id: None,
-        metadata: meta(&v.metadata),
-        created_at: v.created_at,
-        updated_at: v.updated_at,
-        deleted_at: None,
-        products: None,
-    }
+    value(v)
 }
 
 /// A product as a relation of a tag or type (Medusa's `*products`): its own columns,

@@ -4,7 +4,6 @@
 use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
-use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::app::regions::{self, RegionIn};
@@ -15,39 +14,15 @@ use crate::http::catalog_json::number;
 use crate::http::envelope::{one, page, AdminDeleteResponse};
 use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, Path, QueryPairs, Staff};
-use crate::http::store::regions::{region_json, StoreRegion, StoreRegionCountry};
+use crate::http::store::regions::{region_json, StoreRegion};
 
-/// A region as staff see it: the store's view plus each country's tax rate and the
-/// region's payment providers.
+/// A region as staff see it: the store's view (its countries with their tax rates) plus
+/// the region's payment providers.
 #[derive(Serialize, ToSchema)]
 pub struct AdminRegion {
     #[serde(flatten)]
-    pub region: StoreRegionBase,
-    pub countries: Vec<AdminRegionCountry>,
+    pub region: StoreRegion,
     pub payment_providers: Vec<AdminRegionPaymentProvider>,
-}
-
-/// [`StoreRegion`] without its countries (staff's countries carry tax rates).
-#[derive(Serialize, ToSchema)]
-pub struct StoreRegionBase {
-    pub id: String,
-    pub name: String,
-    pub currency_code: String,
-    pub automatic_taxes: bool,
-    #[schema(value_type = Option<Object>)]
-    pub metadata: Option<Value>,
-    pub created_at: chrono::DateTime<chrono::Utc>,
-    pub updated_at: chrono::DateTime<chrono::Utc>,
-    pub deleted_at: Option<chrono::DateTime<chrono::Utc>>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct AdminRegionCountry {
-    #[serde(flatten)]
-    pub country: StoreRegionCountry,
-    /// Percent, e.g. `20` or `7.7`.
-    #[schema(value_type = f64)]
-    pub tax_rate: Value,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -57,36 +32,12 @@ pub struct AdminRegionPaymentProvider {
 }
 
 fn admin_region(r: &RegionRow) -> AdminRegion {
-    let StoreRegion {
-        id,
-        name,
-        currency_code,
-        automatic_taxes,
-        metadata,
-        created_at,
-        updated_at,
-        deleted_at,
-        countries,
-    } = region_json(r);
+    let mut region = region_json(r);
+    for (country, row) in region.countries.iter_mut().zip(&r.countries) {
+        country.tax_rate = Some(number(row.tax_rate));
+    }
     AdminRegion {
-        region: StoreRegionBase {
-            id,
-            name,
-            currency_code,
-            automatic_taxes,
-            metadata,
-            created_at,
-            updated_at,
-            deleted_at,
-        },
-        countries: countries
-            .into_iter()
-            .zip(&r.countries)
-            .map(|(country, row)| AdminRegionCountry {
-                country,
-                tax_rate: number(row.tax_rate),
-            })
-            .collect(),
+        region,
         payment_providers: r
             .payment_providers
             .iter()

@@ -26,6 +26,10 @@ pub struct StoreRegionCountry {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub deleted_at: Option<DateTime<Utc>>,
+    /// The country's tax rate in percent (`20`, `7.7`): admin answers only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<f64>)]
+    pub tax_rate: Option<Value>,
 }
 
 /// Medusa's `StoreRegion`, with its countries.
@@ -67,6 +71,7 @@ pub fn region_json(r: &RegionRow) -> StoreRegion {
                 created_at: c.created_at,
                 updated_at: c.created_at,
                 deleted_at: None,
+                tax_rate: None,
             })
             .collect(),
     }

@@ -170,7 +170,7 @@ pub async fn options(
     let cat = app.catalogs.get(&ctx).await?;
     let items: Vec<StoreProductOption> = visible(&cat, &ctx.sales_channel_ids, &q)
         .flat_map(catalog_json::options)
-        .filter(|o| wanted(&q, "id", &o.id))
+        .filter(|o| wanted(&q, "id", &o.option.id))
         .collect();
     let p = page(items, &q, 50)?;
     let body = StoreProductOptionListResponse {
@@ -196,7 +196,7 @@ pub async fn option(
     let product_option = visible(&cat, &ctx.sales_channel_ids, &QueryPairs(Vec::new()))
         .filter(|p| p.options.iter().any(|o| o.row.id == id))
         .flat_map(catalog_json::options)
-        .find(|o| o.id == id)
+        .find(|o| o.option.id == id)
         .ok_or_else(|| Error::not_found(format!("Product option with id: {id} was not found")))?;
     Ok(Selected::new(
         &StoreProductOptionResponse { product_option },
