@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::query::{Query, QueryAs, QueryScalar};
+use sqlx::{FromRow, PgConnection, PgPool, Postgres, Transaction};
 
 use crate::core::ids::TenantId;
 use crate::core::Result;
@@ -134,6 +136,35 @@ impl TenantTx {
     /// The connection, for repository functions. Everything run on it is under RLS.
     pub fn conn(&mut self) -> &mut PgConnection {
         &mut self.tx
+    }
+
+    /// A statement with this transaction's tenant id already bound as `$1`; bind the
+    /// rest from `$2` and run it on [`conn`](Self::conn):
+    /// `tx.query(SQL).bind(id).execute(tx.conn())`.
+    ///
+    /// Every tenant statement names its tenant: `$1` is always the tenant id. Row level
+    /// security scopes the statement anyway; the explicit `tenant_id = $1` predicate lets
+    /// the planner use the `(tenant_id, …)` indexes, and it is what a distributed
+    /// (Citus) planner needs to route a statement to one shard. The id is bound as an
+    /// owned `String`, so the statement does not borrow `self`.
+    pub fn query<'q>(&self, sql: &'q str) -> Query<'q, Postgres, PgArguments> {
+        sqlx::query(sql).bind(self.tenant_id.as_str().to_owned())
+    }
+
+    /// [`query`](Self::query) whose rows decode into `O`.
+    pub fn query_as<'q, O>(&self, sql: &'q str) -> QueryAs<'q, Postgres, O, PgArguments>
+    where
+        O: for<'r> FromRow<'r, PgRow>,
+    {
+        sqlx::query_as(sql).bind(self.tenant_id.as_str().to_owned())
+    }
+
+    /// [`query`](Self::query) whose rows' first column decodes into `O`.
+    pub fn query_scalar<'q, O>(&self, sql: &'q str) -> QueryScalar<'q, Postgres, O, PgArguments>
+    where
+        (O,): for<'r> FromRow<'r, PgRow>,
+    {
+        sqlx::query_scalar(sql).bind(self.tenant_id.as_str().to_owned())
     }
 
     /// Commits; an audited transaction that changed something first writes the
