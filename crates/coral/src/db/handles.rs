@@ -360,3 +360,52 @@ impl PlatformTx {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    /// Every `.rs` file under `dir`, recursively.
+    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read src/db") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// The tenant id reaches a repository statement one way, `TenantTx::query*`, so `$1`
+    /// is the tenant everywhere. Binding it by hand is what this guards against; the
+    /// needles are split so this file does not match itself.
+    #[test]
+    fn repositories_bind_the_tenant_through_tenant_tx_query() {
+        let needles = [
+            concat!(".bind(tx.", "tenant_id()"),
+            concat!("tx.tenant_id()", ".as_str().to_owned()"),
+        ];
+        let mut files = Vec::new();
+        rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/db"), &mut files);
+        assert!(files.len() > 20, "found only {} files under src/db", files.len());
+        let mut found = Vec::new();
+        for file in files {
+            let text: String = std::fs::read_to_string(&file)
+                .expect("read source")
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            for needle in needles {
+                if text.contains(needle) {
+                    found.push(format!("{}: {needle}", file.display()));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "bind the tenant with tx.query/query_as/query_scalar instead:\n{}",
+            found.join("\n")
+        );
+    }
+}
