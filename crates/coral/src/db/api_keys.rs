@@ -29,8 +29,7 @@ fn generate_token() -> String {
 
 pub async fn insert_sales_channel(tx: &mut TenantTx, name: &str, is_default: bool) -> Result<String> {
     let id = new_id("sc");
-    sqlx::query("INSERT INTO sales_channels (tenant_id, id, name, is_default) VALUES ($1, $2, $3, $4)")
-        .bind(tx.tenant_id().as_str().to_owned())
+    tx.query("INSERT INTO sales_channels (tenant_id, id, name, is_default) VALUES ($1, $2, $3, $4)")
         .bind(&id)
         .bind(name)
         .bind(is_default)
@@ -44,19 +43,16 @@ pub async fn insert_publishable(tx: &mut TenantTx, title: &str, sales_channel_id
         id: new_id("apk"),
         token: generate_token(),
     };
-    let tenant = tx.tenant_id().as_str().to_owned();
-    sqlx::query("INSERT INTO api_keys (tenant_id, id, token, title) VALUES ($1, $2, $3, $4)")
-        .bind(&tenant)
+    tx.query("INSERT INTO api_keys (tenant_id, id, token, title) VALUES ($1, $2, $3, $4)")
         .bind(&key.id)
         .bind(&key.token)
         .bind(title)
         .execute(tx.conn())
         .await?;
-    sqlx::query(
+    tx.query(
         "INSERT INTO api_key_sales_channels (tenant_id, api_key_id, sales_channel_id) \
          SELECT $1, $2, unnest($3::text[])",
     )
-    .bind(&tenant)
     .bind(&key.id)
     .bind(sales_channel_ids)
     .execute(tx.conn())

@@ -55,27 +55,23 @@ const SELECT: &str = "SELECT id, name, description, campaign_identifier, starts_
     budget_currency_code, budget_limit, budget_used, created_at, updated_at FROM campaigns \
     WHERE tenant_id = $1 AND deleted_at IS NULL";
 
-fn tenant(tx: &TenantTx) -> String {
-    tx.tenant_id().as_str().to_owned()
-}
-
 pub async fn list(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<CampaignRow>, i64)> {
-    let rows = sqlx::query_as(&format!("{SELECT} ORDER BY created_at DESC, id LIMIT $2 OFFSET $3"))
-        .bind(tenant(tx))
+    let rows = tx
+        .query_as(&format!("{SELECT} ORDER BY created_at DESC, id LIMIT $2 OFFSET $3"))
         .bind(limit)
         .bind(offset)
         .fetch_all(tx.conn())
         .await?;
-    let count = sqlx::query_scalar("SELECT count(*) FROM campaigns WHERE tenant_id = $1 AND deleted_at IS NULL")
-        .bind(tenant(tx))
+    let count = tx
+        .query_scalar("SELECT count(*) FROM campaigns WHERE tenant_id = $1 AND deleted_at IS NULL")
         .fetch_one(tx.conn())
         .await?;
     Ok((rows, count))
 }
 
 pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<CampaignRow>> {
-    Ok(sqlx::query_as(&format!("{SELECT} AND id = $2"))
-        .bind(tenant(tx))
+    Ok(tx
+        .query_as(&format!("{SELECT} AND id = $2"))
         .bind(id)
         .fetch_optional(tx.conn())
         .await?)
@@ -83,8 +79,8 @@ pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<CampaignRow>> {
 
 /// The live campaigns among `ids`.
 pub async fn by_ids(tx: &mut TenantTx, ids: &[String]) -> Result<Vec<CampaignRow>> {
-    Ok(sqlx::query_as(&format!("{SELECT} AND id = ANY($2)"))
-        .bind(tenant(tx))
+    Ok(tx
+        .query_as(&format!("{SELECT} AND id = ANY($2)"))
         .bind(ids)
         .fetch_all(tx.conn())
         .await?)
@@ -110,8 +106,8 @@ async fn save(tx: &mut TenantTx, id: &str, f: &CampaignFields, insert: bool) -> 
          budget_type = $8, budget_currency_code = $9, budget_limit = $10, updated_at = now() \
          WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL"
     };
-    let done = sqlx::query(sql)
-        .bind(tenant(tx))
+    let done = tx
+        .query(sql)
         .bind(id)
         .bind(&f.name)
         .bind(&f.description)
@@ -128,33 +124,30 @@ async fn save(tx: &mut TenantTx, id: &str, f: &CampaignFields, insert: bool) -> 
 
 /// Soft delete; its promotions lose the campaign (and with it its dates and budget).
 pub async fn delete(tx: &mut TenantTx, id: &str) -> Result<bool> {
-    sqlx::query(
-        "UPDATE promotions SET campaign_id = NULL, updated_at = now() WHERE tenant_id = $1 AND campaign_id = $2",
-    )
-    .bind(tenant(tx))
-    .bind(id)
-    .execute(tx.conn())
-    .await?;
-    let done = sqlx::query(
-        "UPDATE campaigns SET deleted_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $2 \
+    tx.query("UPDATE promotions SET campaign_id = NULL, updated_at = now() WHERE tenant_id = $1 AND campaign_id = $2")
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    let done = tx
+        .query(
+            "UPDATE campaigns SET deleted_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $2 \
          AND deleted_at IS NULL",
-    )
-    .bind(tenant(tx))
-    .bind(id)
-    .execute(tx.conn())
-    .await?;
+        )
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// The promotions (campaign id, id, code) of these campaigns, in one query (Medusa shows
 /// them with the campaign).
 pub async fn promotions_of(tx: &mut TenantTx, ids: &[String]) -> Result<Vec<(String, String, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT campaign_id, id, code FROM promotions WHERE tenant_id = $1 AND campaign_id = ANY($2) \
+    Ok(tx
+        .query_as(
+            "SELECT campaign_id, id, code FROM promotions WHERE tenant_id = $1 AND campaign_id = ANY($2) \
          AND deleted_at IS NULL ORDER BY created_at, id",
-    )
-    .bind(tenant(tx))
-    .bind(ids)
-    .fetch_all(tx.conn())
-    .await?)
+        )
+        .bind(ids)
+        .fetch_all(tx.conn())
+        .await?)
 }

@@ -186,11 +186,7 @@ fn load_sql() -> &'static str {
 }
 
 pub async fn load(tx: &mut TenantTx, id: &str) -> Result<Option<CartRow>> {
-    Ok(sqlx::query_as(load_sql())
-        .bind(tx.tenant_id().as_str().to_owned())
-        .bind(id)
-        .fetch_optional(tx.conn())
-        .await?)
+    Ok(tx.query_as(load_sql()).bind(id).fetch_optional(tx.conn()).await?)
 }
 
 /// Locks the cart row until the transaction ends, so writes to one cart (and its
@@ -198,8 +194,8 @@ pub async fn load(tx: &mut TenantTx, id: &str) -> Result<Option<CartRow>> {
 /// `FOR UPDATE` that waited for another transaction sees that transaction's row but not,
 /// in its subqueries, the rows it added (e.g. the order of a concurrent completion).
 pub async fn load_locked(tx: &mut TenantTx, id: &str) -> Result<Option<CartRow>> {
-    let found: Option<i32> = sqlx::query_scalar("SELECT 1 FROM carts WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
-        .bind(tx.tenant_id().as_str().to_owned())
+    let found: Option<i32> = tx
+        .query_scalar("SELECT 1 FROM carts WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
         .bind(id)
         .fetch_optional(tx.conn())
         .await?;
@@ -221,11 +217,10 @@ pub struct Saved {
 
 pub async fn insert(tx: &mut TenantTx, f: &CartFields) -> Result<String> {
     let id = new_id("cart");
-    sqlx::query(
+    tx.query(
         "INSERT INTO carts (tenant_id, id, region_id, currency_code, sales_channel_id, email, customer_id, locale, \
          shipping_address, billing_address, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(&id)
     .bind(&f.region_id)
     .bind(&f.currency_code)
@@ -249,8 +244,8 @@ pub async fn update(tx: &mut TenantTx, id: &str, f: &CartFields) -> Result<Saved
          locale = $8, shipping_address = $9, billing_address = $10, metadata = $11, updated_at = now() \
          WHERE c.tenant_id = $1 AND c.id = $2 RETURNING c.updated_at, {DERIVED}"
     );
-    Ok(sqlx::query_as(&sql)
-        .bind(tx.tenant_id().as_str().to_owned())
+    Ok(tx
+        .query_as(&sql)
         .bind(id)
         .bind(&f.region_id)
         .bind(&f.currency_code)
@@ -266,8 +261,7 @@ pub async fn update(tx: &mut TenantTx, id: &str, f: &CartFields) -> Result<Saved
 }
 
 pub async fn mark_completed(tx: &mut TenantTx, id: &str) -> Result<()> {
-    sqlx::query("UPDATE carts SET completed_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $2")
-        .bind(tx.tenant_id().as_str().to_owned())
+    tx.query("UPDATE carts SET completed_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $2")
         .bind(id)
         .execute(tx.conn())
         .await?;
@@ -291,8 +285,8 @@ pub async fn insert_item(tx: &mut TenantTx, cart_id: &str, item: NewItem<'_>) ->
          product, metadata, compare_at_unit_price) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
          RETURNING {ITEM_JSON}"
     );
-    let row: Json<LineItemRow> = sqlx::query_scalar(&sql)
-        .bind(tx.tenant_id().as_str().to_owned())
+    let row: Json<LineItemRow> = tx
+        .query_scalar(&sql)
         .bind(new_id("cali"))
         .bind(cart_id)
         .bind(item.variant_id)
@@ -322,8 +316,8 @@ pub async fn update_item(
          compare_at_unit_price = CASE WHEN $5 IS NULL THEN compare_at_unit_price ELSE $6 END, \
          updated_at = now() WHERE i.tenant_id = $1 AND i.cart_id = $2 AND i.id = $3 RETURNING {ITEM_JSON}"
     );
-    let row: Option<Json<LineItemRow>> = sqlx::query_scalar(&sql)
-        .bind(tx.tenant_id().as_str().to_owned())
+    let row: Option<Json<LineItemRow>> = tx
+        .query_scalar(&sql)
         .bind(cart_id)
         .bind(item_id)
         .bind(quantity)
@@ -335,8 +329,7 @@ pub async fn update_item(
 }
 
 pub async fn delete_item(tx: &mut TenantTx, cart_id: &str, item_id: &str) -> Result<()> {
-    sqlx::query("DELETE FROM cart_line_items WHERE tenant_id = $1 AND cart_id = $2 AND id = $3")
-        .bind(tx.tenant_id().as_str().to_owned())
+    tx.query("DELETE FROM cart_line_items WHERE tenant_id = $1 AND cart_id = $2 AND id = $3")
         .bind(cart_id)
         .bind(item_id)
         .execute(tx.conn())
@@ -352,10 +345,8 @@ pub async fn set_shipping_method(
     cart_id: &str,
     method: Option<(&str, &str, Decimal)>,
 ) -> Result<Option<ShippingMethodRow>> {
-    let tenant = tx.tenant_id().as_str().to_owned();
     let Some((option_id, name, amount)) = method else {
-        sqlx::query("DELETE FROM cart_shipping_methods WHERE tenant_id = $1 AND cart_id = $2")
-            .bind(&tenant)
+        tx.query("DELETE FROM cart_shipping_methods WHERE tenant_id = $1 AND cart_id = $2")
             .bind(cart_id)
             .execute(tx.conn())
             .await?;
@@ -366,8 +357,8 @@ pub async fn set_shipping_method(
          INSERT INTO cart_shipping_methods AS m (tenant_id, id, cart_id, shipping_option_id, name, amount) \
          VALUES ($1, $3, $2, $4, $5, $6) RETURNING {METHOD_JSON}"
     );
-    let row: Json<ShippingMethodRow> = sqlx::query_scalar(&sql)
-        .bind(&tenant)
+    let row: Json<ShippingMethodRow> = tx
+        .query_scalar(&sql)
         .bind(cart_id)
         .bind(new_id("casm"))
         .bind(option_id)

@@ -25,27 +25,23 @@ const SELECT: &str = "SELECT g.id, g.name, g.metadata, g.created_at, g.updated_a
         WHERE m.tenant_id = g.tenant_id AND m.customer_group_id = g.id), '[]') AS customers \
     FROM customer_groups g WHERE g.tenant_id = $1";
 
-fn tenant(tx: &TenantTx) -> String {
-    tx.tenant_id().as_str().to_owned()
-}
-
 pub async fn list(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<GroupRow>, i64)> {
-    let rows = sqlx::query_as(&format!("{SELECT} ORDER BY g.name, g.id LIMIT $2 OFFSET $3"))
-        .bind(tenant(tx))
+    let rows = tx
+        .query_as(&format!("{SELECT} ORDER BY g.name, g.id LIMIT $2 OFFSET $3"))
         .bind(limit)
         .bind(offset)
         .fetch_all(tx.conn())
         .await?;
-    let count = sqlx::query_scalar("SELECT count(*) FROM customer_groups WHERE tenant_id = $1")
-        .bind(tenant(tx))
+    let count = tx
+        .query_scalar("SELECT count(*) FROM customer_groups WHERE tenant_id = $1")
         .fetch_one(tx.conn())
         .await?;
     Ok((rows, count))
 }
 
 pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<GroupRow>> {
-    Ok(sqlx::query_as(&format!("{SELECT} AND g.id = $2"))
-        .bind(tenant(tx))
+    Ok(tx
+        .query_as(&format!("{SELECT} AND g.id = $2"))
         .bind(id)
         .fetch_optional(tx.conn())
         .await?)
@@ -64,8 +60,8 @@ pub async fn save(tx: &mut TenantTx, id: Option<&str>, name: &str, metadata: Opt
              WHERE tenant_id = $1 AND id = $2",
         ),
     };
-    let done = sqlx::query(sql)
-        .bind(tenant(tx))
+    let done = tx
+        .query(sql)
         .bind(&id)
         .bind(name)
         .bind(metadata.map(Json))
@@ -75,8 +71,8 @@ pub async fn save(tx: &mut TenantTx, id: Option<&str>, name: &str, metadata: Opt
 }
 
 pub async fn delete(tx: &mut TenantTx, id: &str) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM customer_groups WHERE tenant_id = $1 AND id = $2")
-        .bind(tenant(tx))
+    let done = tx
+        .query("DELETE FROM customer_groups WHERE tenant_id = $1 AND id = $2")
         .bind(id)
         .execute(tx.conn())
         .await?;
@@ -85,31 +81,27 @@ pub async fn delete(tx: &mut TenantTx, id: &str) -> Result<bool> {
 
 /// How many of `ids` are customers of the tenant (to refuse unknown ones).
 pub async fn count_customers(tx: &mut TenantTx, ids: &[String]) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar("SELECT count(*) FROM customers WHERE tenant_id = $1 AND id = ANY($2)")
-            .bind(tenant(tx))
-            .bind(ids)
-            .fetch_one(tx.conn())
-            .await?,
-    )
+    Ok(tx
+        .query_scalar("SELECT count(*) FROM customers WHERE tenant_id = $1 AND id = ANY($2)")
+        .bind(ids)
+        .fetch_one(tx.conn())
+        .await?)
 }
 
 /// Adds and removes members.
 pub async fn change_members(tx: &mut TenantTx, id: &str, add: &[String], remove: &[String]) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "INSERT INTO customer_group_customers (tenant_id, customer_group_id, customer_id) \
          SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING",
     )
-    .bind(tenant(tx))
     .bind(id)
     .bind(add)
     .execute(tx.conn())
     .await?;
-    sqlx::query(
+    tx.query(
         "DELETE FROM customer_group_customers WHERE tenant_id = $1 AND customer_group_id = $2 \
          AND customer_id = ANY($3)",
     )
-    .bind(tenant(tx))
     .bind(id)
     .bind(remove)
     .execute(tx.conn())
@@ -119,22 +111,20 @@ pub async fn change_members(tx: &mut TenantTx, id: &str, add: &[String], remove:
 
 /// How many of `ids` are groups of the tenant.
 pub async fn count(tx: &mut TenantTx, ids: &[String]) -> Result<i64> {
-    Ok(
-        sqlx::query_scalar("SELECT count(*) FROM customer_groups WHERE tenant_id = $1 AND id = ANY($2)")
-            .bind(tenant(tx))
-            .bind(ids)
-            .fetch_one(tx.conn())
-            .await?,
-    )
+    Ok(tx
+        .query_scalar("SELECT count(*) FROM customer_groups WHERE tenant_id = $1 AND id = ANY($2)")
+        .bind(ids)
+        .fetch_one(tx.conn())
+        .await?)
 }
 
 /// The customer's group ids (for `customer.groups.id` rules and price lists).
 pub async fn of_customer(tx: &mut TenantTx, customer_id: &str) -> Result<Vec<String>> {
-    Ok(sqlx::query_scalar(
-        "SELECT customer_group_id FROM customer_group_customers WHERE tenant_id = $1 AND customer_id = $2",
-    )
-    .bind(tenant(tx))
-    .bind(customer_id)
-    .fetch_all(tx.conn())
-    .await?)
+    Ok(tx
+        .query_scalar(
+            "SELECT customer_group_id FROM customer_group_customers WHERE tenant_id = $1 AND customer_id = $2",
+        )
+        .bind(customer_id)
+        .fetch_all(tx.conn())
+        .await?)
 }

@@ -84,47 +84,41 @@ const SELECT: &str = "SELECT c.id, c.email, c.first_name, c.last_name, c.company
     FROM customers c WHERE c.tenant_id = $1";
 
 pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<CustomerRow>> {
-    Ok(
-        sqlx::query_as(&format!("{SELECT} AND c.id = $2 AND c.deleted_at IS NULL"))
-            .bind(tx.tenant_id().as_str().to_owned())
-            .bind(id)
-            .fetch_optional(tx.conn())
-            .await?,
-    )
+    Ok(tx
+        .query_as(&format!("{SELECT} AND c.id = $2 AND c.deleted_at IS NULL"))
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?)
 }
 
 /// The guest customer with this email, created on first use (a cart's email makes one).
 /// `DO NOTHING` then a read, so carts of one email do not queue on that customer's row.
 pub async fn guest(tx: &mut TenantTx, email: &str) -> Result<String> {
-    let tenant = tx.tenant_id().as_str().to_owned();
-    let inserted: Option<String> = sqlx::query_scalar(
-        "INSERT INTO customers (tenant_id, id, email, has_account) VALUES ($1, $2, $3, false) \
+    let inserted: Option<String> = tx
+        .query_scalar(
+            "INSERT INTO customers (tenant_id, id, email, has_account) VALUES ($1, $2, $3, false) \
          ON CONFLICT ON CONSTRAINT customers_email_key DO NOTHING RETURNING id",
-    )
-    .bind(&tenant)
-    .bind(new_id("cus"))
-    .bind(email)
-    .fetch_optional(tx.conn())
-    .await?;
+        )
+        .bind(new_id("cus"))
+        .bind(email)
+        .fetch_optional(tx.conn())
+        .await?;
     if let Some(id) = inserted {
         return Ok(id);
     }
-    Ok(
-        sqlx::query_scalar("SELECT id FROM customers WHERE tenant_id = $1 AND email = $2 AND NOT has_account")
-            .bind(&tenant)
-            .bind(email)
-            .fetch_one(tx.conn())
-            .await?,
-    )
+    Ok(tx
+        .query_scalar("SELECT id FROM customers WHERE tenant_id = $1 AND email = $2 AND NOT has_account")
+        .bind(email)
+        .fetch_one(tx.conn())
+        .await?)
 }
 
 pub async fn insert_registered(tx: &mut TenantTx, email: &str, p: &Profile) -> Result<String> {
     let id = new_id("cus");
-    sqlx::query(
+    tx.query(
         "INSERT INTO customers (tenant_id, id, email, first_name, last_name, company_name, phone, metadata, has_account) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, true)",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(&id)
     .bind(email)
     .bind(&p.first_name)
@@ -138,11 +132,10 @@ pub async fn insert_registered(tx: &mut TenantTx, email: &str, p: &Profile) -> R
 }
 
 pub async fn update(tx: &mut TenantTx, id: &str, p: &Profile) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "UPDATE customers SET first_name = $3, last_name = $4, company_name = $5, phone = $6, metadata = $7, \
          updated_at = now() WHERE tenant_id = $1 AND id = $2",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(id)
     .bind(&p.first_name)
     .bind(&p.last_name)
@@ -164,8 +157,7 @@ pub struct IdentityRow {
 
 pub async fn insert_identity(tx: &mut TenantTx, email: &str, password_hash: &str) -> Result<String> {
     let id = new_id("authid");
-    sqlx::query("INSERT INTO customer_identities (tenant_id, id, email, password_hash) VALUES ($1, $2, $3, $4)")
-        .bind(tx.tenant_id().as_str().to_owned())
+    tx.query("INSERT INTO customer_identities (tenant_id, id, email, password_hash) VALUES ($1, $2, $3, $4)")
         .bind(&id)
         .bind(email)
         .bind(password_hash)
@@ -175,29 +167,28 @@ pub async fn insert_identity(tx: &mut TenantTx, email: &str, password_hash: &str
 }
 
 pub async fn identity_by_email(tx: &mut TenantTx, email: &str) -> Result<Option<IdentityRow>> {
-    Ok(sqlx::query_as(
-        "SELECT id, email, password_hash, customer_id FROM customer_identities WHERE tenant_id = $1 AND email = $2",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(email)
-    .fetch_optional(tx.conn())
-    .await?)
+    Ok(tx
+        .query_as(
+            "SELECT id, email, password_hash, customer_id FROM customer_identities WHERE tenant_id = $1 AND email = $2",
+        )
+        .bind(email)
+        .fetch_optional(tx.conn())
+        .await?)
 }
 
 pub async fn identity(tx: &mut TenantTx, id: &str) -> Result<Option<IdentityRow>> {
-    Ok(sqlx::query_as(
-        "SELECT id, email, password_hash, customer_id FROM customer_identities WHERE tenant_id = $1 AND id = $2 \
+    Ok(tx
+        .query_as(
+            "SELECT id, email, password_hash, customer_id FROM customer_identities WHERE tenant_id = $1 AND id = $2 \
          FOR UPDATE",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(id)
-    .fetch_optional(tx.conn())
-    .await?)
+        )
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?)
 }
 
 pub async fn link_identity(tx: &mut TenantTx, identity_id: &str, customer_id: &str) -> Result<()> {
-    sqlx::query("UPDATE customer_identities SET customer_id = $3 WHERE tenant_id = $1 AND id = $2")
-        .bind(tx.tenant_id().as_str().to_owned())
+    tx.query("UPDATE customer_identities SET customer_id = $3 WHERE tenant_id = $1 AND id = $2")
         .bind(identity_id)
         .bind(customer_id)
         .execute(tx.conn())
@@ -213,14 +204,12 @@ pub async fn save_address(
     id: Option<&str>,
     a: &AddressFields,
 ) -> Result<Option<String>> {
-    let tenant = tx.tenant_id().as_str().to_owned();
     // One default shipping and one default billing address per customer.
     if a.is_default_shipping || a.is_default_billing {
-        sqlx::query(
+        tx.query(
             "UPDATE customer_addresses SET is_default_shipping = is_default_shipping AND NOT $3, \
              is_default_billing = is_default_billing AND NOT $4 WHERE tenant_id = $1 AND customer_id = $2",
         )
-        .bind(&tenant)
         .bind(customer_id)
         .bind(a.is_default_shipping)
         .bind(a.is_default_billing)
@@ -246,8 +235,8 @@ pub async fn save_address(
             &new
         }
     };
-    Ok(sqlx::query_scalar(sql)
-        .bind(&tenant)
+    Ok(tx
+        .query_scalar(sql)
         .bind(id)
         .bind(customer_id)
         .bind(&a.address_name)
@@ -269,8 +258,8 @@ pub async fn save_address(
 }
 
 pub async fn delete_address(tx: &mut TenantTx, customer_id: &str, id: &str) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM customer_addresses WHERE tenant_id = $1 AND customer_id = $2 AND id = $3")
-        .bind(tx.tenant_id().as_str().to_owned())
+    let done = tx
+        .query("DELETE FROM customer_addresses WHERE tenant_id = $1 AND customer_id = $2 AND id = $3")
         .bind(customer_id)
         .bind(id)
         .execute(tx.conn())

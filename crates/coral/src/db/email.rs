@@ -19,21 +19,19 @@ pub struct SettingsRow {
 
 /// The store's settings, or all-empty when it never set any.
 pub async fn settings(tx: &mut TenantTx) -> Result<SettingsRow> {
-    let row =
-        sqlx::query_as("SELECT from_name, from_address, reply_to, updated_at FROM email_settings WHERE tenant_id = $1")
-            .bind(tx.tenant_id().as_str().to_owned())
-            .fetch_optional(tx.conn())
-            .await?;
+    let row = tx
+        .query_as("SELECT from_name, from_address, reply_to, updated_at FROM email_settings WHERE tenant_id = $1")
+        .fetch_optional(tx.conn())
+        .await?;
     Ok(row.unwrap_or_default())
 }
 
 /// Replaces the store's settings.
 pub async fn save_settings(tx: &mut TenantTx, s: &SettingsRow) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "INSERT INTO email_settings (tenant_id, from_name, from_address, reply_to) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (tenant_id) DO UPDATE SET from_name = $2, from_address = $3, reply_to = $4, updated_at = now()",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(&s.from_name)
     .bind(&s.from_address)
     .bind(&s.reply_to)
@@ -44,22 +42,19 @@ pub async fn save_settings(tx: &mut TenantTx, s: &SettingsRow) -> Result<()> {
 
 /// Whether `address` (any case) bounced permanently before.
 pub async fn is_suppressed(tx: &mut TenantTx, address: &str) -> Result<bool> {
-    Ok(
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM email_suppressions WHERE tenant_id = $1 AND address = $2)")
-            .bind(tx.tenant_id().as_str().to_owned())
-            .bind(address.to_lowercase())
-            .fetch_one(tx.conn())
-            .await?,
-    )
+    Ok(tx
+        .query_scalar("SELECT EXISTS (SELECT 1 FROM email_suppressions WHERE tenant_id = $1 AND address = $2)")
+        .bind(address.to_lowercase())
+        .fetch_one(tx.conn())
+        .await?)
 }
 
 /// Records a permanent failure for `address`; later sends to it are skipped.
 pub async fn suppress(tx: &mut TenantTx, address: &str, reason: &str) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "INSERT INTO email_suppressions (tenant_id, address, reason) VALUES ($1, $2, $3) \
          ON CONFLICT (tenant_id, address) DO UPDATE SET reason = $3",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(address.to_lowercase())
     .bind(reason)
     .execute(tx.conn())
@@ -89,24 +84,19 @@ impl TemplateRow {
 
 /// The store's override of template `name`, if any.
 pub async fn template(tx: &mut TenantTx, name: &str) -> Result<Option<TemplateRow>> {
-    Ok(
-        sqlx::query_as(
-            "SELECT subject, html, text, updated_at FROM email_templates WHERE tenant_id = $1 AND name = $2",
-        )
-        .bind(tx.tenant_id().as_str().to_owned())
+    Ok(tx
+        .query_as("SELECT subject, html, text, updated_at FROM email_templates WHERE tenant_id = $1 AND name = $2")
         .bind(name)
         .fetch_optional(tx.conn())
-        .await?,
-    )
+        .await?)
 }
 
 /// Stores (or replaces) the override of template `name`.
 pub async fn save_template(tx: &mut TenantTx, name: &str, parts: &Parts) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "INSERT INTO email_templates (tenant_id, name, subject, html, text) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (tenant_id, name) DO UPDATE SET subject = $3, html = $4, text = $5, updated_at = now()",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(name)
     .bind(&parts.subject)
     .bind(&parts.html)
@@ -118,8 +108,8 @@ pub async fn save_template(tx: &mut TenantTx, name: &str, parts: &Parts) -> Resu
 
 /// Removes the override (the platform default applies again); whether there was one.
 pub async fn delete_template(tx: &mut TenantTx, name: &str) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM email_templates WHERE tenant_id = $1 AND name = $2")
-        .bind(tx.tenant_id().as_str().to_owned())
+    let done = tx
+        .query("DELETE FROM email_templates WHERE tenant_id = $1 AND name = $2")
         .bind(name)
         .execute(tx.conn())
         .await?;

@@ -3,7 +3,9 @@
 
 use std::sync::Arc;
 
-use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::query::{Query, QueryAs, QueryScalar};
+use sqlx::{FromRow, PgConnection, PgPool, Postgres, Transaction};
 
 use crate::core::ids::TenantId;
 use crate::core::Result;
@@ -134,6 +136,35 @@ impl TenantTx {
     /// The connection, for repository functions. Everything run on it is under RLS.
     pub fn conn(&mut self) -> &mut PgConnection {
         &mut self.tx
+    }
+
+    /// A statement with this transaction's tenant id already bound as `$1`; bind the
+    /// rest from `$2` and run it on [`conn`](Self::conn):
+    /// `tx.query(SQL).bind(id).execute(tx.conn())`.
+    ///
+    /// Every tenant statement names its tenant: `$1` is always the tenant id. Row level
+    /// security scopes the statement anyway; the explicit `tenant_id = $1` predicate lets
+    /// the planner use the `(tenant_id, …)` indexes, and it is what a distributed
+    /// (Citus) planner needs to route a statement to one shard. The id is bound as an
+    /// owned `String`, so the statement does not borrow `self`.
+    pub fn query<'q>(&self, sql: &'q str) -> Query<'q, Postgres, PgArguments> {
+        sqlx::query(sql).bind(self.tenant_id.as_str().to_owned())
+    }
+
+    /// [`query`](Self::query) whose rows decode into `O`.
+    pub fn query_as<'q, O>(&self, sql: &'q str) -> QueryAs<'q, Postgres, O, PgArguments>
+    where
+        O: for<'r> FromRow<'r, PgRow>,
+    {
+        sqlx::query_as(sql).bind(self.tenant_id.as_str().to_owned())
+    }
+
+    /// [`query`](Self::query) whose rows' first column decodes into `O`.
+    pub fn query_scalar<'q, O>(&self, sql: &'q str) -> QueryScalar<'q, Postgres, O, PgArguments>
+    where
+        (O,): for<'r> FromRow<'r, PgRow>,
+    {
+        sqlx::query_scalar(sql).bind(self.tenant_id.as_str().to_owned())
     }
 
     /// Commits; an audited transaction that changed something first writes the
@@ -327,5 +358,54 @@ impl PlatformTx {
         }
         self.tx.commit().await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    /// Every `.rs` file under `dir`, recursively.
+    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("read src/db") {
+            let path = entry.expect("dir entry").path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// The tenant id reaches a repository statement one way, `TenantTx::query*`, so `$1`
+    /// is the tenant everywhere. Binding it by hand is what this guards against; the
+    /// needles are split so this file does not match itself.
+    #[test]
+    fn repositories_bind_the_tenant_through_tenant_tx_query() {
+        let needles = [
+            concat!(".bind(tx.", "tenant_id()"),
+            concat!("tx.tenant_id()", ".as_str().to_owned()"),
+        ];
+        let mut files = Vec::new();
+        rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/db"), &mut files);
+        assert!(files.len() > 20, "found only {} files under src/db", files.len());
+        let mut found = Vec::new();
+        for file in files {
+            let text: String = std::fs::read_to_string(&file)
+                .expect("read source")
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
+            for needle in needles {
+                if text.contains(needle) {
+                    found.push(format!("{}: {needle}", file.display()));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "bind the tenant with tx.query/query_as/query_scalar instead:\n{}",
+            found.join("\n")
+        );
     }
 }

@@ -15,54 +15,53 @@ use crate::db::TenantTx;
 
 /// Inventory flags of the variants that still exist, by id.
 pub async fn variant_flags(tx: &mut TenantTx, variant_ids: &[String]) -> Result<HashMap<String, (bool, bool)>> {
-    let rows: Vec<(String, bool, bool)> = sqlx::query_as(
-        "SELECT id, manage_inventory, allow_backorder FROM product_variants WHERE tenant_id = $1 AND id = ANY($2)",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(variant_ids)
-    .fetch_all(tx.conn())
-    .await?;
+    let rows: Vec<(String, bool, bool)> = tx
+        .query_as(
+            "SELECT id, manage_inventory, allow_backorder FROM product_variants WHERE tenant_id = $1 AND id = ANY($2)",
+        )
+        .bind(variant_ids)
+        .fetch_all(tx.conn())
+        .await?;
     Ok(rows.into_iter().map(|(id, m, b)| (id, (m, b))).collect())
 }
 
 /// Sellable units (stocked − reserved over all locations) per variant; absent = none.
 pub async fn available(tx: &mut TenantTx, variant_ids: &[String]) -> Result<HashMap<String, i64>> {
-    let rows: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT variant_id, sum(stocked_quantity - reserved_quantity)::int8 FROM inventory_levels \
+    let rows: Vec<(String, i64)> = tx
+        .query_as(
+            "SELECT variant_id, sum(stocked_quantity - reserved_quantity)::int8 FROM inventory_levels \
          WHERE tenant_id = $1 AND variant_id = ANY($2) GROUP BY variant_id",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(variant_ids)
-    .fetch_all(tx.conn())
-    .await?;
+        )
+        .bind(variant_ids)
+        .fetch_all(tx.conn())
+        .await?;
     Ok(rows.into_iter().collect())
 }
 
 /// Takes `quantity` units of a variant from the location that has the most; the
 /// location, or `None` when no single location has enough.
 pub async fn take(tx: &mut TenantTx, variant_id: &str, quantity: i32) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar(
-        "UPDATE inventory_levels SET stocked_quantity = stocked_quantity - $3, updated_at = now() \
+    Ok(tx
+        .query_scalar(
+            "UPDATE inventory_levels SET stocked_quantity = stocked_quantity - $3, updated_at = now() \
          WHERE tenant_id = $1 AND variant_id = $2 AND stocked_quantity - reserved_quantity >= $3 \
            AND location_id = (SELECT location_id FROM inventory_levels \
                               WHERE tenant_id = $1 AND variant_id = $2 AND stocked_quantity - reserved_quantity >= $3 \
                               ORDER BY stocked_quantity - reserved_quantity DESC, location_id LIMIT 1 FOR UPDATE) \
          RETURNING location_id",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(variant_id)
-    .bind(quantity)
-    .fetch_optional(tx.conn())
-    .await?)
+        )
+        .bind(variant_id)
+        .bind(quantity)
+        .fetch_optional(tx.conn())
+        .await?)
 }
 
 /// Puts units back where they were taken from (a canceled order).
 pub async fn put_back(tx: &mut TenantTx, variant_id: &str, location_id: &str, quantity: i32) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "UPDATE inventory_levels SET stocked_quantity = stocked_quantity + $4, updated_at = now() \
          WHERE tenant_id = $1 AND variant_id = $2 AND location_id = $3",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(variant_id)
     .bind(location_id)
     .bind(quantity)
@@ -85,30 +84,29 @@ const LOCATION_COLUMNS: &str = "id, name, address, metadata, created_at, updated
 
 /// One page of locations, oldest first, and the total.
 pub async fn locations(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<LocationRow>, i64)> {
-    let t = tx.tenant_id().as_str().to_owned();
-    let rows = sqlx::query_as(&format!(
+    let rows = tx
+        .query_as(&format!(
         "SELECT {LOCATION_COLUMNS} FROM stock_locations WHERE tenant_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3"
     ))
-    .bind(&t)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(tx.conn())
-    .await?;
-    let count = sqlx::query_scalar("SELECT count(*) FROM stock_locations WHERE tenant_id = $1")
-        .bind(&t)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(tx.conn())
+        .await?;
+    let count = tx
+        .query_scalar("SELECT count(*) FROM stock_locations WHERE tenant_id = $1")
         .fetch_one(tx.conn())
         .await?;
     Ok((rows, count))
 }
 
 pub async fn location(tx: &mut TenantTx, id: &str) -> Result<Option<LocationRow>> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {LOCATION_COLUMNS} FROM stock_locations WHERE tenant_id = $1 AND id = $2"
-    ))
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(id)
-    .fetch_optional(tx.conn())
-    .await?)
+    Ok(tx
+        .query_as(&format!(
+            "SELECT {LOCATION_COLUMNS} FROM stock_locations WHERE tenant_id = $1 AND id = $2"
+        ))
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?)
 }
 
 /// Writes location `id`: inserted when `insert`, else overwritten. Whether a row was written.
@@ -126,8 +124,8 @@ pub async fn save_location(
         "UPDATE stock_locations SET name = $3, address = $4, metadata = $5, updated_at = now() \
          WHERE tenant_id = $1 AND id = $2"
     };
-    let done = sqlx::query(sql)
-        .bind(tx.tenant_id().as_str().to_owned())
+    let done = tx
+        .query(sql)
         .bind(id)
         .bind(name)
         .bind(address.map(Json))
@@ -139,8 +137,8 @@ pub async fn save_location(
 
 /// Deletes a location and its levels. Whether it existed.
 pub async fn delete_location(tx: &mut TenantTx, id: &str) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM stock_locations WHERE tenant_id = $1 AND id = $2")
-        .bind(tx.tenant_id().as_str().to_owned())
+    let done = tx
+        .query("DELETE FROM stock_locations WHERE tenant_id = $1 AND id = $2")
         .bind(id)
         .execute(tx.conn())
         .await?;
@@ -149,10 +147,9 @@ pub async fn delete_location(tx: &mut TenantTx, id: &str) -> Result<bool> {
 
 /// Units reserved (by carts and orders) at a location, over all variants.
 pub async fn reserved_at(tx: &mut TenantTx, location_id: &str) -> Result<i64> {
-    Ok(sqlx::query_scalar(
+    Ok(tx.query_scalar(
         "SELECT COALESCE(sum(reserved_quantity), 0)::bigint FROM inventory_levels WHERE tenant_id = $1 AND location_id = $2",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(location_id)
     .fetch_one(tx.conn())
     .await?)
@@ -188,23 +185,22 @@ pub async fn items(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<ItemRow>, i64)> {
-    let t = tx.tenant_id().as_str().to_owned();
     let pattern = q.map(|q| format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
     const WHERE: &str = "WHERE tenant_id = $1 AND manage_inventory AND ($2::text[] IS NULL OR id = ANY($2)) \
                          AND ($3::text IS NULL OR sku ILIKE $3 OR title ILIKE $3)";
-    let rows = sqlx::query_as(&format!(
-        "SELECT id, product_id, title, sku, created_at, updated_at FROM product_variants {WHERE} \
+    let rows = tx
+        .query_as(&format!(
+            "SELECT id, product_id, title, sku, created_at, updated_at FROM product_variants {WHERE} \
          ORDER BY created_at, product_id, variant_rank, id LIMIT $4 OFFSET $5"
-    ))
-    .bind(&t)
-    .bind(ids)
-    .bind(&pattern)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(tx.conn())
-    .await?;
-    let count = sqlx::query_scalar(&format!("SELECT count(*) FROM product_variants {WHERE}"))
-        .bind(&t)
+        ))
+        .bind(ids)
+        .bind(&pattern)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(tx.conn())
+        .await?;
+    let count = tx
+        .query_scalar(&format!("SELECT count(*) FROM product_variants {WHERE}"))
         .bind(ids)
         .bind(&pattern)
         .fetch_one(tx.conn())
@@ -214,24 +210,23 @@ pub async fn items(
 
 /// The levels of the given variants, in one query.
 pub async fn levels(tx: &mut TenantTx, variant_ids: &[String]) -> Result<Vec<LevelRow>> {
-    Ok(sqlx::query_as(
-        "SELECT variant_id, location_id, stocked_quantity, reserved_quantity, created_at, updated_at \
+    Ok(tx
+        .query_as(
+            "SELECT variant_id, location_id, stocked_quantity, reserved_quantity, created_at, updated_at \
          FROM inventory_levels WHERE tenant_id = $1 AND variant_id = ANY($2) ORDER BY created_at, location_id",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(variant_ids)
-    .fetch_all(tx.conn())
-    .await?)
+        )
+        .bind(variant_ids)
+        .fetch_all(tx.conn())
+        .await?)
 }
 
 /// Deletes one level. Whether it existed.
 pub async fn delete_level(tx: &mut TenantTx, variant_id: &str, location_id: &str) -> Result<bool> {
-    let done =
-        sqlx::query("DELETE FROM inventory_levels WHERE tenant_id = $1 AND variant_id = $2 AND location_id = $3")
-            .bind(tx.tenant_id().as_str().to_owned())
-            .bind(variant_id)
-            .bind(location_id)
-            .execute(tx.conn())
-            .await?;
+    let done = tx
+        .query("DELETE FROM inventory_levels WHERE tenant_id = $1 AND variant_id = $2 AND location_id = $3")
+        .bind(variant_id)
+        .bind(location_id)
+        .execute(tx.conn())
+        .await?;
     Ok(done.rows_affected() == 1)
 }

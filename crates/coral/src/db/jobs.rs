@@ -56,8 +56,7 @@ pub struct EventRow {
 /// Serialises the claims of one tenant (across processes) until the transaction ends,
 /// so the per-tenant concurrency cap is counted and taken atomically.
 pub async fn lock_tenant_queue(tx: &mut TenantTx) -> Result<()> {
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended('coral-jobs:' || $1, 0))")
-        .bind(tx.tenant_id().as_str().to_owned())
+    tx.query("SELECT pg_advisory_xact_lock(hashtextextended('coral-jobs:' || $1, 0))")
         .execute(tx.conn())
         .await?;
     Ok(())
@@ -70,23 +69,21 @@ pub async fn lock_tenant_queue(tx: &mut TenantTx) -> Result<()> {
 /// job (the order confirmation), keyed `{event_id}:email`.
 /// Returns how many events were dispatched.
 pub async fn dispatch(tx: &mut TenantTx, limit: i64, max_attempts: i32, email: bool) -> Result<usize> {
-    let tenant = tx.tenant_id().as_str().to_owned();
-    let events: Vec<(String, String)> = sqlx::query_as(
-        "SELECT id, event FROM outbox WHERE tenant_id = $1 AND delivered_at IS NULL \
+    let events: Vec<(String, String)> = tx
+        .query_as(
+            "SELECT id, event FROM outbox WHERE tenant_id = $1 AND delivered_at IS NULL \
          ORDER BY created_at, id LIMIT $2 FOR UPDATE SKIP LOCKED",
-    )
-    .bind(&tenant)
-    .bind(limit)
-    .fetch_all(tx.conn())
-    .await?;
+        )
+        .bind(limit)
+        .fetch_all(tx.conn())
+        .await?;
     if events.is_empty() {
         return Ok(0);
     }
-    let endpoints: Vec<(String, Vec<String>)> =
-        sqlx::query_as("SELECT id, event_types FROM webhook_endpoints WHERE tenant_id = $1 AND enabled")
-            .bind(&tenant)
-            .fetch_all(tx.conn())
-            .await?;
+    let endpoints: Vec<(String, Vec<String>)> = tx
+        .query_as("SELECT id, event_types FROM webhook_endpoints WHERE tenant_id = $1 AND enabled")
+        .fetch_all(tx.conn())
+        .await?;
     let (mut ids, mut kinds, mut keys, mut event_ids, mut endpoint_ids) = (vec![], vec![], vec![], vec![], vec![]);
     for (event_id, event) in &events {
         for (endpoint_id, types) in &endpoints {
@@ -107,13 +104,12 @@ pub async fn dispatch(tx: &mut TenantTx, limit: i64, max_attempts: i32, email: b
         }
     }
     if !ids.is_empty() {
-        sqlx::query(
+        tx.query(
             "INSERT INTO jobs (tenant_id, id, kind, idempotency_key, event_id, endpoint_id, max_attempts) \
              SELECT $1, id, kind, k, e, w, $6 \
              FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $7::text[]) AS t(id, k, e, w, kind) \
              ON CONFLICT (tenant_id, idempotency_key) DO NOTHING",
         )
-        .bind(&tenant)
         .bind(&ids)
         .bind(&keys)
         .bind(&event_ids)
@@ -124,8 +120,7 @@ pub async fn dispatch(tx: &mut TenantTx, limit: i64, max_attempts: i32, email: b
         .await?;
     }
     let dispatched: Vec<String> = events.into_iter().map(|(id, _)| id).collect();
-    sqlx::query("UPDATE outbox SET delivered_at = now() WHERE tenant_id = $1 AND id = ANY($2)")
-        .bind(&tenant)
+    tx.query("UPDATE outbox SET delivered_at = now() WHERE tenant_id = $1 AND id = ANY($2)")
         .bind(&dispatched)
         .execute(tx.conn())
         .await?;
@@ -134,20 +129,19 @@ pub async fn dispatch(tx: &mut TenantTx, limit: i64, max_attempts: i32, email: b
 
 /// Jobs of the tenant whose lease has not expired (running now, in any process).
 pub async fn running(tx: &mut TenantTx) -> Result<i64> {
-    Ok(sqlx::query_scalar(
-        "SELECT count(*) FROM jobs WHERE tenant_id = $1 AND state = 'running' AND locked_until >= now()",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .fetch_one(tx.conn())
-    .await?)
+    Ok(tx
+        .query_scalar("SELECT count(*) FROM jobs WHERE tenant_id = $1 AND state = 'running' AND locked_until >= now()")
+        .fetch_one(tx.conn())
+        .await?)
 }
 
 /// Claims up to `n` runnable jobs, oldest first: ready ones whose time has come, and
 /// running ones whose lease expired (their worker died). Each gets a lease of `lease`
 /// and one more attempt.
 pub async fn claim(tx: &mut TenantTx, n: i64, lease: Duration) -> Result<Vec<ClaimedJob>> {
-    Ok(sqlx::query_as(
-        "UPDATE jobs j SET state = 'running', attempts = j.attempts + 1, \
+    Ok(tx
+        .query_as(
+            "UPDATE jobs j SET state = 'running', attempts = j.attempts + 1, \
              locked_until = now() + make_interval(secs => $3), updated_at = now() \
          FROM (SELECT id FROM jobs \
                WHERE tenant_id = $1 AND state IN ('ready', 'running') AND run_at <= now() \
@@ -155,23 +149,22 @@ pub async fn claim(tx: &mut TenantTx, n: i64, lease: Duration) -> Result<Vec<Cla
                ORDER BY run_at, id LIMIT $2 FOR UPDATE SKIP LOCKED) c \
          WHERE j.tenant_id = $1 AND j.id = c.id \
          RETURNING j.id, j.kind, j.event_id, j.endpoint_id, j.attempts, j.max_attempts",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(n)
-    .bind(lease.as_secs_f64())
-    .fetch_all(tx.conn())
-    .await?)
+        )
+        .bind(n)
+        .bind(lease.as_secs_f64())
+        .fetch_all(tx.conn())
+        .await?)
 }
 
 /// When the tenant's next job becomes runnable (`None`: nothing waiting).
 pub async fn next_run_at(tx: &mut TenantTx) -> Result<Option<DateTime<Utc>>> {
-    Ok(sqlx::query_scalar(
-        "SELECT run_at FROM jobs WHERE tenant_id = $1 AND state = 'ready' \
+    Ok(tx
+        .query_scalar(
+            "SELECT run_at FROM jobs WHERE tenant_id = $1 AND state = 'ready' \
          ORDER BY run_at LIMIT 1",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .fetch_optional(tx.conn())
-    .await?)
+        )
+        .fetch_optional(tx.conn())
+        .await?)
 }
 
 /// The job's outcome. Only the holder of the lease (state `running`) can finish it.
@@ -187,12 +180,11 @@ pub async fn finish(tx: &mut TenantTx, id: &str, outcome: Outcome<'_>) -> Result
         Outcome::Retry { at, error } => ("ready", Some(at), Some(error)),
         Outcome::Dead { error } => ("dead", None, Some(error)),
     };
-    sqlx::query(
+    tx.query(
         "UPDATE jobs SET state = $3, run_at = coalesce($4, run_at), last_error = coalesce($5, last_error), \
              locked_until = NULL, updated_at = now() \
          WHERE tenant_id = $1 AND id = $2 AND state = 'running'",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(id)
     .bind(state)
     .bind(run_at)
@@ -203,13 +195,11 @@ pub async fn finish(tx: &mut TenantTx, id: &str, outcome: Outcome<'_>) -> Result
 }
 
 pub async fn event(tx: &mut TenantTx, id: &str) -> Result<Option<EventRow>> {
-    Ok(
-        sqlx::query_as("SELECT id, event, payload, created_at FROM outbox WHERE tenant_id = $1 AND id = $2")
-            .bind(tx.tenant_id().as_str().to_owned())
-            .bind(id)
-            .fetch_optional(tx.conn())
-            .await?,
-    )
+    Ok(tx
+        .query_as("SELECT id, event, payload, created_at FROM outbox WHERE tenant_id = $1 AND id = $2")
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?)
 }
 
 /// A new delivery job of `event_id` to `endpoint_id` (manual redelivery), under a fresh
@@ -221,11 +211,10 @@ pub async fn enqueue_redelivery(
     max_attempts: i32,
 ) -> Result<String> {
     let id = new_id("job");
-    sqlx::query(
+    tx.query(
         "INSERT INTO jobs (tenant_id, id, kind, idempotency_key, event_id, endpoint_id, max_attempts) \
          VALUES ($1, $2, 'webhook.deliver', $3, $4, $5, $6)",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(&id)
     .bind(format!("{event_id}:{endpoint_id}:manual:{id}"))
     .bind(event_id)
@@ -241,32 +230,28 @@ const JOB_COLUMNS: &str = "id, kind, idempotency_key, event_id, endpoint_id, sta
 
 /// The tenant's jobs, newest first, optionally in one state.
 pub async fn list(tx: &mut TenantTx, state: Option<&str>, limit: i64, offset: i64) -> Result<(Vec<JobRow>, i64)> {
-    let tenant = tx.tenant_id().as_str().to_owned();
-    let rows = sqlx::query_as(&format!(
-        "SELECT {JOB_COLUMNS} FROM jobs WHERE tenant_id = $1 AND ($2::text IS NULL OR state = $2) \
+    let rows = tx
+        .query_as(&format!(
+            "SELECT {JOB_COLUMNS} FROM jobs WHERE tenant_id = $1 AND ($2::text IS NULL OR state = $2) \
          ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4"
-    ))
-    .bind(&tenant)
-    .bind(state)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(tx.conn())
-    .await?;
-    let count =
-        sqlx::query_scalar("SELECT count(*) FROM jobs WHERE tenant_id = $1 AND ($2::text IS NULL OR state = $2)")
-            .bind(&tenant)
-            .bind(state)
-            .fetch_one(tx.conn())
-            .await?;
+        ))
+        .bind(state)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(tx.conn())
+        .await?;
+    let count = tx
+        .query_scalar("SELECT count(*) FROM jobs WHERE tenant_id = $1 AND ($2::text IS NULL OR state = $2)")
+        .bind(state)
+        .fetch_one(tx.conn())
+        .await?;
     Ok((rows, count))
 }
 
 /// How many of the tenant's jobs are in each state.
 pub async fn counts(tx: &mut TenantTx) -> Result<Vec<(String, i64)>> {
-    Ok(
-        sqlx::query_as("SELECT state, count(*) FROM jobs WHERE tenant_id = $1 GROUP BY state ORDER BY state")
-            .bind(tx.tenant_id().as_str().to_owned())
-            .fetch_all(tx.conn())
-            .await?,
-    )
+    Ok(tx
+        .query_as("SELECT state, count(*) FROM jobs WHERE tenant_id = $1 GROUP BY state ORDER BY state")
+        .fetch_all(tx.conn())
+        .await?)
 }

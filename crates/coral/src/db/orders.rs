@@ -105,8 +105,8 @@ const SELECT: &str = "SELECT o.id, o.display_id, o.cart_id, o.region_id, o.sales
     FROM orders o JOIN currencies cur ON cur.code = o.currency_code WHERE o.tenant_id = $1";
 
 pub async fn load(tx: &mut TenantTx, id: &str) -> Result<Option<OrderRow>> {
-    Ok(sqlx::query_as(&format!("{SELECT} AND o.id = $2"))
-        .bind(tx.tenant_id().as_str().to_owned())
+    Ok(tx
+        .query_as(&format!("{SELECT} AND o.id = $2"))
         .bind(id)
         .fetch_optional(tx.conn())
         .await?)
@@ -114,8 +114,8 @@ pub async fn load(tx: &mut TenantTx, id: &str) -> Result<Option<OrderRow>> {
 
 /// Locks the order row for a state change (capture, refund, fulfil, cancel).
 pub async fn lock(tx: &mut TenantTx, id: &str) -> Result<bool> {
-    let found: Option<i32> = sqlx::query_scalar("SELECT 1 FROM orders WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
-        .bind(tx.tenant_id().as_str().to_owned())
+    let found: Option<i32> = tx
+        .query_scalar("SELECT 1 FROM orders WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
         .bind(id)
         .fetch_optional(tx.conn())
         .await?;
@@ -136,22 +136,21 @@ pub async fn list(tx: &mut TenantTx, f: &OrderFilter, limit: i64, offset: i64) -
     const WHERE: &str = "AND ($2::text IS NULL OR o.customer_id = $2) \
         AND (cardinality($3::text[]) = 0 OR o.status = ANY($3)) AND ($4::text IS NULL OR o.email = $4) \
         AND ($5::timestamptz IS NULL OR o.created_at >= $5) AND ($6::timestamptz IS NULL OR o.created_at < $6)";
-    let tenant = tx.tenant_id().as_str().to_owned();
-    let rows = sqlx::query_as(&format!(
-        "{SELECT} {WHERE} ORDER BY o.created_at DESC, o.id DESC LIMIT $7 OFFSET $8"
-    ))
-    .bind(&tenant)
-    .bind(&f.customer_id)
-    .bind(&f.status)
-    .bind(&f.email)
-    .bind(f.created_after)
-    .bind(f.created_before)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(tx.conn())
-    .await?;
-    let count = sqlx::query_scalar(&format!("SELECT count(*) FROM orders o WHERE o.tenant_id = $1 {WHERE}"))
-        .bind(&tenant)
+    let rows = tx
+        .query_as(&format!(
+            "{SELECT} {WHERE} ORDER BY o.created_at DESC, o.id DESC LIMIT $7 OFFSET $8"
+        ))
+        .bind(&f.customer_id)
+        .bind(&f.status)
+        .bind(&f.email)
+        .bind(f.created_after)
+        .bind(f.created_before)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(tx.conn())
+        .await?;
+    let count = tx
+        .query_scalar(&format!("SELECT count(*) FROM orders o WHERE o.tenant_id = $1 {WHERE}"))
         .bind(&f.customer_id)
         .bind(&f.status)
         .bind(&f.email)
@@ -185,12 +184,11 @@ pub struct NewOrder<'a> {
 }
 
 pub async fn insert(tx: &mut TenantTx, o: NewOrder<'_>) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "INSERT INTO orders (tenant_id, id, display_id, cart_id, region_id, sales_channel_id, customer_id, email, \
          currency_code, locale, payment_collection_id, shipping_address, billing_address) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(o.id)
     .bind(o.display_id)
     .bind(o.cart_id)
@@ -222,11 +220,10 @@ pub struct NewItem<'a> {
 
 /// `id` is the new line's id (its adjustments name it).
 pub async fn insert_item(tx: &mut TenantTx, order_id: &str, id: &str, i: NewItem<'_>) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "INSERT INTO order_items (tenant_id, id, order_id, variant_id, product_id, quantity, unit_price, tax_rate, \
          product, location_id, metadata, adjustments) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(id)
     .bind(order_id)
     .bind(i.variant_id)
@@ -252,11 +249,10 @@ pub async fn insert_shipping_method(
     tax_rate: Decimal,
     adjustments: &[Adjustment],
 ) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "INSERT INTO order_shipping_methods (tenant_id, id, order_id, shipping_option_id, name, amount, tax_rate, \
          adjustments) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(new_id("ordsm"))
     .bind(order_id)
     .bind(option_id)
@@ -270,11 +266,10 @@ pub async fn insert_shipping_method(
 }
 
 pub async fn set_status(tx: &mut TenantTx, id: &str, status: &str, payment: &str, fulfillment: &str) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "UPDATE orders SET status = $3, payment_status = $4, fulfillment_status = $5, updated_at = now(), \
          canceled_at = CASE WHEN $3 = 'canceled' THEN now() ELSE canceled_at END WHERE tenant_id = $1 AND id = $2",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(id)
     .bind(status)
     .bind(payment)
@@ -291,14 +286,12 @@ pub async fn insert_fulfillment(
     location_id: Option<&str>,
     items: &[(String, i32)],
 ) -> Result<String> {
-    let tenant = tx.tenant_id().as_str().to_owned();
     let id = new_id("ful");
     let doc: Vec<Value> = items
         .iter()
         .map(|(item, q)| serde_json::json!({ "line_item_id": item, "quantity": q }))
         .collect();
-    sqlx::query("INSERT INTO fulfillments (tenant_id, id, order_id, location_id, items) VALUES ($1, $2, $3, $4, $5)")
-        .bind(&tenant)
+    tx.query("INSERT INTO fulfillments (tenant_id, id, order_id, location_id, items) VALUES ($1, $2, $3, $4, $5)")
         .bind(&id)
         .bind(order_id)
         .bind(location_id)
@@ -309,11 +302,10 @@ pub async fn insert_fulfillment(
             Ref::StockLocation.unknown(&[location_id.unwrap_or_default().to_owned()])
         })?;
     for (item, q) in items {
-        sqlx::query(
+        tx.query(
             "UPDATE order_items SET fulfilled_quantity = fulfilled_quantity + $4 \
              WHERE tenant_id = $1 AND order_id = $2 AND id = $3",
         )
-        .bind(&tenant)
         .bind(order_id)
         .bind(item)
         .bind(q)
@@ -327,11 +319,10 @@ pub async fn insert_fulfillment(
 /// the tenant on `coral_jobs` (delivered at commit) so job workers pick it up at once —
 /// one round trip for both.
 pub async fn record_event(tx: &mut TenantTx, event: &str, resource_id: &str, payload: Value) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "WITH e AS (INSERT INTO outbox (tenant_id, id, event, resource_id, payload) VALUES ($1, $2, $3, $4, $5) \
          RETURNING tenant_id) SELECT pg_notify('coral_jobs', tenant_id) FROM e",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(new_id("evt"))
     .bind(event)
     .bind(resource_id)

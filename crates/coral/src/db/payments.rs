@@ -77,16 +77,16 @@ const SELECT: &str = "SELECT pc.id, pc.cart_id, pc.currency_code, pc.amount, pc.
     FROM payment_collections pc WHERE pc.tenant_id = $1";
 
 pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<CollectionRow>> {
-    Ok(sqlx::query_as(&format!("{SELECT} AND pc.id = $2"))
-        .bind(tx.tenant_id().as_str().to_owned())
+    Ok(tx
+        .query_as(&format!("{SELECT} AND pc.id = $2"))
         .bind(id)
         .fetch_optional(tx.conn())
         .await?)
 }
 
 pub async fn for_cart(tx: &mut TenantTx, cart_id: &str) -> Result<Option<CollectionRow>> {
-    Ok(sqlx::query_as(&format!("{SELECT} AND pc.cart_id = $2"))
-        .bind(tx.tenant_id().as_str().to_owned())
+    Ok(tx
+        .query_as(&format!("{SELECT} AND pc.cart_id = $2"))
         .bind(cart_id)
         .fetch_optional(tx.conn())
         .await?)
@@ -94,21 +94,18 @@ pub async fn for_cart(tx: &mut TenantTx, cart_id: &str) -> Result<Option<Collect
 
 /// The collection's cart id, locking nothing; `None` when there is no such collection.
 pub async fn cart_of(tx: &mut TenantTx, id: &str) -> Result<Option<String>> {
-    Ok(
-        sqlx::query_scalar("SELECT cart_id FROM payment_collections WHERE tenant_id = $1 AND id = $2")
-            .bind(tx.tenant_id().as_str().to_owned())
-            .bind(id)
-            .fetch_optional(tx.conn())
-            .await?,
-    )
+    Ok(tx
+        .query_scalar("SELECT cart_id FROM payment_collections WHERE tenant_id = $1 AND id = $2")
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?)
 }
 
 pub async fn insert(tx: &mut TenantTx, cart_id: &str, currency: &str, amount: Decimal) -> Result<String> {
     let id = new_id("pay_col");
-    sqlx::query(
+    tx.query(
         "INSERT INTO payment_collections (tenant_id, id, cart_id, currency_code, amount) VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(&id)
     .bind(cart_id)
     .bind(currency)
@@ -119,11 +116,10 @@ pub async fn insert(tx: &mut TenantTx, cart_id: &str, currency: &str, amount: De
 }
 
 pub async fn set_amount(tx: &mut TenantTx, id: &str, currency: &str, amount: Decimal) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "UPDATE payment_collections SET amount = $3, currency_code = $4, updated_at = now() \
          WHERE tenant_id = $1 AND id = $2",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(id)
     .bind(amount)
     .bind(currency)
@@ -141,20 +137,17 @@ pub async fn replace_session(
     amount: Decimal,
     data: &Value,
 ) -> Result<()> {
-    let tenant = tx.tenant_id().as_str().to_owned();
-    sqlx::query(
+    tx.query(
         "DELETE FROM payment_sessions s WHERE s.tenant_id = $1 AND s.payment_collection_id = $2 \
          AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.tenant_id = s.tenant_id AND p.payment_session_id = s.id)",
     )
-    .bind(&tenant)
     .bind(collection_id)
     .execute(tx.conn())
     .await?;
-    sqlx::query(
+    tx.query(
         "INSERT INTO payment_sessions (tenant_id, id, payment_collection_id, provider_id, currency_code, amount, data) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(&tenant)
     .bind(new_id("payses"))
     .bind(collection_id)
     .bind(provider_id)
@@ -167,12 +160,11 @@ pub async fn replace_session(
 }
 
 pub async fn set_session_status(tx: &mut TenantTx, session_id: &str, status: &str) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "UPDATE payment_sessions SET status = $3, updated_at = now(), \
          authorized_at = CASE WHEN $3 = 'authorized' THEN now() ELSE authorized_at END \
          WHERE tenant_id = $1 AND id = $2",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(session_id)
     .bind(status)
     .execute(tx.conn())
@@ -191,11 +183,10 @@ pub struct NewPayment<'a> {
 
 pub async fn insert_payment(tx: &mut TenantTx, p: NewPayment<'_>) -> Result<String> {
     let id = new_id("pay");
-    sqlx::query(
+    tx.query(
         "INSERT INTO payments (tenant_id, id, payment_collection_id, payment_session_id, provider_id, currency_code, \
          amount, data) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(&id)
     .bind(p.collection_id)
     .bind(p.session_id)
@@ -216,21 +207,19 @@ pub async fn record(
     refunded: Decimal,
     canceled: bool,
 ) -> Result<()> {
-    let tenant = tx.tenant_id().as_str().to_owned();
-    sqlx::query(
+    tx.query(
         "UPDATE payments SET captured_amount = captured_amount + $3, refunded_amount = refunded_amount + $4, \
          captured_at = CASE WHEN $3 > 0 THEN now() ELSE captured_at END, \
          canceled_at = CASE WHEN $5 THEN now() ELSE canceled_at END, updated_at = now() \
          WHERE tenant_id = $1 AND id = $2",
     )
-    .bind(&tenant)
     .bind(payment_id)
     .bind(captured)
     .bind(refunded)
     .bind(canceled)
     .execute(tx.conn())
     .await?;
-    sqlx::query(
+    tx.query(
         "UPDATE payment_collections pc SET \
            authorized_amount = t.authorized, captured_amount = t.captured, refunded_amount = t.refunded, \
            status = CASE WHEN t.authorized = 0 THEN 'canceled' \
@@ -246,7 +235,6 @@ pub async fn record(
                GROUP BY p.payment_collection_id) t \
          WHERE pc.tenant_id = $1 AND pc.id = t.payment_collection_id",
     )
-    .bind(&tenant)
     .bind(payment_id)
     .execute(tx.conn())
     .await?;
@@ -255,11 +243,10 @@ pub async fn record(
 
 /// Marks the collection authorised for `amount` (at cart completion).
 pub async fn authorize_collection(tx: &mut TenantTx, id: &str, currency: &str, amount: Decimal) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "UPDATE payment_collections SET status = 'authorized', amount = $3, authorized_amount = $3, \
          currency_code = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(id)
     .bind(amount)
     .bind(currency)

@@ -63,19 +63,15 @@ const SELECT: &str = "SELECT l.id, l.title, l.description, l.type, l.status, l.s
         FROM price_list_prices p WHERE p.tenant_id = l.tenant_id AND p.price_list_id = l.id), '[]') AS prices \
     FROM price_lists l WHERE l.tenant_id = $1";
 
-fn tenant(tx: &TenantTx) -> String {
-    tx.tenant_id().as_str().to_owned()
-}
-
 pub async fn list(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<PriceListRow>, i64)> {
-    let rows = sqlx::query_as(&format!("{SELECT} ORDER BY l.created_at DESC, l.id LIMIT $2 OFFSET $3"))
-        .bind(tenant(tx))
+    let rows = tx
+        .query_as(&format!("{SELECT} ORDER BY l.created_at DESC, l.id LIMIT $2 OFFSET $3"))
         .bind(limit)
         .bind(offset)
         .fetch_all(tx.conn())
         .await?;
-    let count = sqlx::query_scalar("SELECT count(*) FROM price_lists WHERE tenant_id = $1")
-        .bind(tenant(tx))
+    let count = tx
+        .query_scalar("SELECT count(*) FROM price_lists WHERE tenant_id = $1")
         .fetch_one(tx.conn())
         .await?;
     Ok((rows, count))
@@ -83,15 +79,15 @@ pub async fn list(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<Pri
 
 /// The active lists (whatever their dates), for the catalog snapshot.
 pub async fn active(tx: &mut TenantTx) -> Result<Vec<PriceListRow>> {
-    Ok(sqlx::query_as(&format!("{SELECT} AND l.status = 'active'"))
-        .bind(tenant(tx))
+    Ok(tx
+        .query_as(&format!("{SELECT} AND l.status = 'active'"))
         .fetch_all(tx.conn())
         .await?)
 }
 
 pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<PriceListRow>> {
-    Ok(sqlx::query_as(&format!("{SELECT} AND l.id = $2"))
-        .bind(tenant(tx))
+    Ok(tx
+        .query_as(&format!("{SELECT} AND l.id = $2"))
         .bind(id)
         .fetch_optional(tx.conn())
         .await?)
@@ -111,8 +107,8 @@ pub async fn save(tx: &mut TenantTx, id: Option<&str>, f: &PriceListFields) -> R
              ends_at = $8, updated_at = now() WHERE tenant_id = $1 AND id = $2",
         ),
     };
-    let done = sqlx::query(sql)
-        .bind(tenant(tx))
+    let done = tx
+        .query(sql)
         .bind(&id)
         .bind(&f.title)
         .bind(&f.description)
@@ -127,8 +123,7 @@ pub async fn save(tx: &mut TenantTx, id: Option<&str>, f: &PriceListFields) -> R
 
 /// Replaces the list's prices.
 pub async fn set_prices(tx: &mut TenantTx, list_id: &str, prices: &[NewListPrice]) -> Result<()> {
-    sqlx::query("DELETE FROM price_list_prices WHERE tenant_id = $1 AND price_list_id = $2")
-        .bind(tenant(tx))
+    tx.query("DELETE FROM price_list_prices WHERE tenant_id = $1 AND price_list_id = $2")
         .bind(list_id)
         .execute(tx.conn())
         .await?;
@@ -137,13 +132,12 @@ pub async fn set_prices(tx: &mut TenantTx, list_id: &str, prices: &[NewListPrice
     let currencies: Vec<&str> = prices.iter().map(|p| p.currency_code.as_str()).collect();
     let regions: Vec<Option<&str>> = prices.iter().map(|p| p.region_id.as_deref()).collect();
     let amounts: Vec<Decimal> = prices.iter().map(|p| p.amount).collect();
-    sqlx::query(
+    tx.query(
         "INSERT INTO price_list_prices (tenant_id, id, price_list_id, variant_id, currency_code, region_id, amount) \
          SELECT $1, u.id, $2, u.variant_id, u.currency_code, u.region_id, u.amount \
          FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[]) \
          AS u(id, variant_id, currency_code, region_id, amount)",
     )
-    .bind(tenant(tx))
     .bind(list_id)
     .bind(&ids)
     .bind(&variants)
@@ -157,16 +151,14 @@ pub async fn set_prices(tx: &mut TenantTx, list_id: &str, prices: &[NewListPrice
 
 /// Replaces the customer groups the list is limited to (none: everyone).
 pub async fn set_groups(tx: &mut TenantTx, list_id: &str, groups: &[String]) -> Result<()> {
-    sqlx::query("DELETE FROM price_list_customer_groups WHERE tenant_id = $1 AND price_list_id = $2")
-        .bind(tenant(tx))
+    tx.query("DELETE FROM price_list_customer_groups WHERE tenant_id = $1 AND price_list_id = $2")
         .bind(list_id)
         .execute(tx.conn())
         .await?;
-    sqlx::query(
+    tx.query(
         "INSERT INTO price_list_customer_groups (tenant_id, price_list_id, customer_group_id) \
          SELECT $1, $2, unnest($3::text[])",
     )
-    .bind(tenant(tx))
     .bind(list_id)
     .bind(groups)
     .execute(tx.conn())
@@ -175,8 +167,8 @@ pub async fn set_groups(tx: &mut TenantTx, list_id: &str, groups: &[String]) -> 
 }
 
 pub async fn delete(tx: &mut TenantTx, id: &str) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM price_lists WHERE tenant_id = $1 AND id = $2")
-        .bind(tenant(tx))
+    let done = tx
+        .query("DELETE FROM price_lists WHERE tenant_id = $1 AND id = $2")
         .bind(id)
         .execute(tx.conn())
         .await?;

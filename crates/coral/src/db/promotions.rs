@@ -134,27 +134,23 @@ impl PromotionRow {
     }
 }
 
-fn tenant(tx: &TenantTx) -> String {
-    tx.tenant_id().as_str().to_owned()
-}
-
 pub async fn list(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<PromotionRow>, i64)> {
-    let rows = sqlx::query_as(&format!("{SELECT} ORDER BY p.created_at DESC, p.id LIMIT $2 OFFSET $3"))
-        .bind(tenant(tx))
+    let rows = tx
+        .query_as(&format!("{SELECT} ORDER BY p.created_at DESC, p.id LIMIT $2 OFFSET $3"))
         .bind(limit)
         .bind(offset)
         .fetch_all(tx.conn())
         .await?;
-    let count = sqlx::query_scalar("SELECT count(*) FROM promotions WHERE tenant_id = $1 AND deleted_at IS NULL")
-        .bind(tenant(tx))
+    let count = tx
+        .query_scalar("SELECT count(*) FROM promotions WHERE tenant_id = $1 AND deleted_at IS NULL")
         .fetch_one(tx.conn())
         .await?;
     Ok((rows, count))
 }
 
 pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<PromotionRow>> {
-    Ok(sqlx::query_as(&format!("{SELECT} AND p.id = $2"))
-        .bind(tenant(tx))
+    Ok(tx
+        .query_as(&format!("{SELECT} AND p.id = $2"))
         .bind(id)
         .fetch_optional(tx.conn())
         .await?)
@@ -162,8 +158,8 @@ pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<PromotionRow>> {
 
 /// The promotions with exactly these codes (codes are case-sensitive).
 pub async fn by_codes(tx: &mut TenantTx, codes: &[String]) -> Result<Vec<PromotionRow>> {
-    Ok(sqlx::query_as(&format!("{SELECT} AND p.code = ANY($2)"))
-        .bind(tenant(tx))
+    Ok(tx
+        .query_as(&format!("{SELECT} AND p.code = ANY($2)"))
         .bind(codes)
         .fetch_all(tx.conn())
         .await?)
@@ -172,12 +168,11 @@ pub async fn by_codes(tx: &mut TenantTx, codes: &[String]) -> Result<Vec<Promoti
 /// What may discount a cart: the promotions applied to it (`applied`) and the store's
 /// active automatic ones, in the order they were applied (automatic ones last).
 pub async fn for_cart(tx: &mut TenantTx, cart_id: &str) -> Result<Vec<PromotionRow>> {
-    Ok(sqlx::query_as(&format!(
+    Ok(tx.query_as(&format!(
         "SELECT q.* FROM (SELECT x.*, cp.created_at AS applied_at, cp.promotion_id IS NOT NULL AS applied FROM ({SELECT}) x \
          LEFT JOIN cart_promotions cp ON cp.tenant_id = $1 AND cp.cart_id = $2 AND cp.promotion_id = x.id) q \
          WHERE q.applied OR (q.is_automatic AND q.status = 'active') ORDER BY q.applied_at NULLS LAST, q.created_at, q.id"
     ))
-    .bind(tenant(tx))
     .bind(cart_id)
     .fetch_all(tx.conn())
     .await?)
@@ -209,8 +204,8 @@ async fn save(tx: &mut TenantTx, id: &str, f: &PromotionFields, insert: bool) ->
          rules = $18, target_rules = $19, buy_rules = $20, metadata = $21, updated_at = now() \
          WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL"
     };
-    let done = sqlx::query(sql)
-        .bind(tenant(tx))
+    let done = tx
+        .query(sql)
         .bind(id)
         .bind(&f.code)
         .bind(&f.r#type)
@@ -239,16 +234,15 @@ async fn save(tx: &mut TenantTx, id: &str, f: &PromotionFields, insert: bool) ->
 /// Soft delete (orders keep naming the promotion); the code is free again, and carts
 /// holding it let it go.
 pub async fn delete(tx: &mut TenantTx, id: &str) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE promotions SET deleted_at = now(), updated_at = now() \
+    let done = tx
+        .query(
+            "UPDATE promotions SET deleted_at = now(), updated_at = now() \
          WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL",
-    )
-    .bind(tenant(tx))
-    .bind(id)
-    .execute(tx.conn())
-    .await?;
-    sqlx::query("DELETE FROM cart_promotions WHERE tenant_id = $1 AND promotion_id = $2")
-        .bind(tenant(tx))
+        )
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    tx.query("DELETE FROM cart_promotions WHERE tenant_id = $1 AND promotion_id = $2")
         .bind(id)
         .execute(tx.conn())
         .await?;
@@ -258,17 +252,15 @@ pub async fn delete(tx: &mut TenantTx, id: &str) -> Result<bool> {
 /// Makes `ids` the cart's applied promotions (`replace`), or adds / removes them.
 pub async fn set_cart(tx: &mut TenantTx, cart_id: &str, ids: &[String], replace: bool) -> Result<()> {
     if replace {
-        sqlx::query("DELETE FROM cart_promotions WHERE tenant_id = $1 AND cart_id = $2")
-            .bind(tenant(tx))
+        tx.query("DELETE FROM cart_promotions WHERE tenant_id = $1 AND cart_id = $2")
             .bind(cart_id)
             .execute(tx.conn())
             .await?;
     }
-    sqlx::query(
+    tx.query(
         "INSERT INTO cart_promotions (tenant_id, cart_id, promotion_id) SELECT $1, $2, unnest($3::text[]) \
          ON CONFLICT DO NOTHING",
     )
-    .bind(tenant(tx))
     .bind(cart_id)
     .bind(ids)
     .execute(tx.conn())
@@ -277,8 +269,7 @@ pub async fn set_cart(tx: &mut TenantTx, cart_id: &str, ids: &[String], replace:
 }
 
 pub async fn remove_from_cart(tx: &mut TenantTx, cart_id: &str, ids: &[String]) -> Result<()> {
-    sqlx::query("DELETE FROM cart_promotions WHERE tenant_id = $1 AND cart_id = $2 AND promotion_id = ANY($3)")
-        .bind(tenant(tx))
+    tx.query("DELETE FROM cart_promotions WHERE tenant_id = $1 AND cart_id = $2 AND promotion_id = ANY($3)")
         .bind(cart_id)
         .bind(ids)
         .execute(tx.conn())
@@ -290,14 +281,14 @@ pub async fn remove_from_cart(tx: &mut TenantTx, cart_id: &str, ids: &[String]) 
 /// `UPDATE`, so concurrent completions serialise on the row and the loser, re-checking
 /// after the winner commits, finds no room. False when the limit is reached.
 pub async fn consume(tx: &mut TenantTx, id: &str) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE promotions SET used = used + 1 WHERE tenant_id = $1 AND id = $2 \
+    let done = tx
+        .query(
+            "UPDATE promotions SET used = used + 1 WHERE tenant_id = $1 AND id = $2 \
          AND (usage_limit IS NULL OR used < usage_limit)",
-    )
-    .bind(tenant(tx))
-    .bind(id)
-    .execute(tx.conn())
-    .await?;
+        )
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -305,37 +296,36 @@ pub async fn consume(tx: &mut TenantTx, id: &str) -> Result<bool> {
 /// campaign's budget unless that would pass its limit; same conditional update as
 /// [`consume`]. False when the budget cannot cover it.
 pub async fn consume_budget(tx: &mut TenantTx, campaign_id: &str, amount: Decimal) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE campaigns SET budget_used = budget_used + $3 WHERE tenant_id = $1 AND id = $2 \
+    let done = tx
+        .query(
+            "UPDATE campaigns SET budget_used = budget_used + $3 WHERE tenant_id = $1 AND id = $2 \
          AND (budget_limit IS NULL OR budget_used + $3 <= budget_limit)",
-    )
-    .bind(tenant(tx))
-    .bind(campaign_id)
-    .bind(amount)
-    .execute(tx.conn())
-    .await?;
+        )
+        .bind(campaign_id)
+        .bind(amount)
+        .execute(tx.conn())
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// How many orders used each of these promotions (the `used` admins see: a promotion
 /// without a limit is not counted on its row at completion).
 pub async fn uses(tx: &mut TenantTx, ids: &[String]) -> Result<Vec<(String, i64)>> {
-    Ok(sqlx::query_as(
-        "SELECT promotion_id, count(*) FROM order_promotions WHERE tenant_id = $1 AND promotion_id = ANY($2) \
+    Ok(tx
+        .query_as(
+            "SELECT promotion_id, count(*) FROM order_promotions WHERE tenant_id = $1 AND promotion_id = ANY($2) \
          GROUP BY promotion_id",
-    )
-    .bind(tenant(tx))
-    .bind(ids)
-    .fetch_all(tx.conn())
-    .await?)
+        )
+        .bind(ids)
+        .fetch_all(tx.conn())
+        .await?)
 }
 
 /// Records that an order used a promotion (its code and the discount it gave).
 pub async fn record_order(tx: &mut TenantTx, order_id: &str, p: &PromotionRow, amount: Decimal) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "INSERT INTO order_promotions (tenant_id, order_id, promotion_id, code, amount) VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(tenant(tx))
     .bind(order_id)
     .bind(&p.id)
     .bind(&p.code)

@@ -73,14 +73,14 @@ pub async fn require(tx: &mut TenantTx, kind: Ref, ids: &[String]) -> Result<()>
     } else {
         ""
     };
-    let found: Vec<String> = sqlx::query_scalar(&format!(
-        "SELECT id FROM {} WHERE tenant_id = $1 AND id = ANY($2){live} FOR KEY SHARE",
-        kind.table()
-    ))
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(ids)
-    .fetch_all(tx.conn())
-    .await?;
+    let found: Vec<String> = tx
+        .query_scalar(&format!(
+            "SELECT id FROM {} WHERE tenant_id = $1 AND id = ANY($2){live} FOR KEY SHARE",
+            kind.table()
+        ))
+        .bind(ids)
+        .fetch_all(tx.conn())
+        .await?;
     let mut missing: Vec<String> = ids.iter().filter(|i| !found.contains(i)).cloned().collect();
     missing.sort();
     missing.dedup();

@@ -44,18 +44,17 @@ const COLUMNS: &str = "id, name, currency_code, automatic_taxes, metadata, creat
 
 /// One page of live regions, oldest first, with their countries; and the total count.
 pub async fn list(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<RegionRow>, i64)> {
-    let tenant = tx.tenant_id().as_str().to_owned();
-    let mut rows: Vec<RegionRow> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM regions WHERE tenant_id = $1 AND deleted_at IS NULL \
+    let mut rows: Vec<RegionRow> = tx
+        .query_as(&format!(
+            "SELECT {COLUMNS} FROM regions WHERE tenant_id = $1 AND deleted_at IS NULL \
          ORDER BY created_at, id LIMIT $2 OFFSET $3"
-    ))
-    .bind(&tenant)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(tx.conn())
-    .await?;
-    let count = sqlx::query_scalar("SELECT count(*) FROM regions WHERE tenant_id = $1 AND deleted_at IS NULL")
-        .bind(&tenant)
+        ))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(tx.conn())
+        .await?;
+    let count = tx
+        .query_scalar("SELECT count(*) FROM regions WHERE tenant_id = $1 AND deleted_at IS NULL")
         .fetch_one(tx.conn())
         .await?;
     attach_countries(tx, &mut rows).await?;
@@ -72,13 +71,13 @@ pub async fn get_even_deleted(tx: &mut TenantTx, id: &str) -> Result<Option<Regi
 }
 
 async fn get_where(tx: &mut TenantTx, id: &str, live: &str) -> Result<Option<RegionRow>> {
-    let row: Option<RegionRow> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM regions WHERE tenant_id = $1 AND id = $2 {live}"
-    ))
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(id)
-    .fetch_optional(tx.conn())
-    .await?;
+    let row: Option<RegionRow> = tx
+        .query_as(&format!(
+            "SELECT {COLUMNS} FROM regions WHERE tenant_id = $1 AND id = $2 {live}"
+        ))
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?;
     let Some(row) = row else { return Ok(None) };
     let mut rows = vec![row];
     attach_countries(tx, &mut rows).await?;
@@ -88,24 +87,23 @@ async fn get_where(tx: &mut TenantTx, id: &str, live: &str) -> Result<Option<Reg
 /// Loads the countries and payment providers of all `rows`, one query each (no N+1).
 async fn attach_countries(tx: &mut TenantTx, rows: &mut [RegionRow]) -> Result<()> {
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    let tenant = tx.tenant_id().as_str().to_owned();
-    let countries: Vec<CountryRow> = sqlx::query_as(
-        "SELECT rc.region_id, c.iso_2, c.iso_3, c.num_code, c.name, c.display_name, rc.tax_rate, rc.created_at \
+    let countries: Vec<CountryRow> = tx
+        .query_as(
+            "SELECT rc.region_id, c.iso_2, c.iso_3, c.num_code, c.name, c.display_name, rc.tax_rate, rc.created_at \
          FROM region_countries rc JOIN countries c ON c.iso_2 = rc.country_code \
          WHERE rc.tenant_id = $1 AND rc.region_id = ANY($2) ORDER BY c.iso_2",
-    )
-    .bind(&tenant)
-    .bind(&ids)
-    .fetch_all(tx.conn())
-    .await?;
-    let providers: Vec<(String, String)> = sqlx::query_as(
-        "SELECT region_id, provider_id FROM region_payment_providers \
+        )
+        .bind(&ids)
+        .fetch_all(tx.conn())
+        .await?;
+    let providers: Vec<(String, String)> = tx
+        .query_as(
+            "SELECT region_id, provider_id FROM region_payment_providers \
          WHERE tenant_id = $1 AND region_id = ANY($2) ORDER BY provider_id",
-    )
-    .bind(&tenant)
-    .bind(&ids)
-    .fetch_all(tx.conn())
-    .await?;
+        )
+        .bind(&ids)
+        .fetch_all(tx.conn())
+        .await?;
     let mut by_region: HashMap<String, Vec<CountryRow>> = HashMap::new();
     for c in countries {
         by_region.entry(c.region_id.clone()).or_default().push(c);
@@ -154,7 +152,6 @@ pub async fn insert(tx: &mut TenantTx, name: &str, currency_code: &str, countrie
 /// Writes region `id`: inserted when `insert`, else overwritten (countries and providers
 /// replaced). Returns whether a live region was written.
 pub async fn save(tx: &mut TenantTx, id: &str, r: &RegionFields, insert: bool) -> Result<bool> {
-    let tenant = tx.tenant_id().as_str().to_owned();
     let sql = if insert {
         "INSERT INTO regions (tenant_id, id, name, currency_code, automatic_taxes, metadata) \
          VALUES ($1, $2, $3, $4, $5, $6)"
@@ -162,8 +159,8 @@ pub async fn save(tx: &mut TenantTx, id: &str, r: &RegionFields, insert: bool) -
         "UPDATE regions SET name = $3, currency_code = $4, automatic_taxes = $5, metadata = $6, updated_at = now() \
          WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL"
     };
-    let done = sqlx::query(sql)
-        .bind(&tenant)
+    let done = tx
+        .query(sql)
         .bind(id)
         .bind(&r.name)
         .bind(&r.currency_code)
@@ -175,27 +172,24 @@ pub async fn save(tx: &mut TenantTx, id: &str, r: &RegionFields, insert: bool) -
         return Ok(false);
     }
     for table in ["region_countries", "region_payment_providers"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE tenant_id = $1 AND region_id = $2"))
-            .bind(&tenant)
+        tx.query(&format!("DELETE FROM {table} WHERE tenant_id = $1 AND region_id = $2"))
             .bind(id)
             .execute(tx.conn())
             .await?;
     }
     let (codes, rates): (Vec<&str>, Vec<Decimal>) = r.countries.iter().map(|(c, t)| (c.as_str(), *t)).unzip();
-    sqlx::query(
+    tx.query(
         "INSERT INTO region_countries (tenant_id, country_code, region_id, tax_rate) \
          SELECT $1, c, $2, t FROM unnest($3::text[], $4::numeric[]) AS x(c, t)",
     )
-    .bind(&tenant)
     .bind(id)
     .bind(&codes)
     .bind(&rates)
     .execute(tx.conn())
     .await?;
-    sqlx::query(
+    tx.query(
         "INSERT INTO region_payment_providers (tenant_id, region_id, provider_id) SELECT $1, $2, unnest($3::text[])",
     )
-    .bind(&tenant)
     .bind(id)
     .bind(&r.payment_providers)
     .execute(tx.conn())
@@ -206,21 +200,19 @@ pub async fn save(tx: &mut TenantTx, id: &str, r: &RegionFields, insert: bool) -
 /// Soft-deletes a region as Medusa does (orders and carts may still name it); its
 /// countries are freed for other regions and its region-specific prices dropped.
 pub async fn delete(tx: &mut TenantTx, id: &str) -> Result<bool> {
-    let tenant = tx.tenant_id().as_str().to_owned();
-    let done = sqlx::query(
-        "UPDATE regions SET deleted_at = now(), updated_at = now() \
+    let done = tx
+        .query(
+            "UPDATE regions SET deleted_at = now(), updated_at = now() \
          WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL",
-    )
-    .bind(&tenant)
-    .bind(id)
-    .execute(tx.conn())
-    .await?;
+        )
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
     if done.rows_affected() != 1 {
         return Ok(false);
     }
     for table in ["region_countries", "region_payment_providers", "prices"] {
-        sqlx::query(&format!("DELETE FROM {table} WHERE tenant_id = $1 AND region_id = $2"))
-            .bind(&tenant)
+        tx.query(&format!("DELETE FROM {table} WHERE tenant_id = $1 AND region_id = $2"))
             .bind(id)
             .execute(tx.conn())
             .await?;
@@ -231,21 +223,20 @@ pub async fn delete(tx: &mut TenantTx, id: &str) -> Result<bool> {
 /// The payment provider ids a live region offers, sorted (empty for an unknown region).
 /// Checkout reads them to offer payment sessions.
 pub async fn payment_providers(tx: &mut TenantTx, region_id: &str) -> Result<Vec<String>> {
-    Ok(sqlx::query_scalar(
-        "SELECT p.provider_id FROM region_payment_providers p \
+    Ok(tx
+        .query_scalar(
+            "SELECT p.provider_id FROM region_payment_providers p \
          JOIN regions r ON r.tenant_id = p.tenant_id AND r.id = p.region_id AND r.deleted_at IS NULL \
          WHERE p.tenant_id = $1 AND p.region_id = $2 ORDER BY p.provider_id",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(region_id)
-    .fetch_all(tx.conn())
-    .await?)
+        )
+        .bind(region_id)
+        .fetch_all(tx.conn())
+        .await?)
 }
 
 /// Drops a region's own prices that are not in `currency` (after its currency changed).
 pub async fn drop_prices_not_in(tx: &mut TenantTx, region_id: &str, currency: &str) -> Result<()> {
-    sqlx::query("DELETE FROM prices WHERE tenant_id = $1 AND region_id = $2 AND currency_code <> $3")
-        .bind(tx.tenant_id().as_str().to_owned())
+    tx.query("DELETE FROM prices WHERE tenant_id = $1 AND region_id = $2 AND currency_code <> $3")
         .bind(region_id)
         .bind(currency)
         .execute(tx.conn())

@@ -6,11 +6,10 @@ use crate::core::Result;
 use crate::db::TenantTx;
 
 pub async fn put(tx: &mut TenantTx, name: &str, sealed: &[u8]) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "INSERT INTO tenant_secrets (tenant_id, name, sealed) VALUES ($1, $2, $3) \
          ON CONFLICT (tenant_id, name) DO UPDATE SET sealed = EXCLUDED.sealed, updated_at = now()",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(name)
     .bind(sealed)
     .execute(tx.conn())
@@ -19,8 +18,8 @@ pub async fn put(tx: &mut TenantTx, name: &str, sealed: &[u8]) -> Result<()> {
 }
 
 pub async fn delete(tx: &mut TenantTx, name: &str) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM tenant_secrets WHERE tenant_id = $1 AND name = $2")
-        .bind(tx.tenant_id().as_str().to_owned())
+    let done = tx
+        .query("DELETE FROM tenant_secrets WHERE tenant_id = $1 AND name = $2")
         .bind(name)
         .execute(tx.conn())
         .await?;
@@ -28,21 +27,17 @@ pub async fn delete(tx: &mut TenantTx, name: &str) -> Result<bool> {
 }
 
 pub async fn get(tx: &mut TenantTx, name: &str) -> Result<Option<Vec<u8>>> {
-    Ok(
-        sqlx::query_scalar("SELECT sealed FROM tenant_secrets WHERE tenant_id = $1 AND name = $2")
-            .bind(tx.tenant_id().as_str().to_owned())
-            .bind(name)
-            .fetch_optional(tx.conn())
-            .await?,
-    )
+    Ok(tx
+        .query_scalar("SELECT sealed FROM tenant_secrets WHERE tenant_id = $1 AND name = $2")
+        .bind(name)
+        .fetch_optional(tx.conn())
+        .await?)
 }
 
 /// Names of the secrets that are set, with when.
 pub async fn list(tx: &mut TenantTx) -> Result<Vec<(String, DateTime<Utc>)>> {
-    Ok(
-        sqlx::query_as("SELECT name, updated_at FROM tenant_secrets WHERE tenant_id = $1 ORDER BY name")
-            .bind(tx.tenant_id().as_str().to_owned())
-            .fetch_all(tx.conn())
-            .await?,
-    )
+    Ok(tx
+        .query_as("SELECT name, updated_at FROM tenant_secrets WHERE tenant_id = $1 ORDER BY name")
+        .fetch_all(tx.conn())
+        .await?)
 }

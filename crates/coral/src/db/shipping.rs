@@ -68,20 +68,20 @@ const SELECT: &str = "SELECT s.id, s.region_id, r.currency_code, s.name, s.type_
 /// Live options, oldest first; of one region when `region_id` is given, and only those
 /// enabled in the store when `store_only`.
 pub async fn list(tx: &mut TenantTx, region_id: Option<&str>, store_only: bool) -> Result<Vec<ShippingOptionRow>> {
-    Ok(sqlx::query_as(&format!(
-        "{SELECT} AND ($2::text IS NULL OR s.region_id = $2) AND (NOT $3 OR s.enabled_in_store) \
+    Ok(tx
+        .query_as(&format!(
+            "{SELECT} AND ($2::text IS NULL OR s.region_id = $2) AND (NOT $3 OR s.enabled_in_store) \
          ORDER BY s.created_at, s.id"
-    ))
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(region_id)
-    .bind(store_only)
-    .fetch_all(tx.conn())
-    .await?)
+        ))
+        .bind(region_id)
+        .bind(store_only)
+        .fetch_all(tx.conn())
+        .await?)
 }
 
 pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<ShippingOptionRow>> {
-    Ok(sqlx::query_as(&format!("{SELECT} AND s.id = $2"))
-        .bind(tx.tenant_id().as_str().to_owned())
+    Ok(tx
+        .query_as(&format!("{SELECT} AND s.id = $2"))
         .bind(id)
         .fetch_optional(tx.conn())
         .await?)
@@ -106,8 +106,7 @@ async fn save(tx: &mut TenantTx, id: &str, f: &ShippingOptionFields, insert: boo
          type_description = $7, amount = $8, enabled_in_store = $9, metadata = $10, updated_at = now() \
          WHERE tenant_id = $1 AND id = $2"
     };
-    sqlx::query(sql)
-        .bind(tx.tenant_id().as_str().to_owned())
+    tx.query(sql)
         .bind(id)
         .bind(&f.region_id)
         .bind(&f.name)
@@ -124,12 +123,10 @@ async fn save(tx: &mut TenantTx, id: &str, f: &ShippingOptionFields, insert: boo
 
 /// Soft delete: carts and orders keep pointing at it.
 pub async fn delete(tx: &mut TenantTx, id: &str) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE shipping_options SET deleted_at = now() WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(id)
-    .execute(tx.conn())
-    .await?;
+    let done = tx
+        .query("UPDATE shipping_options SET deleted_at = now() WHERE tenant_id = $1 AND id = $2 AND deleted_at IS NULL")
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -35,11 +35,10 @@ pub struct NewStaff<'a> {
 
 pub async fn insert(tx: &mut TenantTx, s: &NewStaff<'_>) -> Result<String> {
     let id = new_id("user");
-    sqlx::query(
+    tx.query(
         "INSERT INTO staff_users (tenant_id, id, email, password_hash, first_name, last_name, role) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(&id)
     .bind(s.email)
     .bind(s.password_hash)
@@ -52,13 +51,11 @@ pub async fn insert(tx: &mut TenantTx, s: &NewStaff<'_>) -> Result<String> {
 }
 
 pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<StaffRow>> {
-    Ok(
-        sqlx::query_as("SELECT * FROM staff_users WHERE tenant_id = $1 AND id = $2")
-            .bind(tx.tenant_id().as_str().to_owned())
-            .bind(id)
-            .fetch_optional(tx.conn())
-            .await?,
-    )
+    Ok(tx
+        .query_as("SELECT * FROM staff_users WHERE tenant_id = $1 AND id = $2")
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?)
 }
 
 /// Active staff with this email in any tenant of a placement (platform access, for login,
@@ -87,23 +84,20 @@ pub async fn list(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<Sta
 
 /// Like [`get`], locking the row until the transaction ends.
 pub async fn get_for_update(tx: &mut TenantTx, id: &str) -> Result<Option<StaffRow>> {
-    Ok(
-        sqlx::query_as("SELECT * FROM staff_users WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
-            .bind(tx.tenant_id().as_str().to_owned())
-            .bind(id)
-            .fetch_optional(tx.conn())
-            .await?,
-    )
+    Ok(tx
+        .query_as("SELECT * FROM staff_users WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?)
 }
 
 /// Writes names, role and activity back; `revoke_tokens` bumps the token version so
 /// every token issued before is refused from the next request on.
 pub async fn update(tx: &mut TenantTx, u: &StaffRow, revoke_tokens: bool) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "UPDATE staff_users SET first_name = $3, last_name = $4, role = $5, is_active = $6, \
          token_version = token_version + $7, updated_at = now() WHERE tenant_id = $1 AND id = $2",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(&u.id)
     .bind(&u.first_name)
     .bind(&u.last_name)

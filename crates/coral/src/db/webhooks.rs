@@ -33,11 +33,10 @@ pub struct EndpointFields<'a> {
 }
 
 pub async fn insert(tx: &mut TenantTx, id: &str, f: &EndpointFields<'_>, sealed: &[u8]) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "INSERT INTO webhook_endpoints (tenant_id, id, url, description, event_types, sealed, enabled) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(id)
     .bind(f.url)
     .bind(f.description)
@@ -51,27 +50,27 @@ pub async fn insert(tx: &mut TenantTx, id: &str, f: &EndpointFields<'_>, sealed:
 
 /// Replaces the editable fields. Enabling clears the failure count and the reason.
 pub async fn update(tx: &mut TenantTx, id: &str, f: &EndpointFields<'_>) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE webhook_endpoints SET url = $3, description = $4, event_types = $5, enabled = $6, \
+    let done = tx
+        .query(
+            "UPDATE webhook_endpoints SET url = $3, description = $4, event_types = $5, enabled = $6, \
              disabled_reason = CASE WHEN $6 THEN NULL ELSE disabled_reason END, \
              consecutive_failures = CASE WHEN $6 AND NOT enabled THEN 0 ELSE consecutive_failures END, \
              updated_at = now() \
          WHERE tenant_id = $1 AND id = $2",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(id)
-    .bind(f.url)
-    .bind(f.description)
-    .bind(f.event_types)
-    .bind(f.enabled)
-    .execute(tx.conn())
-    .await?;
+        )
+        .bind(id)
+        .bind(f.url)
+        .bind(f.description)
+        .bind(f.event_types)
+        .bind(f.enabled)
+        .execute(tx.conn())
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
 pub async fn delete(tx: &mut TenantTx, id: &str) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2")
-        .bind(tx.tenant_id().as_str().to_owned())
+    let done = tx
+        .query("DELETE FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2")
         .bind(id)
         .execute(tx.conn())
         .await?;
@@ -79,27 +78,26 @@ pub async fn delete(tx: &mut TenantTx, id: &str) -> Result<bool> {
 }
 
 pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<EndpointRow>> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2"
-    ))
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(id)
-    .fetch_optional(tx.conn())
-    .await?)
+    Ok(tx
+        .query_as(&format!(
+            "SELECT {COLUMNS} FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2"
+        ))
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?)
 }
 
 pub async fn list(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<EndpointRow>, i64)> {
-    let tenant = tx.tenant_id().as_str().to_owned();
-    let rows = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM webhook_endpoints WHERE tenant_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3"
-    ))
-    .bind(&tenant)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(tx.conn())
-    .await?;
-    let count = sqlx::query_scalar("SELECT count(*) FROM webhook_endpoints WHERE tenant_id = $1")
-        .bind(&tenant)
+    let rows = tx
+        .query_as(&format!(
+            "SELECT {COLUMNS} FROM webhook_endpoints WHERE tenant_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3"
+        ))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(tx.conn())
+        .await?;
+    let count = tx
+        .query_scalar("SELECT count(*) FROM webhook_endpoints WHERE tenant_id = $1")
         .fetch_one(tx.conn())
         .await?;
     Ok((rows, count))
@@ -114,20 +112,21 @@ pub struct WithSecret {
 }
 
 pub async fn for_delivery(tx: &mut TenantTx, id: &str) -> Result<Option<WithSecret>> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT {COLUMNS}, sealed FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2"
-    ))
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(id)
-    .fetch_optional(tx.conn())
-    .await?)
+    Ok(tx
+        .query_as(&format!(
+            "SELECT {COLUMNS}, sealed FROM webhook_endpoints WHERE tenant_id = $1 AND id = $2"
+        ))
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?)
 }
 
 /// Counts a failed attempt; at `disable_after` consecutive failures the endpoint is
 /// disabled with a reason. Returns whether this call disabled it.
 pub async fn record_failure(tx: &mut TenantTx, id: &str, disable_after: i32) -> Result<bool> {
-    let disabled: Option<bool> = sqlx::query_scalar(
-        "UPDATE webhook_endpoints SET consecutive_failures = consecutive_failures + 1, \
+    let disabled: Option<bool> = tx
+        .query_scalar(
+            "UPDATE webhook_endpoints SET consecutive_failures = consecutive_failures + 1, \
              enabled = enabled AND consecutive_failures + 1 < $3, \
              disabled_reason = CASE WHEN enabled AND consecutive_failures + 1 >= $3 \
                  THEN 'disabled after ' || (consecutive_failures + 1) || ' consecutive failed deliveries' \
@@ -135,22 +134,20 @@ pub async fn record_failure(tx: &mut TenantTx, id: &str, disable_after: i32) -> 
              updated_at = now() \
          WHERE tenant_id = $1 AND id = $2 \
          RETURNING NOT enabled AND consecutive_failures = $3",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(id)
-    .bind(disable_after)
-    .fetch_optional(tx.conn())
-    .await?;
+        )
+        .bind(id)
+        .bind(disable_after)
+        .fetch_optional(tx.conn())
+        .await?;
     Ok(disabled.unwrap_or(false))
 }
 
 /// A success resets the failure count.
 pub async fn record_success(tx: &mut TenantTx, id: &str) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "UPDATE webhook_endpoints SET consecutive_failures = 0 \
          WHERE tenant_id = $1 AND id = $2 AND consecutive_failures <> 0",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(id)
     .execute(tx.conn())
     .await?;
@@ -187,12 +184,11 @@ pub struct Attempt<'a> {
 }
 
 pub async fn insert_delivery(tx: &mut TenantTx, a: &Attempt<'_>) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "INSERT INTO webhook_deliveries (tenant_id, id, endpoint_id, job_id, event_id, event_type, attempt, \
              status, response_status, latency_ms, error) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(new_id("whd"))
     .bind(a.endpoint_id)
     .bind(a.job_id)
@@ -215,21 +211,20 @@ pub async fn deliveries(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<DeliveryRow>, i64)> {
-    let tenant = tx.tenant_id().as_str().to_owned();
-    let rows = sqlx::query_as(
-        "SELECT id, endpoint_id, job_id, event_id, event_type, attempt, status, response_status, latency_ms, \
+    let rows = tx
+        .query_as(
+            "SELECT id, endpoint_id, job_id, event_id, event_type, attempt, status, response_status, latency_ms, \
              error, created_at \
          FROM webhook_deliveries WHERE tenant_id = $1 AND endpoint_id = $2 \
          ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4",
-    )
-    .bind(&tenant)
-    .bind(endpoint_id)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(tx.conn())
-    .await?;
-    let count = sqlx::query_scalar("SELECT count(*) FROM webhook_deliveries WHERE tenant_id = $1 AND endpoint_id = $2")
-        .bind(&tenant)
+        )
+        .bind(endpoint_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(tx.conn())
+        .await?;
+    let count = tx
+        .query_scalar("SELECT count(*) FROM webhook_deliveries WHERE tenant_id = $1 AND endpoint_id = $2")
         .bind(endpoint_id)
         .fetch_one(tx.conn())
         .await?;
@@ -238,12 +233,10 @@ pub async fn deliveries(
 
 /// The event and endpoint of one logged attempt (manual redelivery starts from it).
 pub async fn delivery_event(tx: &mut TenantTx, endpoint_id: &str, delivery_id: &str) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar(
-        "SELECT event_id FROM webhook_deliveries WHERE tenant_id = $1 AND endpoint_id = $2 AND id = $3",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(endpoint_id)
-    .bind(delivery_id)
-    .fetch_optional(tx.conn())
-    .await?)
+    Ok(tx
+        .query_scalar("SELECT event_id FROM webhook_deliveries WHERE tenant_id = $1 AND endpoint_id = $2 AND id = $3")
+        .bind(endpoint_id)
+        .bind(delivery_id)
+        .fetch_optional(tx.conn())
+        .await?)
 }

@@ -22,16 +22,11 @@ pub struct ProductRows {
 
 /// Loads `ids` (in that order), or every product of the tenant (oldest first) when `None`.
 pub async fn products(tx: &mut TenantTx, ids: Option<&[String]>) -> Result<ProductRows> {
-    let t = tx.tenant_id().as_str().to_owned();
     let ids: Option<Vec<String>> = ids.map(<[String]>::to_vec);
     // `$2 IS NULL` selects all; the same filter on product_id serves every child table.
     macro_rules! load {
         ($sql:expr) => {
-            sqlx::query_as($sql)
-                .bind(&t)
-                .bind(&ids)
-                .fetch_all(tx.conn())
-                .await?
+            tx.query_as($sql).bind(&ids).fetch_all(tx.conn()).await?
         };
     }
     let mut products: Vec<ProductRow> = load!(
@@ -96,22 +91,20 @@ pub async fn products(tx: &mut TenantTx, ids: Option<&[String]>) -> Result<Produ
 
 /// One page of product ids for the Admin API, newest first, with the total.
 pub async fn page_ids(tx: &mut TenantTx, q: Option<&str>, limit: i64, offset: i64) -> Result<(Vec<String>, i64)> {
-    let t = tx.tenant_id().as_str().to_owned();
     let pattern = q.map(|q| format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
-    let ids = sqlx::query_scalar(
-        "SELECT id FROM products WHERE tenant_id = $1 AND ($2::text IS NULL OR title ILIKE $2 OR handle ILIKE $2) \
+    let ids = tx
+        .query_scalar(
+            "SELECT id FROM products WHERE tenant_id = $1 AND ($2::text IS NULL OR title ILIKE $2 OR handle ILIKE $2) \
          ORDER BY created_at DESC, id DESC LIMIT $3 OFFSET $4",
-    )
-    .bind(&t)
-    .bind(&pattern)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(tx.conn())
-    .await?;
-    let count = sqlx::query_scalar(
+        )
+        .bind(&pattern)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(tx.conn())
+        .await?;
+    let count = tx.query_scalar(
         "SELECT count(*) FROM products WHERE tenant_id = $1 AND ($2::text IS NULL OR title ILIKE $2 OR handle ILIKE $2)",
     )
-    .bind(&t)
     .bind(&pattern)
     .fetch_one(tx.conn())
     .await?;

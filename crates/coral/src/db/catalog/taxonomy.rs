@@ -9,13 +9,13 @@ use crate::db::catalog::rows::{CategoryRow, CollectionRow, ValueRow};
 use crate::db::TenantTx;
 
 pub async fn collections(tx: &mut TenantTx) -> Result<Vec<CollectionRow>> {
-    Ok(sqlx::query_as(
-        "SELECT id, title, handle, external_id, metadata, created_at, updated_at FROM product_collections \
+    Ok(tx
+        .query_as(
+            "SELECT id, title, handle, external_id, metadata, created_at, updated_at FROM product_collections \
          WHERE tenant_id = $1 ORDER BY created_at, id",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .fetch_all(tx.conn())
-    .await?)
+        )
+        .fetch_all(tx.conn())
+        .await?)
 }
 
 pub async fn insert_collection(
@@ -25,8 +25,7 @@ pub async fn insert_collection(
     metadata: Option<&Value>,
 ) -> Result<String> {
     let id = new_id("pcol");
-    sqlx::query("INSERT INTO product_collections (tenant_id, id, title, handle, metadata) VALUES ($1, $2, $3, $4, $5)")
-        .bind(tx.tenant_id().as_str().to_owned())
+    tx.query("INSERT INTO product_collections (tenant_id, id, title, handle, metadata) VALUES ($1, $2, $3, $4, $5)")
         .bind(&id)
         .bind(title)
         .bind(handle)
@@ -44,30 +43,30 @@ pub async fn update_collection(
     handle: Option<&str>,
     metadata: Option<&Value>,
 ) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE product_collections SET title = COALESCE($3, title), handle = COALESCE($4, handle), \
+    let done = tx
+        .query(
+            "UPDATE product_collections SET title = COALESCE($3, title), handle = COALESCE($4, handle), \
          metadata = COALESCE($5, metadata), updated_at = now() WHERE tenant_id = $1 AND id = $2",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(id)
-    .bind(title)
-    .bind(handle)
-    .bind(metadata.map(Json))
-    .execute(tx.conn())
-    .await?;
+        )
+        .bind(id)
+        .bind(title)
+        .bind(handle)
+        .bind(metadata.map(Json))
+        .execute(tx.conn())
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
 /// Deletes a row of a taxonomy table by id; false when there is none.
 pub async fn delete(tx: &mut TenantTx, table: Table, id: &str) -> Result<bool> {
-    let done = sqlx::query(&format!(
-        "DELETE FROM {} WHERE tenant_id = $1 AND id = $2",
-        table.name()
-    ))
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(id)
-    .execute(tx.conn())
-    .await?;
+    let done = tx
+        .query(&format!(
+            "DELETE FROM {} WHERE tenant_id = $1 AND id = $2",
+            table.name()
+        ))
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -92,13 +91,13 @@ impl Table {
 }
 
 pub async fn categories(tx: &mut TenantTx) -> Result<Vec<CategoryRow>> {
-    Ok(sqlx::query_as(
-        "SELECT id, name, description, handle, rank, parent_category_id, is_active, is_internal, external_id, \
+    Ok(tx
+        .query_as(
+            "SELECT id, name, description, handle, rank, parent_category_id, is_active, is_internal, external_id, \
          metadata, created_at, updated_at FROM product_categories WHERE tenant_id = $1 ORDER BY rank, created_at, id",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .fetch_all(tx.conn())
-    .await?)
+        )
+        .fetch_all(tx.conn())
+        .await?)
 }
 
 pub struct CategoryFields<'a> {
@@ -122,8 +121,8 @@ pub async fn save_category(tx: &mut TenantTx, id: &str, c: &CategoryFields<'_>, 
         "UPDATE product_categories SET name = $3, description = $4, handle = $5, rank = $6, parent_category_id = $7, \
          is_active = $8, is_internal = $9, metadata = $10, updated_at = now() WHERE tenant_id = $1 AND id = $2"
     };
-    let done = sqlx::query(sql)
-        .bind(tx.tenant_id().as_str().to_owned())
+    let done = tx
+        .query(sql)
         .bind(id)
         .bind(c.name)
         .bind(c.description)
@@ -140,13 +139,13 @@ pub async fn save_category(tx: &mut TenantTx, id: &str, c: &CategoryFields<'_>, 
 
 /// Tags or types (`table` is `Tags` or `Types`).
 pub async fn values(tx: &mut TenantTx, table: Table) -> Result<Vec<ValueRow>> {
-    Ok(sqlx::query_as(&format!(
-        "SELECT id, value, metadata, created_at, updated_at FROM {} WHERE tenant_id = $1 ORDER BY value",
-        table.name()
-    ))
-    .bind(tx.tenant_id().as_str().to_owned())
-    .fetch_all(tx.conn())
-    .await?)
+    Ok(tx
+        .query_as(&format!(
+            "SELECT id, value, metadata, created_at, updated_at FROM {} WHERE tenant_id = $1 ORDER BY value",
+            table.name()
+        ))
+        .fetch_all(tx.conn())
+        .await?)
 }
 
 /// The id of the tag/type with `value`, created if missing.
@@ -155,15 +154,15 @@ pub async fn value_id(tx: &mut TenantTx, table: Table, value: &str) -> Result<St
         Table::Tags => "ptag",
         _ => "ptyp",
     };
-    let id: String = sqlx::query_scalar(&format!(
-        "INSERT INTO {} (tenant_id, id, value) VALUES ($1, $2, $3) \
+    let id: String = tx
+        .query_scalar(&format!(
+            "INSERT INTO {} (tenant_id, id, value) VALUES ($1, $2, $3) \
          ON CONFLICT (tenant_id, value) DO UPDATE SET value = EXCLUDED.value RETURNING id",
-        table.name()
-    ))
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(new_id(prefix))
-    .bind(value)
-    .fetch_one(tx.conn())
-    .await?;
+            table.name()
+        ))
+        .bind(new_id(prefix))
+        .bind(value)
+        .fetch_one(tx.conn())
+        .await?;
     Ok(id)
 }

@@ -25,7 +25,7 @@ pub async fn save_product(tx: &mut TenantTx, id: &str, p: &ProductFields, insert
          handle = $15, status = $16, is_giftcard = $17, discountable = $18, collection_id = $19, type_id = $20, \
          external_id = $21, metadata = $22, updated_at = now() WHERE tenant_id = $1 AND id = $2"
     };
-    let query = sqlx::query(sql).bind(tx.tenant_id().as_str().to_owned()).bind(id);
+    let query = tx.query(sql).bind(id);
     let done = bind_content(query, &p.content)
         .bind(&p.handle)
         .bind(&p.status)
@@ -62,8 +62,8 @@ pub(super) fn bind_content<'q>(
 }
 
 pub async fn delete_product(tx: &mut TenantTx, id: &str) -> Result<bool> {
-    let done = sqlx::query("DELETE FROM products WHERE tenant_id = $1 AND id = $2")
-        .bind(tx.tenant_id().as_str().to_owned())
+    let done = tx
+        .query("DELETE FROM products WHERE tenant_id = $1 AND id = $2")
         .bind(id)
         .execute(tx.conn())
         .await?;
@@ -85,16 +85,13 @@ pub async fn replace_links(tx: &mut TenantTx, table: LinkTable, product_id: &str
         LinkTable::Categories => ("product_category_links", "category_id"),
         LinkTable::SalesChannels => ("product_sales_channels", "sales_channel_id"),
     };
-    let t = tx.tenant_id().as_str().to_owned();
-    sqlx::query(&format!("DELETE FROM {name} WHERE tenant_id = $1 AND product_id = $2"))
-        .bind(&t)
+    tx.query(&format!("DELETE FROM {name} WHERE tenant_id = $1 AND product_id = $2"))
         .bind(product_id)
         .execute(tx.conn())
         .await?;
-    sqlx::query(&format!(
+    tx.query(&format!(
         "INSERT INTO {name} (tenant_id, product_id, {column}) SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING"
     ))
-    .bind(&t)
     .bind(product_id)
     .bind(ids)
     .execute(tx.conn())
@@ -103,18 +100,15 @@ pub async fn replace_links(tx: &mut TenantTx, table: LinkTable, product_id: &str
 }
 
 pub async fn replace_images(tx: &mut TenantTx, product_id: &str, urls: &[String]) -> Result<()> {
-    let t = tx.tenant_id().as_str().to_owned();
-    sqlx::query("DELETE FROM product_images WHERE tenant_id = $1 AND product_id = $2")
-        .bind(&t)
+    tx.query("DELETE FROM product_images WHERE tenant_id = $1 AND product_id = $2")
         .bind(product_id)
         .execute(tx.conn())
         .await?;
     let ids: Vec<String> = urls.iter().map(|_| new_id("img")).collect();
-    sqlx::query(
+    tx.query(
         "INSERT INTO product_images (tenant_id, id, product_id, url, rank) \
          SELECT $1, i.id, $2, i.url, i.rank - 1 FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS i(id, url, rank)",
     )
-    .bind(&t)
     .bind(product_id)
     .bind(&ids)
     .bind(urls)
@@ -125,8 +119,7 @@ pub async fn replace_images(tx: &mut TenantTx, product_id: &str, urls: &[String]
 
 pub async fn insert_option(tx: &mut TenantTx, product_id: &str, title: &str, rank: i32) -> Result<String> {
     let id = new_id("opt");
-    sqlx::query("INSERT INTO product_options (tenant_id, id, product_id, title, rank) VALUES ($1, $2, $3, $4, $5)")
-        .bind(tx.tenant_id().as_str().to_owned())
+    tx.query("INSERT INTO product_options (tenant_id, id, product_id, title, rank) VALUES ($1, $2, $3, $4, $5)")
         .bind(&id)
         .bind(product_id)
         .bind(title)
@@ -138,16 +131,13 @@ pub async fn insert_option(tx: &mut TenantTx, product_id: &str, title: &str, ran
 
 pub async fn insert_option_value(tx: &mut TenantTx, option_id: &str, value: &str, rank: i32) -> Result<String> {
     let id = new_id("optval");
-    sqlx::query(
-        "INSERT INTO product_option_values (tenant_id, id, option_id, value, rank) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(tx.tenant_id().as_str().to_owned())
-    .bind(&id)
-    .bind(option_id)
-    .bind(value)
-    .bind(rank)
-    .execute(tx.conn())
-    .await?;
+    tx.query("INSERT INTO product_option_values (tenant_id, id, option_id, value, rank) VALUES ($1, $2, $3, $4, $5)")
+        .bind(&id)
+        .bind(option_id)
+        .bind(value)
+        .bind(rank)
+        .execute(tx.conn())
+        .await?;
     Ok(id)
 }
 
@@ -184,8 +174,8 @@ pub async fn save_variant(
          manage_inventory = $10, weight = $11, material = $12, variant_rank = $13, thumbnail = $14, metadata = $15, \
          updated_at = now() WHERE tenant_id = $1 AND product_id = $2 AND id = $3"
     };
-    let done = sqlx::query(sql)
-        .bind(tx.tenant_id().as_str().to_owned())
+    let done = tx
+        .query(sql)
         .bind(product_id)
         .bind(id)
         .bind(&v.title)
@@ -206,10 +196,9 @@ pub async fn save_variant(
 }
 
 pub async fn link_variant_options(tx: &mut TenantTx, variant_id: &str, value_ids: &[String]) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "INSERT INTO variant_option_values (tenant_id, variant_id, option_value_id) SELECT $1, $2, unnest($3::text[])",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(variant_id)
     .bind(value_ids)
     .execute(tx.conn())
@@ -227,9 +216,7 @@ pub struct NewPrice {
 
 /// Replaces all prices of the variant.
 pub async fn replace_prices(tx: &mut TenantTx, variant_id: &str, prices: &[NewPrice]) -> Result<()> {
-    let t = tx.tenant_id().as_str().to_owned();
-    sqlx::query("DELETE FROM prices WHERE tenant_id = $1 AND variant_id = $2")
-        .bind(&t)
+    tx.query("DELETE FROM prices WHERE tenant_id = $1 AND variant_id = $2")
         .bind(variant_id)
         .execute(tx.conn())
         .await?;
@@ -237,11 +224,10 @@ pub async fn replace_prices(tx: &mut TenantTx, variant_id: &str, prices: &[NewPr
     let currencies: Vec<&str> = prices.iter().map(|p| p.currency_code.as_str()).collect();
     let regions: Vec<Option<&str>> = prices.iter().map(|p| p.region_id.as_deref()).collect();
     let amounts: Vec<Decimal> = prices.iter().map(|p| p.amount).collect();
-    sqlx::query(
+    tx.query(
         "INSERT INTO prices (tenant_id, id, variant_id, currency_code, region_id, amount) \
          SELECT $1, i, $2, c, r, a FROM unnest($3::text[], $4::text[], $5::text[], $6::numeric[]) AS x(i, c, r, a)",
     )
-    .bind(&t)
     .bind(variant_id)
     .bind(&ids)
     .bind(&currencies)
@@ -254,18 +240,15 @@ pub async fn replace_prices(tx: &mut TenantTx, variant_id: &str, prices: &[NewPr
 
 /// The tenant's default stock location, created on first use.
 pub async fn default_location(tx: &mut TenantTx) -> Result<String> {
-    let t = tx.tenant_id().as_str().to_owned();
-    let found: Option<String> =
-        sqlx::query_scalar("SELECT id FROM stock_locations WHERE tenant_id = $1 ORDER BY created_at, id LIMIT 1")
-            .bind(&t)
-            .fetch_optional(tx.conn())
-            .await?;
+    let found: Option<String> = tx
+        .query_scalar("SELECT id FROM stock_locations WHERE tenant_id = $1 ORDER BY created_at, id LIMIT 1")
+        .fetch_optional(tx.conn())
+        .await?;
     if let Some(id) = found {
         return Ok(id);
     }
     let id = new_id("sloc");
-    sqlx::query("INSERT INTO stock_locations (tenant_id, id, name) VALUES ($1, $2, 'Default Warehouse')")
-        .bind(&t)
+    tx.query("INSERT INTO stock_locations (tenant_id, id, name) VALUES ($1, $2, 'Default Warehouse')")
         .bind(&id)
         .execute(tx.conn())
         .await?;
@@ -274,11 +257,10 @@ pub async fn default_location(tx: &mut TenantTx) -> Result<String> {
 
 /// Sets the stocked quantity of a variant at a location.
 pub async fn set_stock(tx: &mut TenantTx, variant_id: &str, location_id: &str, stocked: i32) -> Result<()> {
-    sqlx::query(
+    tx.query(
         "INSERT INTO inventory_levels (tenant_id, variant_id, location_id, stocked_quantity) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (tenant_id, variant_id, location_id) DO UPDATE SET stocked_quantity = $4, updated_at = now()",
     )
-    .bind(tx.tenant_id().as_str().to_owned())
     .bind(variant_id)
     .bind(location_id)
     .bind(stocked)
