@@ -7,10 +7,9 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::app::regions::{self, RegionIn};
+use crate::app::regions::{self, RegionIn, RegionRow};
 use crate::core::roles::Permission::{CatalogRead, CatalogWrite};
 use crate::core::Result;
-use crate::db::regions::RegionRow;
 use crate::http::catalog_json::number;
 use crate::http::envelope::{one, page, AdminDeleteResponse};
 use crate::http::error::ErrorBody;
