@@ -8,7 +8,8 @@ use crate::core::{Error, Result};
 use crate::db::audit;
 use crate::tenancy::TenantCtx;
 
-/// Audit records and the filter reading them takes; the record a request's audited transactions write (`Audit`, `Scope`).
+/// Audit records and the filter reading them takes; the record a request's audited
+/// transactions write (`Audit`, `Scope`).
 pub use crate::db::audit::{Audit, AuditRow, Filter, Scope};
 
 /// Deepest page the platform view merges (it reads every placement's newest rows).
