@@ -8,10 +8,13 @@ use serde::Deserialize;
 
 use crate::app::Services;
 use crate::core::{Error, Result};
-use crate::db::api_keys::{self, KeyRow};
+use crate::db::api_keys;
 use crate::db::tenants;
 use crate::tenancy::quota::{self, Quota};
 use crate::tenancy::TenantCtx;
+
+/// A publishable key as the key use cases answer it.
+pub use crate::db::api_keys::KeyRow;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

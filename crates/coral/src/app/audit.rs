@@ -5,8 +5,12 @@ use chrono::{DateTime, Utc};
 
 use crate::app::App;
 use crate::core::{Error, Result};
-use crate::db::audit::{self, AuditRow, Filter};
+use crate::db::audit;
 use crate::tenancy::TenantCtx;
+
+/// Audit records and the filter reading them takes; the record a request's audited
+/// transactions write (`Audit`, `Scope`).
+pub use crate::db::audit::{Audit, AuditRow, Filter, Scope};
 
 /// Deepest page the platform view merges (it reads every placement's newest rows).
 const MAX_WINDOW: i64 = 10_000;

@@ -2,8 +2,11 @@
 //! `/store/currencies` lists every currency of its currency module.
 
 use crate::core::{Error, Result};
-use crate::db::currencies::{self, CurrencyFilter, CurrencyRow};
+use crate::db::currencies;
 use crate::tenancy::TenantCtx;
+
+/// Currencies as the storefront reads them, and the list filter.
+pub use crate::db::currencies::{CurrencyFilter, CurrencyRow};
 
 pub async fn list(ctx: &TenantCtx, f: &CurrencyFilter, limit: i64, offset: i64) -> Result<(Vec<CurrencyRow>, i64)> {
     let mut tx = ctx.db.begin().await?;

@@ -7,9 +7,12 @@ use serde_json::Value;
 
 use crate::app::Services;
 use crate::core::{Error, Result};
-use crate::db::customer_groups::{self, GroupRow};
+use crate::db::customer_groups;
 use crate::db::TenantTx;
 use crate::tenancy::TenantCtx;
+
+/// What the customer group use cases answer.
+pub use crate::db::customer_groups::GroupRow;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

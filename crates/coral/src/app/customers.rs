@@ -9,8 +9,11 @@ use serde_json::Value;
 use crate::adapters::auth::{self, Claims};
 use crate::app::Services;
 use crate::core::{names, Error, Result};
-use crate::db::customers::{self, AddressFields, CustomerRow, Profile};
+use crate::db::customers::{self, Profile};
 use crate::tenancy::TenantCtx;
+
+/// Customers and their addresses as the customer use cases take and answer them.
+pub use crate::db::customers::{AddressFields, AddressRow, CustomerRow};
 
 /// A signed-in (or signing-up) customer, from a verified token of this tenant.
 #[derive(Debug, Clone)]

@@ -8,8 +8,11 @@ use serde::Deserialize;
 use crate::app::Services;
 use crate::core::email::{self, Parts, TEMPLATE_NAMES};
 use crate::core::{Error, Result};
-use crate::db::email::{self as rows, SettingsRow, TemplateRow};
+use crate::db::email as rows;
 use crate::tenancy::TenantCtx;
+
+/// The sender settings and template overrides the email use cases answer.
+pub use crate::db::email::{SettingsRow, TemplateRow};
 
 /// Fields to change; an absent one stays, an empty string clears it.
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]

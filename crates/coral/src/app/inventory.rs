@@ -11,10 +11,13 @@ use crate::core::ids::new_id;
 use crate::core::names::parse_country;
 use crate::core::{Error, Result};
 use crate::db::catalog::write::set_stock;
-use crate::db::inventory::{self as repo, ItemRow, LevelRow, LocationRow};
+use crate::db::inventory::{self as repo, ItemRow, LevelRow};
 use crate::db::tenants::country_exists;
 use crate::db::TenantTx;
 use crate::tenancy::TenantCtx;
+
+/// A stock location as the inventory use cases answer it.
+pub use crate::db::inventory::LocationRow;
 
 /// A stock location's address, in Medusa's fields.
 #[derive(Debug, Deserialize, serde::Serialize, utoipa::ToSchema)]

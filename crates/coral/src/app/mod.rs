@@ -244,4 +244,91 @@ mod tests {
             vec!["app/carts.rs:1: fn f(app: &App) { app.platform().control(); }"]
         );
     }
+
+    /// Whether `c` can be part of an identifier.
+    fn ident(c: char) -> bool {
+        c.is_alphanumeric() || c == '_'
+    }
+
+    /// Whether `code` names `token` as a whole word: no identifier character on either
+    /// side (`db` in `use crate::{app, db}`, not in `tenant_db` or `ctx.db_name`).
+    fn word(code: &str, token: &str) -> bool {
+        code.match_indices(token)
+            .any(|(i, _)| !code[..i].ends_with(ident) && !code[i + token.len()..].starts_with(ident))
+    }
+
+    /// Lines under `src/http` that name the db layer, as `file:line: text`: a `db::` path
+    /// (`crate::db::…`, `super::db::…`) or `db` inside a `use crate::{…}` group, which may
+    /// span lines. Comments are skipped.
+    fn db_offenders(src: &Path) -> Vec<String> {
+        let mut files = Vec::new();
+        rust_files(&src.join("http"), &mut files);
+        files.sort();
+        let mut found = Vec::new();
+        for file in files {
+            let rel = file
+                .strip_prefix(src)
+                .expect("under src")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = std::fs::read_to_string(&file).expect("read source");
+            let mut in_group = false;
+            for (n, line) in text.lines().enumerate() {
+                let code = line.split("//").next().unwrap_or("");
+                let group = in_group || code.contains("use crate::{");
+                let path = code.match_indices("db::").any(|(i, _)| !code[..i].ends_with(ident));
+                if path || word(code, "crate::db") || (group && word(code, "db")) {
+                    found.push(format!("{rel}:{}: {}", n + 1, line.trim()));
+                }
+                in_group = group && !code.contains("};");
+            }
+        }
+        found
+    }
+
+    /// Issue 14 (DESIGN.md section 2, http → app → tenancy → db → core): handlers render
+    /// the read models and take the filters their `app` module exposes (it re-exports them
+    /// from `db` where the row is the view); http never names the db layer itself.
+    #[test]
+    fn http_never_names_the_db_layer() {
+        let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let found = db_offenders(&src);
+        assert!(
+            found.is_empty(),
+            "http names the db layer (use or re-export the type from its app module):\n{}",
+            found.join("\n")
+        );
+    }
+
+    #[test]
+    fn the_guard_sees_http_naming_the_db_layer() {
+        let dir = std::env::temp_dir().join(format!("coral-db-guard-{}", std::process::id()));
+        let store = dir.join("http").join("store");
+        std::fs::create_dir_all(&store).unwrap();
+        let fine = "use crate::app::regions::RegionRow; // not crate::db::regions\n\
+                    /// rendered from `db::regions`\n\
+                    fn f(ctx: &TenantCtx) { let db = tenant_db::x(); ctx.db.begin(); }\n\
+                    use crate::{app, core};\n";
+        std::fs::write(store.join("regions.rs"), fine).unwrap();
+        assert!(db_offenders(&dir).is_empty());
+        let bad = "use crate::db::regions::RegionRow;\n\
+                   fn answer(c: &crate::db::customers::CustomerRow) {}\n\
+                   use super::db::x;\n\
+                   use crate::{app, db};\n\
+                   use crate::{\n    app,\n    db,\n};\n\
+                   fn ok() {}\n";
+        std::fs::write(store.join("regions.rs"), bad).unwrap();
+        let found = db_offenders(&dir);
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(
+            found,
+            vec![
+                "http/store/regions.rs:1: use crate::db::regions::RegionRow;",
+                "http/store/regions.rs:2: fn answer(c: &crate::db::customers::CustomerRow) {}",
+                "http/store/regions.rs:3: use super::db::x;",
+                "http/store/regions.rs:4: use crate::{app, db};",
+                "http/store/regions.rs:7: db,",
+            ]
+        );
+    }
 }

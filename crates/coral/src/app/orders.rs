@@ -12,11 +12,14 @@ use crate::app::checkout::providers::{self, Money};
 use crate::app::Services;
 use crate::core::totals::{self, Line, Totals};
 use crate::core::{Error, Result};
-use crate::db::orders::{self, OrderFilter, OrderRow};
+use crate::db::orders;
 use crate::db::payments::{self, CollectionRow};
 use crate::db::refs::{self, Ref};
 use crate::db::{inventory, TenantTx};
 use crate::tenancy::TenantCtx;
+
+/// Orders and their items as the order use cases answer them, and the list filter they take.
+pub use crate::db::orders::{OrderFilter, OrderItemRow, OrderRow};
 
 /// An order with its payment collection and totals, ready to answer.
 pub struct Order {

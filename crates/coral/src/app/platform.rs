@@ -19,10 +19,13 @@ use crate::core::settings::TenantSettings;
 use crate::core::{Error, Result};
 use crate::db::api_keys::{self, NewKey};
 use crate::db::audit::Audit;
-use crate::db::tenants::{self, TenantRow};
+use crate::db::tenants;
 use crate::db::{migrate, placements, staff, TenantTx, SHARED_PLACEMENT};
 use crate::tenancy::quota::{self, Quota};
 use crate::tenancy::TenantStatus;
+
+/// A tenant as the platform use cases answer it.
+pub use crate::db::tenants::TenantRow;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -14,10 +14,13 @@ use crate::app::Services;
 use crate::core::ids::new_id;
 use crate::core::names::{parse_country, parse_currency};
 use crate::core::{Error, Result};
-use crate::db::regions::{self, RegionFields, RegionRow, DEFAULT_PAYMENT_PROVIDER};
+use crate::db::regions::{self, RegionFields, DEFAULT_PAYMENT_PROVIDER};
 use crate::db::tenants::{country_exists, currency_exists};
 use crate::db::TenantTx;
 use crate::tenancy::TenantCtx;
+
+/// What the region use cases answer.
+pub use crate::db::regions::RegionRow;
 
 pub async fn list(ctx: &TenantCtx, limit: i64, offset: i64) -> Result<(Vec<RegionRow>, i64)> {
     let mut tx = ctx.db.begin().await?;

@@ -14,10 +14,12 @@ use crate::core::names::{parse_locale, parse_store_name};
 use crate::core::plans::check_feature_names;
 use crate::core::settings::TenantSettings;
 use crate::core::{Error, Result};
-use crate::db::tenants::TenantRow;
 use crate::db::OwnRecordChange;
 
 use crate::tenancy::TenantCtx;
+
+/// The store's settings as the store use cases answer them.
+pub use crate::db::tenants::TenantRow;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -9,9 +9,12 @@ use crate::app::staff::StaffActor;
 use crate::core::names::parse_email;
 use crate::core::roles::Role;
 use crate::core::{Error, Result};
-use crate::db::staff::{self, NewStaff, StaffRow};
+use crate::db::staff::{self, NewStaff};
 use crate::tenancy::quota::{self, Quota};
 use crate::tenancy::TenantCtx;
+
+/// A staff user as the user use cases answer it.
+pub use crate::db::staff::StaffRow;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -9,8 +9,11 @@ use crate::app::Services;
 use crate::core::webhooks::new_secret;
 use crate::core::{events, ids::new_id, Error, Result};
 use crate::db::jobs;
-use crate::db::webhooks::{self, DeliveryRow, EndpointFields, EndpointRow};
+use crate::db::webhooks::{self, EndpointFields};
 use crate::tenancy::TenantCtx;
+
+/// Endpoints and deliveries as the webhook use cases answer them.
+pub use crate::db::webhooks::{DeliveryRow, EndpointRow};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

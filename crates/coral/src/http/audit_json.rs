@@ -5,9 +5,8 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::app::audit::parse_time;
+use crate::app::audit::{parse_time, AuditRow, Filter};
 use crate::core::Result;
-use crate::db::audit::{AuditRow, Filter};
 use crate::http::envelope::page;
 use crate::http::extract::QueryPairs;
 

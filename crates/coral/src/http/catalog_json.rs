@@ -12,7 +12,7 @@ use crate::app::catalog::linked::Taxonomy;
 use crate::app::catalog::model::{Product, Variant};
 use crate::app::catalog::pricing;
 use crate::app::catalog::snapshot::Catalog;
-use crate::db::regions::RegionRow;
+use crate::app::regions::RegionRow;
 use crate::http::amounts::{opt, Amount, RawAmount};
 
 /// Product keys a store response has unless `fields=` says otherwise.
@@ -322,7 +322,7 @@ fn option_of_value(o: &crate::app::catalog::model::ProductOption) -> StoreOption
 
 fn option_value(
     o: &crate::app::catalog::model::ProductOption,
-    v: &crate::db::catalog::rows::OptionValueRow,
+    v: &crate::app::catalog::model::OptionValueRow,
     with_option: bool,
 ) -> StoreProductOptionValue {
     StoreProductOptionValue {

@@ -8,10 +8,9 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::app::checkout::carts::Cart;
+use crate::app::checkout::carts::{Cart, LineItemRow};
 use crate::app::checkout::totals::LineTotals;
-use crate::db::addresses::AddressDocument;
-use crate::db::carts::LineItemRow;
+use crate::app::checkout::AddressDocument;
 use crate::http::amounts::{opt, Amount, RawAmount};
 use crate::http::promotion_json::{self, StoreCartAdjustment, StoreCartPromotion};
 use crate::http::store::regions::{region_json, StoreRegion};

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::db::customers::{AddressFields, AddressRow, CustomerRow};
+use crate::app::customers::{AddressFields, AddressRow, CustomerRow};
 
 /// Medusa's `StoreCustomerAddress`.
 #[derive(Debug, Clone, Serialize, ToSchema)]

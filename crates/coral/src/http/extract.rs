@@ -11,12 +11,12 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
+use crate::app::audit::{Audit, Scope};
 use crate::app::customers::{self, CustomerAuth};
 use crate::app::staff::{self, StaffActor};
 use crate::app::App;
 use crate::core::roles::Role;
 use crate::core::{Error, Result};
-use crate::db::audit::{Audit, Scope};
 use crate::http::observe::admit;
 use crate::http::permissions::{self, Access, Rule};
 use crate::tenancy::resolve::{resolve, Signals};

@@ -9,9 +9,8 @@ use serde_json::Value;
 use utoipa::ToSchema;
 
 use crate::app::checkout::totals::LineTotals;
-use crate::app::orders::Order;
-use crate::db::addresses::AddressDocument;
-use crate::db::orders::{OrderItemRow, OrderRow};
+use crate::app::checkout::AddressDocument;
+use crate::app::orders::{Order, OrderItemRow, OrderRow};
 use crate::http::amounts::{Amount, RawAmount};
 use crate::http::payment_json::{payment_collection, StorePaymentCollection};
 use crate::http::promotion_json::{self, StoreOrderAdjustment};

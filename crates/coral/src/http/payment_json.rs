@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::db::payments::CollectionRow;
+use crate::app::checkout::payments::CollectionRow;
 use crate::http::amounts::{Amount, RawAmount};
 
 /// Medusa's `StorePaymentSession`.

@@ -10,8 +10,7 @@ use utoipa::ToSchema;
 use crate::app::promotions::admin::Promotion;
 use crate::app::promotions::cart::CartPromotions;
 use crate::app::promotions::compute::Applied;
-use crate::db::campaigns::CampaignRow;
-use crate::db::promotions::{Adjustment, PromotionRow, Rule};
+use crate::app::promotions::{Adjustment, CampaignRow, PromotionRow, Rule};
 use crate::http::amounts::{Amount, RawAmount};
 use crate::http::totals_json::LineKind;
 

@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::db::shipping::ShippingOptionRow;
+use crate::app::checkout::shipping::ShippingOptionRow;
 use crate::http::amounts::{Amount, RawAmount};
 use crate::http::catalog_json::{StoreCalculatedPrice, StorePriceRef};
 

@@ -6,8 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::app::catalog::model::Product;
-use crate::db::catalog::rows::{CategoryRow, CollectionRow, Meta, ValueRow};
+use crate::app::catalog::model::{CategoryRow, CollectionRow, Meta, Product, ValueRow};
 
 pub(crate) fn meta(m: &Meta) -> Option<Value> {
     m.as_ref().map(|j| j.0.clone())

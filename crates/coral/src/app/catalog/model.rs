@@ -6,6 +6,9 @@ use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use crate::db::catalog::read::ProductRows;
 use crate::db::catalog::rows::*;
 
+/// Taxonomy rows and option values as catalog responses render them.
+pub use crate::db::catalog::rows::{CategoryRow, CollectionRow, Meta, OptionValueRow, ValueRow};
+
 #[derive(Debug)]
 pub struct ProductOption {
     pub row: OptionRow,

@@ -11,9 +11,12 @@ use serde::Deserialize;
 use crate::app::catalog::changed;
 use crate::app::Services;
 use crate::core::{Error, Result};
-use crate::db::price_lists::{self, NewListPrice, PriceListFields, PriceListRow};
+use crate::db::price_lists::{self, NewListPrice, PriceListFields};
 use crate::db::{customer_groups, TenantTx};
 use crate::tenancy::TenantCtx;
+
+/// What the price list use cases answer.
+pub use crate::db::price_lists::PriceListRow;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

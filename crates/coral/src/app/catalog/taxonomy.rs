@@ -8,9 +8,12 @@ use crate::app::Services;
 use crate::core::ids::new_id;
 use crate::core::{Error, Result};
 use crate::db::catalog::rows::{CategoryRow, CollectionRow, ValueRow};
-use crate::db::catalog::taxonomy::{self as repo, CategoryFields, Table};
+use crate::db::catalog::taxonomy::{self as repo, CategoryFields};
 use crate::db::refs::{self, Ref};
 use crate::tenancy::TenantCtx;
+
+/// Which taxonomy table a collection, category, tag or type use case works on.
+pub use crate::db::catalog::taxonomy::Table;
 
 #[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -12,3 +12,6 @@ pub mod sold;
 /// The totals rules live in `core::totals` (pure, no I/O); re-exported here so the
 /// renderers' `app::checkout::totals` imports keep working while http moves to `core`.
 pub use crate::core::totals;
+
+/// A postal address as carts and orders store it.
+pub use crate::db::addresses::AddressDocument;

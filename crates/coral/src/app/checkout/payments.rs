@@ -7,9 +7,12 @@ use serde_json::Value;
 use crate::app::checkout::{carts, providers};
 use crate::app::Services;
 use crate::core::{Error, Result};
-use crate::db::payments::{self, CollectionRow};
+use crate::db::payments;
 use crate::db::TenantTx;
 use crate::tenancy::TenantCtx;
+
+/// A payment collection (with its sessions) as the payment use cases answer it.
+pub use crate::db::payments::CollectionRow;
 
 /// The providers a region offers: those its admin enabled (`payment_providers`) that
 /// Coral knows and can use — NMI only where the tenant or the platform has a key.

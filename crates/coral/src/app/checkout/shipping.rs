@@ -8,8 +8,11 @@ use crate::app::checkout::carts;
 use crate::core::{Error, Result};
 use crate::db::carts as cart_rows;
 use crate::db::refs::{self, Ref};
-use crate::db::shipping::{self, ShippingOptionFields, ShippingOptionRow};
+use crate::db::shipping::{self, ShippingOptionFields};
 use crate::tenancy::TenantCtx;
+
+/// A shipping option as the shipping use cases answer it.
+pub use crate::db::shipping::ShippingOptionRow;
 
 /// The options a cart can use: its region's, enabled in the store. Answers before the
 /// cart has an address too (the starter asks early).

@@ -6,8 +6,11 @@ use std::collections::BTreeMap;
 
 use crate::app::App;
 use crate::core::{Error, Result};
-use crate::db::jobs::{self, JobRow};
+use crate::db::jobs;
 use crate::tenancy::Tenant;
+
+/// A job as the job report answers it.
+pub use crate::db::jobs::JobRow;
 
 pub const STATES: &[&str] = &["ready", "running", "done", "dead"];
 

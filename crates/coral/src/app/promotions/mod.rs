@@ -7,3 +7,8 @@ pub mod campaigns;
 pub mod cart;
 pub mod compute;
 pub mod rules;
+
+/// Promotions, their rules and campaigns as the promotion use cases answer them, and what
+/// a promotion takes off a cart.
+pub use crate::db::campaigns::CampaignRow;
+pub use crate::db::promotions::{Adjustment, PromotionRow, Rule};

@@ -6,10 +6,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::app::api_keys::{self, CreateKey};
+use crate::app::api_keys::{self, CreateKey, KeyRow};
 use crate::core::roles::Permission::{SettingsRead, SettingsWrite};
 use crate::core::Result;
-use crate::db::api_keys::KeyRow;
 use crate::http::envelope::{one, page};
 use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, Path, QueryPairs, Staff};

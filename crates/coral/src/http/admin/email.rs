@@ -7,11 +7,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::app::email::{self, PreviewInput, TemplateInput, UpdateSettings};
+use crate::app::email::{self, PreviewInput, SettingsRow, TemplateInput, TemplateRow, UpdateSettings};
 use crate::core::email::Parts;
 use crate::core::roles::Permission::{SettingsRead, SettingsWrite};
 use crate::core::Result;
-use crate::db::email::{SettingsRow, TemplateRow};
 use crate::http::envelope::one;
 use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, Path, Staff};

@@ -4,10 +4,9 @@ use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Utc};
 
-use crate::app::orders::{self, AmountIn, FulfillIn, Order};
+use crate::app::orders::{self, AmountIn, FulfillIn, Order, OrderFilter};
 use crate::core::roles::Permission::{OrdersRead, OrdersWrite};
 use crate::core::{names, Error, Result};
-use crate::db::orders::OrderFilter;
 use crate::http::envelope::{one, page};
 use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, Path, QueryPairs, Staff};

@@ -10,12 +10,10 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::app::catalog::price_lists::{self, PriceListIn};
-use crate::app::customer_groups::{self, GroupIn, MembersIn};
+use crate::app::catalog::price_lists::{self, PriceListIn, PriceListRow};
+use crate::app::customer_groups::{self, GroupIn, GroupRow, MembersIn};
 use crate::core::roles::Permission::{CustomersRead, CustomersWrite, PromotionsRead, PromotionsWrite};
 use crate::core::Result;
-use crate::db::customer_groups::GroupRow;
-use crate::db::price_lists::PriceListRow;
 use crate::http::catalog_json::number;
 use crate::http::envelope::{one, page, AdminDeleteResponse};
 use crate::http::error::ErrorBody;

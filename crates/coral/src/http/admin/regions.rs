@@ -6,10 +6,9 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::app::regions::{self, RegionIn};
+use crate::app::regions::{self, RegionIn, RegionRow};
 use crate::core::roles::Permission::{CatalogRead, CatalogWrite};
 use crate::core::Result;
-use crate::db::regions::RegionRow;
 use crate::http::catalog_json::number;
 use crate::http::envelope::{one, page, AdminDeleteResponse};
 use crate::http::error::ErrorBody;

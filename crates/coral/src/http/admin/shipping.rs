@@ -11,7 +11,7 @@ use crate::http::error::ErrorBody;
 use crate::http::extract::{JsonBody, Path, QueryPairs, Staff};
 use crate::http::shipping_json::StoreCartShippingOption;
 
-fn answer(o: &crate::db::shipping::ShippingOptionRow) -> Json<AdminShippingOptionResponse> {
+fn answer(o: &shipping::ShippingOptionRow) -> Json<AdminShippingOptionResponse> {
     Json(AdminShippingOptionResponse {
         shipping_option: checkout_json::shipping_option(o),
     })

@@ -7,10 +7,9 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::app::inventory::{self, LocationIn};
+use crate::app::inventory::{self, LocationIn, LocationRow};
 use crate::core::roles::Permission::{InventoryRead, InventoryWrite};
 use crate::core::Result;
-use crate::db::inventory::LocationRow;
 use crate::http::envelope::{one, page, AdminDeleteResponse};
 use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, Path, QueryPairs, Staff};

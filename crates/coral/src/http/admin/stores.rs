@@ -9,10 +9,9 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::app::stores::{self, UpdateStore};
+use crate::app::stores::{self, TenantRow, UpdateStore};
 use crate::core::roles::Permission::{SettingsRead, SettingsWrite};
 use crate::core::Result;
-use crate::db::tenants::TenantRow;
 use crate::http::envelope::{one, page};
 use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, Staff};

@@ -3,10 +3,9 @@
 use axum::extract::State;
 use axum::Json;
 
-use crate::app::catalog::taxonomy::{self, CategoryIn, CollectionIn, ValueIn};
+use crate::app::catalog::taxonomy::{self, CategoryIn, CollectionIn, Table, ValueIn};
 use crate::core::roles::Permission::{CatalogRead, CatalogWrite};
 use crate::core::Result;
-use crate::db::catalog::taxonomy::Table;
 use crate::http::catalog_json;
 use crate::http::envelope::{one, page, AdminDeleteResponse};
 use crate::http::error::ErrorBody;

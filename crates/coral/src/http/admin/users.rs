@@ -6,10 +6,9 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::app::users::{self, CreateUser, UpdateUser};
+use crate::app::users::{self, CreateUser, StaffRow, UpdateUser};
 use crate::core::roles::Permission::{Authenticated, StaffRead, StaffWrite};
 use crate::core::Result;
-use crate::db::staff::StaffRow;
 use crate::http::envelope::{one, page, AdminDeleteResponse};
 use crate::http::error::ErrorBody;
 use crate::http::extract::{JsonBody, Path, QueryPairs, Staff};

@@ -7,11 +7,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::app::webhooks::{self, CreateEndpoint, UpdateEndpoint};
+use crate::app::webhooks::{self, CreateEndpoint, DeliveryRow, EndpointRow, UpdateEndpoint};
 use crate::core::events::{EventType, CATALOGUE};
 use crate::core::roles::Permission::{SettingsRead, SettingsWrite};
 use crate::core::Result;
-use crate::db::webhooks::{DeliveryRow, EndpointRow};
 use crate::http::envelope::{one, page, AdminDeleteResponse};
 use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, JsonBody, Path, QueryPairs, Staff};

@@ -6,9 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::app::jobs::report::{self, Counts};
+use crate::app::jobs::report::{self, Counts, JobRow};
 use crate::core::{Error, Result};
-use crate::db::jobs::JobRow;
 use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, Platform, QueryPairs};
 

@@ -8,10 +8,9 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::app::platform::{self, CreateTenant, UpdateTenant};
+use crate::app::platform::{self, CreateTenant, TenantRow, UpdateTenant};
 use crate::app::usage;
 use crate::core::{Error, Result};
-use crate::db::tenants::TenantRow;
 use crate::http::admin::usage::UsageResponse;
 use crate::http::envelope::{one, page, AdminDeleteResponse};
 use crate::http::error::ErrorBody;

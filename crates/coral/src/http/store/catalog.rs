@@ -7,11 +7,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::app::catalog::lookup_handle;
-use crate::app::catalog::model::Product;
+use crate::app::catalog::model::{CategoryRow, Product};
 use crate::app::catalog::snapshot::Catalog;
 use crate::app::catalog::store::{self, Parent, TaxonomyFilter};
 use crate::core::{Error, Result};
-use crate::db::catalog::rows::CategoryRow;
 use crate::http::catalog_json::{self, StoreProductCategory, StoreProductSummary, StoreProductTag, StoreProductType};
 use crate::http::error::ErrorBody;
 use crate::http::extract::{AppState, Path, QueryPairs, Store};

@@ -3,9 +3,8 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::app::currencies;
+use crate::app::currencies::{self, CurrencyFilter, CurrencyRow};
 use crate::core::Result;
-use crate::db::currencies::{CurrencyFilter, CurrencyRow};
 use crate::http::amounts::Amount;
 use crate::http::error::ErrorBody;
 use crate::http::extract::{Path, QueryPairs, Store};

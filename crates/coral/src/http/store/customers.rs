@@ -4,9 +4,9 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::app::customers::AddressFields;
 use crate::app::customers::{self, CustomerAuth, ProfileIn};
 use crate::core::{Error, Result};
-use crate::db::customers::AddressFields;
 use crate::http::checkout_json;
 use crate::http::customer_json::{StoreCustomer, StoreCustomerAddress};
 use crate::http::error::ErrorBody;
@@ -50,7 +50,7 @@ pub(super) fn who(s: &Shopper) -> Result<&CustomerAuth> {
     s.customer.as_ref().ok_or_else(Error::unauthorized)
 }
 
-fn answer(c: &crate::db::customers::CustomerRow) -> Json<StoreCustomerResponse> {
+fn answer(c: &crate::app::customers::CustomerRow) -> Json<StoreCustomerResponse> {
     Json(StoreCustomerResponse {
         customer: checkout_json::customer(c),
     })

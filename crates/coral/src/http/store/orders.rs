@@ -4,9 +4,8 @@
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::app::orders;
+use crate::app::orders::{self, OrderFilter};
 use crate::core::Result;
-use crate::db::orders::OrderFilter;
 use crate::http::error::ErrorBody;
 use crate::http::extract::{Path, QueryPairs, Shopper};
 use crate::http::fields::Selected;

@@ -5,9 +5,8 @@ use serde::Serialize;
 use serde_json::Value;
 use utoipa::ToSchema;
 
-use crate::app::regions;
+use crate::app::regions::{self, RegionRow};
 use crate::core::Result;
-use crate::db::regions::RegionRow;
 use crate::http::error::ErrorBody;
 use crate::http::extract::{Path, QueryPairs, Store};
 use crate::http::fields::Selected;

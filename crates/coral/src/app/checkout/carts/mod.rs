@@ -39,6 +39,9 @@ pub use update::{set_customer, update};
 pub(crate) use write::write;
 pub use write::Draft;
 
+/// A cart's line item as the cart use cases answer it.
+pub use crate::db::carts::LineItemRow;
+
 /// A cart with its region and every total, ready to answer.
 pub struct Cart {
     pub row: CartRow,
