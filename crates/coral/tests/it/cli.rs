@@ -16,7 +16,7 @@ fn coral(database: &str, data_dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_coral"));
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("CORAL_DATABASE_URL", cluster().pg.url(database))
+        .env("CORAL_DATABASE_URL", cluster().coral_url(database))
         .env("CORAL_DATA_DIR", data_dir)
         .env("CORAL_LOG", "warn");
     cmd
@@ -105,7 +105,7 @@ async fn migrate_applies_the_schema_to_every_placement() {
         .await
         .unwrap();
     sqlx::query("INSERT INTO placements (id, name, url) VALUES ('plc_test', 'silo', $1)")
-        .bind(cluster().pg.url(&silo))
+        .bind(cluster().coral_url(&silo))
         .execute(&mut conn)
         .await
         .unwrap();

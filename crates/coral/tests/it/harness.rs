@@ -1,6 +1,13 @@
 //! The test harness: one managed PostgreSQL cluster per test binary (Coral's own
 //! managed-Postgres code), a migrated template database, and for each test a fresh
 //! database copied from it with Coral's real router served on a random port.
+//!
+//! Plain-owner mode (`CORAL_TEST_PLAIN_OWNER=1`, issue 22): Coral connects as
+//! `coral_owner`, a role that owns the test databases but is no superuser and has no
+//! BYPASSRLS (LOGIN CREATEROLE only), as on managed PostgreSQL. Migrations, the creation
+//! of `coral_app` and everything Coral does then run as that role. The tests' own raw
+//! connections (`owner_conn`, `cluster().pg.connect_options`) stay the cluster superuser,
+//! so their checks of stored rows see every row in both modes.
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -17,8 +24,82 @@ use sqlx::{Connection, PgConnection};
 pub const PLATFORM_TOKEN: &str = "test-platform-token";
 const TEMPLATE: &str = "coral_template";
 
+/// The role Coral connects as in plain-owner mode (no superuser, no BYPASSRLS).
+pub const PLAIN_OWNER: &str = "coral_owner";
+/// Its password (the test cluster trusts local connections, but a managed service would
+/// not; the URL carries it like a real one would).
+const PLAIN_OWNER_PASSWORD: &str = "coral-owner-pw";
+
+/// Whether the suite runs in plain-owner mode (`CORAL_TEST_PLAIN_OWNER=1`).
+pub fn plain_owner() -> bool {
+    std::env::var("CORAL_TEST_PLAIN_OWNER").is_ok_and(|v| v == "1")
+}
+
 pub struct Cluster {
     pub pg: ManagedPostgres,
+}
+
+impl Cluster {
+    /// The role Coral connects as: the cluster superuser, or `coral_owner` in plain-owner
+    /// mode.
+    pub fn coral_role(&self) -> &'static str {
+        if plain_owner() {
+            PLAIN_OWNER
+        } else {
+            coral::db::managed_pg::OWNER
+        }
+    }
+
+    /// Connection options for `database` as the role Coral connects as.
+    pub fn coral_options(&self, database: &str) -> sqlx::postgres::PgConnectOptions {
+        let opts = self.pg.connect_options(database);
+        if plain_owner() {
+            opts.username(PLAIN_OWNER).password(PLAIN_OWNER_PASSWORD)
+        } else {
+            opts
+        }
+    }
+
+    /// `CORAL_DATABASE_URL` for `database`: as the cluster superuser, or as `coral_owner`
+    /// in plain-owner mode.
+    pub fn coral_url(&self, database: &str) -> String {
+        if plain_owner() {
+            format!(
+                "postgres://{PLAIN_OWNER}:{PLAIN_OWNER_PASSWORD}@localhost/{database}?host={}",
+                self.pg.root().join("sock").display()
+            )
+        } else {
+            self.pg.url(database)
+        }
+    }
+
+    /// `CREATE DATABASE name [TEMPLATE t]`, owned by the role Coral connects as.
+    pub async fn create_database(&self, name: &str, template: Option<&str>) {
+        let mut conn = PgConnection::connect_with(&self.pg.connect_options("postgres"))
+            .await
+            .unwrap();
+        let template = template.map(|t| format!(" TEMPLATE {t}")).unwrap_or_default();
+        sqlx::query(&format!("CREATE DATABASE {name}{template} OWNER {}", self.coral_role()))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+        conn.close().await.unwrap();
+    }
+}
+
+/// Creates `coral_owner` as managed services give it: LOGIN and CREATEROLE, nothing else.
+async fn create_plain_owner(pg: &ManagedPostgres) {
+    let mut conn = PgConnection::connect_with(&pg.connect_options("postgres"))
+        .await
+        .unwrap();
+    sqlx::query(&format!(
+        "CREATE ROLE {PLAIN_OWNER} LOGIN CREATEROLE NOSUPERUSER NOBYPASSRLS NOCREATEDB \
+         PASSWORD '{PLAIN_OWNER_PASSWORD}'"
+    ))
+    .execute(&mut conn)
+    .await
+    .unwrap();
+    conn.close().await.unwrap();
 }
 
 /// Starts the cluster once per test binary. It is stopped by the kernel when the test
@@ -40,16 +121,24 @@ pub fn cluster() -> &'static Cluster {
                 .enable_all()
                 .build()
                 .unwrap();
+            let cluster = Cluster { pg };
             rt.block_on(async {
-                ensure_database(&pg, TEMPLATE).await.expect("template database");
-                let mut conn = PgConnection::connect_with(&pg.connect_options(TEMPLATE)).await.unwrap();
+                // Connecting once waits for the server to accept connections.
+                ensure_database(&cluster.pg, "postgres").await.expect("postgres ready");
+                if plain_owner() {
+                    create_plain_owner(&cluster.pg).await;
+                }
+                cluster.create_database(TEMPLATE, None).await;
+                let mut conn = PgConnection::connect_with(&cluster.coral_options(TEMPLATE))
+                    .await
+                    .unwrap();
                 coral::db::migrate::MIGRATOR
                     .run(&mut conn)
                     .await
                     .expect("migrating template");
                 conn.close().await.unwrap();
             });
-            Cluster { pg }
+            cluster
         })
         .join()
         .expect("cluster thread")
@@ -78,14 +167,7 @@ pub async fn fresh_database() -> String {
     let c = cluster();
     let name = format!("t_{}", ulid::Ulid::new().to_string().to_lowercase());
     let _guard = CREATE.lock().await;
-    let mut conn = PgConnection::connect_with(&c.pg.connect_options("postgres"))
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE {TEMPLATE}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    conn.close().await.unwrap();
+    c.create_database(&name, Some(TEMPLATE)).await;
     name
 }
 
@@ -100,7 +182,7 @@ pub struct TestApp {
 pub fn test_config(database: &str, data_dir: &std::path::Path) -> Config {
     Config {
         data_dir: data_dir.to_path_buf(),
-        database_url: Some(cluster().pg.url(database)),
+        database_url: Some(cluster().coral_url(database)),
         listen: "127.0.0.1:0".parse().unwrap(),
         base_domain: Some("shops.test".into()),
         single_tenant: false,
@@ -249,7 +331,8 @@ impl TestApp {
         v["token"].as_str().unwrap().to_owned()
     }
 
-    /// A raw connection to this test's database as the schema owner (a superuser).
+    /// A raw connection to this test's database as the cluster superuser, which sees
+    /// every row (in plain-owner mode Coral itself connects as `coral_owner`).
     pub async fn owner_conn(&self) -> PgConnection {
         PgConnection::connect_with(&cluster().pg.connect_options(&self.database))
             .await

@@ -9,13 +9,7 @@ use crate::harness::{cluster, send, TestApp};
 /// An empty database (not from the migrated template): registration must migrate it.
 pub async fn empty_database() -> String {
     let name = format!("p_{}", ulid::Ulid::new().to_string().to_lowercase());
-    let mut conn = PgConnection::connect_with(&cluster().pg.connect_options("postgres"))
-        .await
-        .unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
+    cluster().create_database(&name, None).await;
     name
 }
 
@@ -38,7 +32,7 @@ async fn a_placed_tenant_lives_and_is_served_in_its_own_database() {
         .platform(
             Method::POST,
             "/platform/placements",
-            Some(json!({"name": "silo-1", "url": cluster().pg.url(&silo)})),
+            Some(json!({"name": "silo-1", "url": cluster().coral_url(&silo)})),
         )
         .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
