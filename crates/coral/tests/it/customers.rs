@@ -105,10 +105,12 @@ async fn customer_addresses_answer_every_field_and_refuse_bad_input() {
     let (a, _, _) = store(&app, "acme", 5).await;
     let mut shop = Shop::of(&app, &a);
     let creds = json!({"email": "grace@example.com", "password": "compiler-compiler"});
-    let reg = shop.post("/auth/customer/emailpass/register", creds).await;
+    let reg = shop.post("/auth/customer/emailpass/register", creds.clone()).await;
     shop.token = Some(reg["token"].as_str().unwrap().to_owned());
     shop.post("/store/customers", json!({"email": "grace@example.com"}))
         .await;
+    let login = shop.post("/auth/customer/emailpass", creds).await;
+    shop.token = Some(login["token"].as_str().unwrap().to_owned());
 
     for (body, says) in [
         (json!({"city": "Paris", "nope": 1}), "Unrecognized fields: 'nope'"),
