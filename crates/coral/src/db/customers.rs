@@ -278,3 +278,24 @@ pub async fn delete_address(tx: &mut TenantTx, customer_id: &str, id: &str) -> R
         .await?;
     Ok(done.rows_affected() == 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn address_fields_take_the_postal_fields_and_refuse_others() {
+        let a: AddressFields = serde_json::from_value(json!({
+            "address_name": "Home", "is_default_billing": true, "city": "Oslo", "metadata": {"a": 1}
+        }))
+        .unwrap();
+        assert_eq!(a.address_name.as_deref(), Some("Home"));
+        assert!(a.is_default_billing && !a.is_default_shipping);
+        assert_eq!(a.address.city.as_deref(), Some("Oslo"));
+        assert_eq!(a.address.metadata, Some(json!({"a": 1})));
+        for bad in [json!({"city": "Oslo", "zip": "0150"}), json!({"metadata": [1]})] {
+            assert!(serde_json::from_value::<AddressFields>(bad.clone()).is_err(), "{bad}");
+        }
+    }
+}

@@ -116,6 +116,8 @@ async fn customer_addresses_answer_every_field_and_refuse_bad_input() {
         (json!({"city": "Paris", "nope": 1}), "Unrecognized fields: 'nope'"),
         (json!({"city": "Paris", "metadata": [1]}), "Expected type: 'object'"),
         (json!({"metadata": "x"}), "Expected type: 'object'"),
+        // serde cannot name a flattened field: the message says what was wrong.
+        (json!({"first_name": 12}), "Expected type: 'string', got: '12'"),
         (json!({"is_default_billing": "yes"}), "for field 'is_default_billing'"),
     ] {
         let (s, v) = shop
@@ -175,5 +177,16 @@ async fn customer_addresses_answer_every_field_and_refuse_bad_input() {
         "{v}"
     );
     let got = shop.ok(Method::GET, &one, None).await;
+    assert_eq!(got["address"]["first_name"], "Grace", "{got}");
+
+    // A metadata saved before inputs were checked reads as null, not as a failure.
+    let mut conn = app.owner_conn().await;
+    sqlx::query("UPDATE customer_addresses SET metadata = '[1]' WHERE id = $1")
+        .bind(saved["id"].as_str().unwrap())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let got = shop.ok(Method::GET, &one, None).await;
+    assert!(got["address"]["metadata"].is_null(), "{got}");
     assert_eq!(got["address"]["first_name"], "Grace", "{got}");
 }
