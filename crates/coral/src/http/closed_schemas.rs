@@ -65,3 +65,29 @@ fn object<'a>(
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    /// The address schemas are single closed objects naming every field they carry.
+    #[test]
+    fn flattened_addresses_are_one_closed_object() {
+        let doc = serde_json::to_value(crate::http::openapi()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        for (name, own) in [
+            ("AddressDocument", "id"),
+            ("StoreCartAddress", "region_code"),
+            ("StoreOrderAddress", "customer_id"),
+            ("AddressFields", "is_default_billing"),
+            ("StoreCustomerAddress", "address_name"),
+        ] {
+            let s = &schemas[name];
+            assert_eq!(s["type"], "object", "{name}: {s}");
+            assert_eq!(s["additionalProperties"], Value::Bool(false), "{name}");
+            for field in [own, "first_name", "country_code", "metadata"] {
+                assert!(s["properties"].get(field).is_some(), "{name} lacks {field}: {s}");
+            }
+        }
+    }
+}
