@@ -181,8 +181,8 @@ pub async fn save_address(
     mut a: AddressFields,
 ) -> Result<CustomerRow> {
     let customer = who.customer()?;
-    if let Some(cc) = &a.country_code {
-        a.country_code = Some(names::parse_country(cc)?);
+    if let Some(cc) = &a.address.country_code {
+        a.address.country_code = Some(names::parse_country(cc)?);
     }
     let mut tx = ctx.db.begin().await?;
     customers::save_address(&mut tx, customer, id, &a)

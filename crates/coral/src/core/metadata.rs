@@ -17,12 +17,6 @@ pub fn object<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error
     }
 }
 
-/// For documents Coral stored before [`object`] guarded every input: a stored
-/// `metadata` that is not an object reads as absent instead of failing the document.
-pub fn stored_object<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
-    Ok(Option::<Value>::deserialize(d)?.filter(Value::is_object))
-}
-
 fn unexpected(v: &Value) -> Unexpected<'_> {
     match v {
         Value::Array(_) => Unexpected::Seq,

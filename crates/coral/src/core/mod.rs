@@ -1,5 +1,6 @@
 //! Pure building blocks with no I/O: ids, the error enum, validated newtypes, and pure
 //! domain rules (cart and order totals).
+pub mod address;
 pub mod email;
 pub mod error;
 pub mod events;

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::types::Json;
 
+use crate::core::address::PostalAddress;
 use crate::core::ids::new_id;
 use crate::core::Result;
 use crate::db::TenantTx;
@@ -46,27 +47,21 @@ impl CustomerRow {
     }
 }
 
-/// An address as stored and as the API reads and writes it (field names are Medusa's).
+/// A customer's saved address as the API writes it and as it is stored: a postal address
+/// plus its name and whether it is the default for shipping or billing (Medusa's fields).
+/// Unknown fields are refused (serde checks what the flattened address leaves over), and
+/// `metadata` must be an object or null.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-#[serde(default)]
+#[serde(deny_unknown_fields, default)]
 pub struct AddressFields {
     pub address_name: Option<String>,
     pub is_default_shipping: bool,
     pub is_default_billing: bool,
-    pub company: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub address_1: Option<String>,
-    pub address_2: Option<String>,
-    pub city: Option<String>,
-    pub country_code: Option<String>,
-    pub province: Option<String>,
-    pub postal_code: Option<String>,
-    pub phone: Option<String>,
-    pub metadata: Option<Value>,
+    #[serde(flatten)]
+    pub address: PostalAddress,
 }
 
+/// A saved address as read back: the fields with the address's id, owner and dates.
 #[derive(Debug, Clone, Deserialize)]
 pub struct AddressRow {
     pub id: String,
@@ -77,10 +72,15 @@ pub struct AddressRow {
     pub updated_at: DateTime<Utc>,
 }
 
+/// A customer with its addresses. Each address is its row as JSON without `tenant_id`:
+/// every other column is a field of [`AddressRow`] (which refuses unknown keys, so a new
+/// column must be added there). A `metadata` that is not an object (saved before inputs
+/// were checked) reads as null.
 const SELECT: &str = "SELECT c.id, c.email, c.first_name, c.last_name, c.company_name, c.phone, c.has_account, \
     c.metadata, c.created_at, c.updated_at, \
-    coalesce((SELECT json_agg(to_jsonb(a) - 'tenant_id' ORDER BY a.created_at, a.id) FROM customer_addresses a \
-        WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id), '[]') AS addresses \
+    coalesce((SELECT json_agg((to_jsonb(a) - 'tenant_id') || jsonb_build_object('metadata', \
+            CASE WHEN jsonb_typeof(a.metadata) = 'object' THEN a.metadata END) ORDER BY a.created_at, a.id) \
+        FROM customer_addresses a WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id), '[]') AS addresses \
     FROM customers c WHERE c.tenant_id = $1";
 
 pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<CustomerRow>> {
@@ -235,6 +235,7 @@ pub async fn save_address(
             &new
         }
     };
+    let p = &a.address;
     Ok(tx
         .query_scalar(sql)
         .bind(id)
@@ -242,17 +243,17 @@ pub async fn save_address(
         .bind(&a.address_name)
         .bind(a.is_default_shipping)
         .bind(a.is_default_billing)
-        .bind(&a.company)
-        .bind(&a.first_name)
-        .bind(&a.last_name)
-        .bind(&a.address_1)
-        .bind(&a.address_2)
-        .bind(&a.city)
-        .bind(&a.country_code)
-        .bind(&a.province)
-        .bind(&a.postal_code)
-        .bind(&a.phone)
-        .bind(a.metadata.as_ref().map(Json))
+        .bind(&p.company)
+        .bind(&p.first_name)
+        .bind(&p.last_name)
+        .bind(&p.address_1)
+        .bind(&p.address_2)
+        .bind(&p.city)
+        .bind(&p.country_code)
+        .bind(&p.province)
+        .bind(&p.postal_code)
+        .bind(&p.phone)
+        .bind(p.metadata.as_ref().map(Json))
         .fetch_optional(tx.conn())
         .await?)
 }
@@ -265,4 +266,25 @@ pub async fn delete_address(tx: &mut TenantTx, customer_id: &str, id: &str) -> R
         .execute(tx.conn())
         .await?;
     Ok(done.rows_affected() == 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn address_fields_take_the_postal_fields_and_refuse_others() {
+        let a: AddressFields = serde_json::from_value(json!({
+            "address_name": "Home", "is_default_billing": true, "city": "Oslo", "metadata": {"a": 1}
+        }))
+        .unwrap();
+        assert_eq!(a.address_name.as_deref(), Some("Home"));
+        assert!(a.is_default_billing && !a.is_default_shipping);
+        assert_eq!(a.address.city.as_deref(), Some("Oslo"));
+        assert_eq!(a.address.metadata, Some(json!({"a": 1})));
+        for bad in [json!({"city": "Oslo", "zip": "0150"}), json!({"metadata": [1]})] {
+            assert!(serde_json::from_value::<AddressFields>(bad.clone()).is_err(), "{bad}");
+        }
+    }
 }

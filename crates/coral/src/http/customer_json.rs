@@ -8,49 +8,23 @@ use utoipa::ToSchema;
 
 use crate::app::customers::{AddressFields, AddressRow, CustomerRow};
 
-/// Medusa's `StoreCustomerAddress`.
+/// Medusa's `StoreCustomerAddress`: the saved fields with the address's id, owner and
+/// dates.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct StoreCustomerAddress {
     pub id: String,
     pub customer_id: String,
-    pub address_name: Option<String>,
-    pub is_default_shipping: bool,
-    pub is_default_billing: bool,
-    pub company: Option<String>,
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub address_1: Option<String>,
-    pub address_2: Option<String>,
-    pub city: Option<String>,
-    pub country_code: Option<String>,
-    pub province: Option<String>,
-    pub postal_code: Option<String>,
-    pub phone: Option<String>,
-    #[schema(value_type = Option<Object>)]
-    pub metadata: Option<Value>,
+    #[serde(flatten)]
+    pub fields: AddressFields,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 pub fn customer_address(a: &AddressRow) -> StoreCustomerAddress {
-    let f = a.fields.clone();
     StoreCustomerAddress {
         id: a.id.clone(),
         customer_id: a.customer_id.clone(),
-        address_name: f.address_name,
-        is_default_shipping: f.is_default_shipping,
-        is_default_billing: f.is_default_billing,
-        company: f.company,
-        first_name: f.first_name,
-        last_name: f.last_name,
-        address_1: f.address_1,
-        address_2: f.address_2,
-        city: f.city,
-        country_code: f.country_code,
-        province: f.province,
-        postal_code: f.postal_code,
-        phone: f.phone,
-        metadata: f.metadata,
+        fields: a.fields.clone(),
         created_at: a.created_at,
         updated_at: a.updated_at,
     }

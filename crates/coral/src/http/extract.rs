@@ -112,7 +112,14 @@ fn medusa_message(e: &serde_path_to_error::Error<serde_json::Error>) -> String {
         let expected = expected.trim_start_matches("a ").trim_start_matches("an ");
         let got = rest.split_once(',').map_or(rest, |(g, _)| g);
         let got = if got.contains('`') { quoted(got) } else { got.to_owned() };
-        format!("Expected type: '{expected}' for field '{path}', got: '{got}'")
+        // An error in a flattened struct (a customer address's postal fields) comes
+        // without its field: name the place only when serde knows it.
+        let field = if path == "." {
+            String::new()
+        } else {
+            format!(" for field '{path}'")
+        };
+        format!("Expected type: '{expected}'{field}, got: '{got}'")
     } else if inner.starts_with("missing field") {
         format!("Field '{}' is required", quoted(&inner))
     } else {

@@ -7,6 +7,7 @@ pub mod audit_json;
 pub mod auth;
 pub mod catalog_json;
 pub mod checkout_json;
+mod closed_schemas;
 pub mod customer_json;
 pub mod documented;
 pub mod envelope;
@@ -284,9 +285,11 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
     documented(routes().into_router()).1
 }
 
-/// The router and its document, completed by the modifiers that need every route.
+/// The router and its document, completed by the modifiers that need every route (and
+/// the closed `allOf` schemas of flattened addresses merged, `closed_schemas`).
 fn documented(router: utoipa_axum::router::OpenApiRouter<AppState>) -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let (router, mut api) = router.split_for_parts();
+    closed_schemas::merge(&mut api);
     family_errors::FamilyErrors.modify(&mut api);
     (router, api)
 }

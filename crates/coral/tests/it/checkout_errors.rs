@@ -109,6 +109,22 @@ async fn bad_input_gets_the_samples_errors_and_changes_nothing() {
             "{v}"
         );
     }
+    // An address takes Medusa's fields only (a customer address's extras included).
+    for field in ["nope", "address_name", "is_default_shipping"] {
+        let body = json!({"shipping_address": {"city": "Oslo", field: true}});
+        let (s, v) = shop
+            .call(Method::POST, &format!("/store/carts/{id}"), Some(body.clone()))
+            .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{body}: {v}");
+        assert_eq!(v["type"], "invalid_data", "{v}");
+        assert!(
+            v["message"]
+                .as_str()
+                .unwrap()
+                .contains(&format!("Unrecognized fields: '{field}'")),
+            "{v}"
+        );
+    }
     let (_, after) = shop.call(Method::GET, &format!("/store/carts/{id}"), None).await;
     assert_eq!(after["cart"]["items"], json!([]));
     assert!(after["cart"]["shipping_address"].is_null() && after["cart"]["shipping_methods"] == json!([]));

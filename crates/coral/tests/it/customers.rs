@@ -96,3 +96,97 @@ async fn customers_register_sign_in_and_see_their_orders_in_their_store_only() {
         "the starter asks on every page: {locales}"
     );
 }
+
+/// A saved address answers every Medusa field (null when unset); an unknown field or a
+/// metadata that is not an object is a 400 in Medusa's shape, and nothing is saved.
+#[tokio::test]
+async fn customer_addresses_answer_every_field_and_refuse_bad_input() {
+    let app = TestApp::spawn().await;
+    let (a, _, _) = store(&app, "acme", 5).await;
+    let mut shop = Shop::of(&app, &a);
+    let creds = json!({"email": "grace@example.com", "password": "compiler-compiler"});
+    let reg = shop.post("/auth/customer/emailpass/register", creds.clone()).await;
+    shop.token = Some(reg["token"].as_str().unwrap().to_owned());
+    shop.post("/store/customers", json!({"email": "grace@example.com"}))
+        .await;
+    let login = shop.post("/auth/customer/emailpass", creds).await;
+    shop.token = Some(login["token"].as_str().unwrap().to_owned());
+
+    for (body, says) in [
+        (json!({"city": "Paris", "nope": 1}), "Unrecognized fields: 'nope'"),
+        (json!({"city": "Paris", "metadata": [1]}), "Expected type: 'object'"),
+        (json!({"metadata": "x"}), "Expected type: 'object'"),
+        // serde cannot name a flattened field: the message says what was wrong.
+        (json!({"first_name": 12}), "Expected type: 'string', got: '12'"),
+        (json!({"is_default_billing": "yes"}), "for field 'is_default_billing'"),
+    ] {
+        let (s, v) = shop
+            .call(Method::POST, "/store/customers/me/addresses", Some(body.clone()))
+            .await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{body}: {v}");
+        assert_eq!(v["type"], "invalid_data", "{v}");
+        assert!(v["message"].as_str().unwrap().contains(says), "{body}: {v}");
+    }
+    let list = shop.ok(Method::GET, "/store/customers/me/addresses", None).await;
+    assert_eq!(list["count"], 0, "a refused address is not saved: {list}");
+
+    let me = shop
+        .post(
+            "/store/customers/me/addresses",
+            json!({"address_name": "Home", "first_name": "Grace", "country_code": "FR",
+                   "metadata": {"floor": 3}, "is_default_billing": true}),
+        )
+        .await;
+    let saved = &me["customer"]["addresses"][0];
+    let keys: Vec<&str> = saved.as_object().unwrap().keys().map(String::as_str).collect();
+    for key in [
+        "id",
+        "customer_id",
+        "address_name",
+        "is_default_shipping",
+        "is_default_billing",
+        "company",
+        "first_name",
+        "last_name",
+        "address_1",
+        "address_2",
+        "city",
+        "country_code",
+        "province",
+        "postal_code",
+        "phone",
+        "metadata",
+        "created_at",
+        "updated_at",
+    ] {
+        assert!(keys.contains(&key), "{key} missing from {saved}");
+    }
+    assert_eq!(keys.len(), 18, "{saved}");
+    assert_eq!(saved["first_name"], "Grace");
+    assert_eq!(saved["country_code"], "fr");
+    assert_eq!(saved["metadata"], json!({"floor": 3}));
+    assert!(saved["last_name"].is_null() && saved["is_default_billing"] == true);
+    assert_eq!(me["customer"]["default_billing_address_id"], saved["id"]);
+
+    // Changing it refuses the same bad input.
+    let one = format!("/store/customers/me/addresses/{}", saved["id"].as_str().unwrap());
+    let (s, v) = shop.call(Method::POST, &one, Some(json!({"zip": "75001"}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    assert!(
+        v["message"].as_str().unwrap().contains("Unrecognized fields: 'zip'"),
+        "{v}"
+    );
+    let got = shop.ok(Method::GET, &one, None).await;
+    assert_eq!(got["address"]["first_name"], "Grace", "{got}");
+
+    // A metadata saved before inputs were checked reads as null, not as a failure.
+    let mut conn = app.owner_conn().await;
+    sqlx::query("UPDATE customer_addresses SET metadata = '[1]' WHERE id = $1")
+        .bind(saved["id"].as_str().unwrap())
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let got = shop.ok(Method::GET, &one, None).await;
+    assert!(got["address"]["metadata"].is_null(), "{got}");
+    assert_eq!(got["address"]["first_name"], "Grace", "{got}");
+}

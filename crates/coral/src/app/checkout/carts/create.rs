@@ -10,7 +10,7 @@ use crate::db::regions::RegionRow;
 use crate::db::{customers, TenantTx};
 use crate::tenancy::TenantCtx;
 
-use super::input::CartIn;
+use super::input::{address_document, CartIn};
 use super::items::add_item;
 use super::write::Draft;
 use super::{no_cart, Cart};
@@ -70,8 +70,11 @@ pub async fn create(app: &Services, ctx: &TenantCtx, customer: Option<&str>, inp
         email: None,
         customer_id: None,
         locale: input.locale.filter(|l| !l.is_empty()),
-        shipping_address: input.shipping_address.map(|a| a.document(region)).transpose()?,
-        billing_address: input.billing_address.map(|a| a.document(region)).transpose()?,
+        shipping_address: input
+            .shipping_address
+            .map(|a| address_document(a, region))
+            .transpose()?,
+        billing_address: input.billing_address.map(|a| address_document(a, region)).transpose()?,
         metadata: input.metadata,
     };
     if let Some(id) = customer {

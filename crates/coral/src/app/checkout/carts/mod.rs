@@ -31,7 +31,7 @@ use crate::db::TenantTx;
 use crate::tenancy::TenantCtx;
 
 pub use create::create;
-pub use input::{AddressIn, CartIn, ItemIn, ItemUpdate, ShippingMethodIn};
+pub use input::{CartIn, ItemIn, ItemUpdate, ShippingMethodIn};
 pub use items::{add_line_item, delete_line_item, update_line_item};
 pub(crate) use prices::{price_groups, price_of};
 pub use shipping_method::add_shipping_method;

@@ -11,7 +11,7 @@ use crate::db::{customers, TenantTx};
 use crate::tenancy::TenantCtx;
 
 use super::create::{region_of, sales_channel, set_email};
-use super::input::CartIn;
+use super::input::{address_document, CartIn};
 use super::prices::unit_price;
 use super::write::{write, Draft};
 use super::Cart;
@@ -55,10 +55,10 @@ pub async fn update(app: &Services, ctx: &TenantCtx, id: &str, input: CartIn) ->
             set_email(tx, &mut f, email, registered).await?;
         }
         if let Some(a) = input.shipping_address {
-            f.shipping_address = Some(a.document(&d.region)?);
+            f.shipping_address = Some(address_document(a, &d.region)?);
         }
         if let Some(a) = input.billing_address {
-            f.billing_address = Some(a.document(&d.region)?);
+            f.billing_address = Some(address_document(a, &d.region)?);
         }
         if let Some(l) = input.locale {
             f.locale = Some(l).filter(|l| !l.is_empty());
