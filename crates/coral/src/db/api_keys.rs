@@ -122,31 +122,36 @@ const ROWS: &str = "SELECT k.id, k.token, k.title, k.type, k.created_at, k.revok
 
 /// The tenant's keys, newest first (revoked ones too).
 pub async fn list(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<KeyRow>, i64)> {
-    let rows = sqlx::query_as(&format!(
-        "{ROWS} GROUP BY k.tenant_id, k.id ORDER BY k.created_at DESC, k.id DESC LIMIT $1 OFFSET $2"
-    ))
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(tx.conn())
-    .await?;
-    let count = sqlx::query_scalar("SELECT count(*) FROM api_keys")
+    let rows = tx
+        .query_as(&format!(
+            "{ROWS} WHERE k.tenant_id = $1 GROUP BY k.tenant_id, k.id \
+             ORDER BY k.created_at DESC, k.id DESC LIMIT $2 OFFSET $3"
+        ))
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(tx.conn())
+        .await?;
+    let count = tx
+        .query_scalar("SELECT count(*) FROM api_keys WHERE tenant_id = $1")
         .fetch_one(tx.conn())
         .await?;
     Ok((rows, count))
 }
 
 pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<KeyRow>> {
-    Ok(
-        sqlx::query_as(&format!("{ROWS} WHERE k.id = $1 GROUP BY k.tenant_id, k.id"))
-            .bind(id)
-            .fetch_optional(tx.conn())
-            .await?,
-    )
+    Ok(tx
+        .query_as(&format!(
+            "{ROWS} WHERE k.tenant_id = $1 AND k.id = $2 GROUP BY k.tenant_id, k.id"
+        ))
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?)
 }
 
 /// Marks the key revoked (once: a revoked key keeps its first revocation time).
 pub async fn revoke(tx: &mut TenantTx, id: &str) -> Result<bool> {
-    let done = sqlx::query("UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL")
+    let done = tx
+        .query("UPDATE api_keys SET revoked_at = now() WHERE tenant_id = $1 AND id = $2 AND revoked_at IS NULL")
         .bind(id)
         .execute(tx.conn())
         .await?;

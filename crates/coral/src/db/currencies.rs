@@ -31,6 +31,7 @@ pub async fn list(tx: &mut TenantTx, f: &CurrencyFilter, limit: i64, offset: i64
             .map(|q| format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
     const WHERE: &str =
         "WHERE ($1::text[] IS NULL OR code = ANY($1)) AND ($2::text IS NULL OR code ILIKE $2 OR name ILIKE $2)";
+    // names no tenant table: currencies are global
     let rows = sqlx::query_as(&format!(
         "SELECT code, name, symbol, symbol_native, decimal_digits, rounding FROM currencies {WHERE} \
          ORDER BY code LIMIT $3 OFFSET $4"
@@ -41,6 +42,7 @@ pub async fn list(tx: &mut TenantTx, f: &CurrencyFilter, limit: i64, offset: i64
     .bind(offset)
     .fetch_all(tx.conn())
     .await?;
+    // names no tenant table: currencies are global
     let count = sqlx::query_scalar(&format!("SELECT count(*) FROM currencies {WHERE}"))
         .bind(&f.codes)
         .bind(&pattern)

@@ -147,8 +147,11 @@ impl TenantTx {
     /// the planner use the `(tenant_id, …)` indexes, and it is what a distributed
     /// (Citus) planner needs to route a statement to one shard. The id is bound as an
     /// owned `String`, so the statement does not borrow `self`.
+    ///
+    /// Debug builds (the tests) panic on a statement whose text never says `tenant_id`
+    /// (issue 22: every tenant statement names its tenant; see [`names_its_tenant`]).
     pub fn query<'q>(&self, sql: &'q str) -> Query<'q, Postgres, PgArguments> {
-        sqlx::query(sql).bind(self.tenant_id.as_str().to_owned())
+        sqlx::query(names_its_tenant(sql)).bind(self.tenant_id.as_str().to_owned())
     }
 
     /// [`query`](Self::query) whose rows decode into `O`.
@@ -156,7 +159,7 @@ impl TenantTx {
     where
         O: for<'r> FromRow<'r, PgRow>,
     {
-        sqlx::query_as(sql).bind(self.tenant_id.as_str().to_owned())
+        sqlx::query_as(names_its_tenant(sql)).bind(self.tenant_id.as_str().to_owned())
     }
 
     /// [`query`](Self::query) whose rows' first column decodes into `O`.
@@ -164,7 +167,19 @@ impl TenantTx {
     where
         (O,): for<'r> FromRow<'r, PgRow>,
     {
-        sqlx::query_scalar(sql).bind(self.tenant_id.as_str().to_owned())
+        sqlx::query_scalar(names_its_tenant(sql)).bind(self.tenant_id.as_str().to_owned())
+    }
+
+    /// Takes the transaction-scoped advisory lock `name` of this tenant (key
+    /// `name:tenant_id`), held until commit or rollback: serialises one tenant's quota
+    /// checks or job claims across processes without touching a table.
+    pub async fn lock(&mut self, name: &str) -> Result<()> {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1 || ':' || $2, 0))")
+            .bind(name)
+            .bind(self.tenant_id.as_str())
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
     }
 
     /// Commits; an audited transaction that changed something first writes the
@@ -361,6 +376,18 @@ impl PlatformTx {
     }
 }
 
+/// `sql`, checked in debug builds to name `tenant_id`: with `$1` bound to the tenant, a
+/// statement that never says `tenant_id` filters or writes by something else and leans
+/// on row level security alone (which a Citus coordinator cannot route by). Run by every
+/// tenant statement of the test suite, so a new one without its predicate fails there.
+fn names_its_tenant(sql: &str) -> &str {
+    debug_assert!(
+        sql.contains("tenant_id"),
+        "a tenant statement without an explicit tenant_id predicate: {sql}"
+    );
+    sql
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::{Path, PathBuf};
@@ -407,5 +434,81 @@ mod tests {
             "bind the tenant with tx.query/query_as/query_scalar instead:\n{}",
             found.join("\n")
         );
+    }
+
+    /// Repository functions that take a `TenantTx` run their statements through its
+    /// helpers (so each is bound to the tenant and checked by `names_its_tenant`). A
+    /// statement on no tenant table (a global table, the system catalog) says so on the
+    /// comment right above: `// names no tenant table: <why>`.
+    fn raw_tenant_statements(db: &Path) -> Vec<String> {
+        let mut files = Vec::new();
+        rust_files(db, &mut files);
+        files.sort();
+        let mut found = Vec::new();
+        for file in files.iter().filter(|f| !f.ends_with("handles.rs")) {
+            let text = std::fs::read_to_string(file).expect("read source");
+            // `marked`: the comment lines right above say the statement is on no tenant table.
+            let (mut in_signature, mut takes_tx, mut marked) = (false, false, false);
+            for (n, line) in text.lines().enumerate() {
+                let code = line.trim_start();
+                if code.split("fn ").next().is_some_and(|head| {
+                    code.contains("fn ")
+                        && head
+                            .split_whitespace()
+                            .all(|w| ["pub", "pub(crate)", "pub(super)", "async"].contains(&w))
+                }) {
+                    (in_signature, takes_tx) = (true, false);
+                }
+                if in_signature {
+                    takes_tx |= code.contains("TenantTx");
+                    in_signature = !code.contains('{');
+                }
+                if code.starts_with("//") {
+                    marked |= code.contains("names no tenant table");
+                    continue;
+                }
+                if takes_tx && code.contains("sqlx::query") && !marked {
+                    found.push(format!("{}:{}: {}", file.display(), n + 1, code));
+                }
+                marked = false;
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn tenant_statements_go_through_the_tenant_helpers() {
+        let found = raw_tenant_statements(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/db"));
+        assert!(
+            found.is_empty(),
+            "run tenant statements with tx.query/query_as/query_scalar (or mark a statement on no tenant table):\n{}",
+            found.join("\n")
+        );
+    }
+
+    #[test]
+    fn the_scan_sees_a_raw_tenant_statement() {
+        let dir = std::env::temp_dir().join(format!("coral-tenant-scan-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("keys.rs"),
+            "pub async fn list(tx: &mut TenantTx) -> Result<()> {\n    sqlx::query(\"SELECT 1 FROM api_keys\");\n}\n\
+             pub async fn codes(\n    tx: &mut TenantTx,\n) -> Result<()> {\n    // names no tenant table: currencies are global\n    sqlx::query(\"SELECT code FROM currencies\");\n}\n\
+             pub async fn plan(conn: &mut PgConnection) -> Result<()> {\n    sqlx::query(\"SELECT 1 FROM plans\");\n}\n",
+        )
+        .unwrap();
+        let found = raw_tenant_statements(&dir);
+        std::fs::remove_dir_all(&dir).ok();
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].ends_with("keys.rs:2: sqlx::query(\"SELECT 1 FROM api_keys\");"),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    #[should_panic(expected = "without an explicit tenant_id predicate")]
+    fn a_statement_without_its_tenant_panics_in_tests() {
+        super::names_its_tenant("SELECT count(*) FROM products");
     }
 }

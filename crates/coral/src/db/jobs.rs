@@ -56,10 +56,7 @@ pub struct EventRow {
 /// Serialises the claims of one tenant (across processes) until the transaction ends,
 /// so the per-tenant concurrency cap is counted and taken atomically.
 pub async fn lock_tenant_queue(tx: &mut TenantTx) -> Result<()> {
-    tx.query("SELECT pg_advisory_xact_lock(hashtextextended('coral-jobs:' || $1, 0))")
-        .execute(tx.conn())
-        .await?;
-    Ok(())
+    tx.lock("coral-jobs").await
 }
 
 /// Turns up to `limit` undispatched outbox events into one webhook job per matching

@@ -163,6 +163,8 @@ pub async fn list(tx: &mut TenantTx, f: &OrderFilter, limit: i64, offset: i64) -
 
 /// The tenant's next display id, from its own sequence (no lock is held).
 pub async fn next_display_id(tx: &mut TenantTx) -> Result<i32> {
+    // names no tenant table: the function picks the tenant's own sequence from the
+    // transaction's scope (coordinator-only under Citus: issue 22 item 3 replaces it)
     Ok(sqlx::query_scalar("SELECT coral_next_display_id()")
         .fetch_one(tx.conn())
         .await?)

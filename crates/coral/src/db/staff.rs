@@ -71,12 +71,14 @@ pub async fn find_by_email(pool: &PgPool, email: &str) -> Result<Vec<StaffRow>> 
 
 /// A page of the tenant's staff, oldest first, and the count of all of them.
 pub async fn list(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<StaffRow>, i64)> {
-    let rows = sqlx::query_as("SELECT * FROM staff_users ORDER BY created_at, id LIMIT $1 OFFSET $2")
+    let rows = tx
+        .query_as("SELECT * FROM staff_users WHERE tenant_id = $1 ORDER BY created_at, id LIMIT $2 OFFSET $3")
         .bind(limit)
         .bind(offset)
         .fetch_all(tx.conn())
         .await?;
-    let count = sqlx::query_scalar("SELECT count(*) FROM staff_users")
+    let count = tx
+        .query_scalar("SELECT count(*) FROM staff_users WHERE tenant_id = $1")
         .fetch_one(tx.conn())
         .await?;
     Ok((rows, count))

@@ -20,32 +20,28 @@ pub enum Counted {
 impl Counted {
     fn sql(self) -> &'static str {
         match self {
-            Self::Products => "SELECT count(*) FROM products",
-            Self::Staff => "SELECT count(*) FROM staff_users WHERE is_active",
-            Self::PublishableKeys => "SELECT count(*) FROM api_keys WHERE revoked_at IS NULL",
+            Self::Products => "SELECT count(*) FROM products WHERE tenant_id = $1",
+            Self::Staff => "SELECT count(*) FROM staff_users WHERE tenant_id = $1 AND is_active",
+            Self::PublishableKeys => "SELECT count(*) FROM api_keys WHERE tenant_id = $1 AND revoked_at IS NULL",
         }
     }
 }
 
-/// The tenant's rows of `what` (RLS scopes the count to the transaction's tenant).
+/// The tenant's rows of `what`.
 pub async fn count(tx: &mut TenantTx, what: Counted) -> Result<u64> {
-    let n: i64 = sqlx::query_scalar(what.sql()).fetch_one(tx.conn()).await?;
+    let n: i64 = tx.query_scalar(what.sql()).fetch_one(tx.conn()).await?;
     Ok(n.max(0) as u64)
 }
 
 /// Serialises quota checks of one tenant and quota until the transaction ends.
 pub async fn lock_quota(tx: &mut TenantTx, quota: &str) -> Result<()> {
-    let key = format!("coral-quota:{}:{quota}", tx.tenant_id().as_str());
-    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-        .bind(key)
-        .execute(tx.conn())
-        .await?;
-    Ok(())
+    tx.lock(&format!("coral-quota:{quota}")).await
 }
 
 /// Bytes the tenant's rows take in every tenant table (row sizes as stored, without
 /// indexes): a scan of the tenant's rows, so for reports, not for every request.
 pub async fn storage_bytes(tx: &mut TenantTx) -> Result<u64> {
+    // names no tenant table: the system catalog, for the list of tenant tables
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT c.relname::text FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid \
          WHERE p.polname = 'tenant_isolation' ORDER BY 1",
@@ -59,7 +55,7 @@ pub async fn storage_bytes(tx: &mut TenantTx) -> Result<u64> {
         .iter()
         .map(|t| {
             format!(
-                "SELECT sum(pg_column_size(x.*)) AS b FROM \"{}\" x",
+                "SELECT sum(pg_column_size(x.*)) AS b FROM \"{}\" x WHERE x.tenant_id = $1",
                 t.replace('"', "\"\"")
             )
         })
@@ -68,7 +64,7 @@ pub async fn storage_bytes(tx: &mut TenantTx) -> Result<u64> {
         "SELECT coalesce(sum(b), 0)::bigint FROM ({}) s",
         parts.join(" UNION ALL ")
     );
-    let n: i64 = sqlx::query_scalar(&sql).fetch_one(tx.conn()).await?;
+    let n: i64 = tx.query_scalar(&sql).fetch_one(tx.conn()).await?;
     Ok(n.max(0) as u64)
 }
 
