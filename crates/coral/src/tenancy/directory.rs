@@ -34,10 +34,6 @@ struct Maps {
     by_domain: HashMap<String, TenantId>,
     by_key: HashMap<String, Arc<KeyInfo>>,
     plans: HashMap<String, Arc<Plan>>,
-    /// Counts single-tenant reloads; `reloaded` says at which count each tenant was last
-    /// reloaded, so a whole reload that read the database earlier keeps those entries.
-    epoch: u64,
-    reloaded: HashMap<TenantId, u64>,
 }
 
 impl Maps {
@@ -51,28 +47,6 @@ impl Maps {
                 self.by_key.remove(k);
             }
         }
-    }
-
-    /// Makes `id`'s entry (present or absent) what it is in `from`, with its indexes.
-    fn adopt(&mut self, from: &Maps, id: &TenantId) {
-        self.remove(id);
-        let Some(t) = from.tenants.get(id) else { return };
-        self.by_handle.insert(t.handle.clone(), id.clone());
-        for d in &t.domains {
-            self.by_domain.insert(d.clone(), id.clone());
-        }
-        for k in &t.keys {
-            if let Some(info) = from.by_key.get(k) {
-                self.by_key.insert(k.clone(), Arc::clone(info));
-            }
-        }
-        self.tenants.insert(id.clone(), Arc::clone(t));
-    }
-
-    /// Marks `id` as reloaded on its own just now.
-    fn touch(&mut self, id: &TenantId) {
-        self.epoch += 1;
-        self.reloaded.insert(id.clone(), self.epoch);
     }
 
     fn insert(&mut self, mut t: Tenant, keys: Vec<api_keys::KeyEntry>) {
@@ -106,6 +80,10 @@ pub struct Directory {
     feature_defaults: BTreeMap<String, bool>,
     /// Other caches' change channels, served by the same listener connection.
     subscribers: RwLock<Vec<(&'static str, ChangeHook)>>,
+    /// Held from a reload's read to its write, so reloads take turns: otherwise the
+    /// listener's reload of an older announcement could read before a change and store
+    /// after the change's own reload, leaving the old state (a suspended store serving).
+    reloading: tokio::sync::Mutex<()>,
 }
 
 /// A stored JSON value that was validated on the way in; should it not read, the
@@ -197,13 +175,15 @@ impl Directory {
             platform,
             feature_defaults,
             subscribers: RwLock::default(),
+            reloading: tokio::sync::Mutex::new(()),
         });
         dir.reload_all().await?;
         Ok(dir)
     }
 
+    /// Re-reads every tenant, plan and key (start-up, a plan change, a lost listener).
     pub async fn reload_all(&self) -> Result<()> {
-        let start = self.maps.read().expect("directory lock").epoch;
+        let _turn = self.reloading.lock().await;
         let rows = tenants::all(self.platform.control()).await?;
         let mut keys: HashMap<String, Vec<api_keys::KeyEntry>> = HashMap::new();
         let mut channels: HashMap<String, String> = HashMap::new();
@@ -232,17 +212,7 @@ impl Directory {
             }
             maps.insert(t, k);
         }
-        // A tenant reloaded on its own while this read ran (e.g. one just created) is
-        // newer than what this read saw: keep it, or it would vanish until its next
-        // notification.
-        let mut current = self.maps.write().expect("directory lock");
-        for (id, at) in &current.reloaded {
-            if *at > start {
-                maps.adopt(&current, id);
-            }
-        }
-        maps.epoch = current.epoch;
-        *current = maps;
+        *self.maps.write().expect("directory lock") = maps;
         Ok(())
     }
 
@@ -252,11 +222,11 @@ impl Directory {
             return self.reload_all().await;
         }
         let Some(tid) = TenantId::parse(id) else { return Ok(()) };
+        let _turn = self.reloading.lock().await;
         let mut conn = self.platform.control().acquire().await?;
         let Some(row) = tenants::find(&mut conn, id).await? else {
             let mut maps = self.maps.write().expect("directory lock");
             maps.remove(&tid);
-            maps.touch(&tid);
             return Ok(());
         };
         let plan = plans::find(&mut conn, &row.plan_id)
@@ -271,7 +241,6 @@ impl Directory {
         if let Some(p) = plan {
             maps.plans.insert(p.id.clone(), p);
         }
-        maps.touch(&tid);
         maps.insert(t, keys);
         Ok(())
     }
