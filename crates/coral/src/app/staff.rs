@@ -34,7 +34,9 @@ pub async fn login(
     // are never read across stores.
     let mut candidates: Vec<StaffRow> = Vec::new();
     for (tenant, staff_id) in logins {
-        let Some(t) = app.directory.get(&TenantId::from_trusted(tenant)) else { continue };
+        let Some(t) = app.directory.get(&TenantId::from_trusted(tenant)) else {
+            continue;
+        };
         let mut tx = app.directory.tenant_db(&t).await?.begin().await?;
         let user = staff::get(&mut tx, &staff_id).await?;
         tx.commit().await?;

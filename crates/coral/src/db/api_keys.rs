@@ -1,9 +1,9 @@
 //! Publishable API keys and the sales channels they open.
 
-use rand::RngCore;
 use crate::core::ids::new_id;
 use crate::core::Result;
 use crate::db::{PlatformRead, TenantTx};
+use rand::RngCore;
 
 pub struct NewKey {
     pub id: String,
@@ -57,25 +57,23 @@ pub async fn insert_publishable(tx: &mut TenantTx, title: &str, sales_channel_id
     .await?;
     // The global lookup the directory resolves tokens with (migration 0011); its tenant
     // policy makes this row name this store only.
-    tx.query(
-        "INSERT INTO publishable_keys (tenant_id, token, api_key_id, sales_channel_ids) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(&key.token)
-    .bind(&key.id)
-    .bind(sales_channel_ids)
-    .execute(tx.conn())
-    .await?;
+    tx.query("INSERT INTO publishable_keys (tenant_id, token, api_key_id, sales_channel_ids) VALUES ($1, $2, $3, $4)")
+        .bind(&key.token)
+        .bind(&key.id)
+        .bind(sales_channel_ids)
+        .execute(tx.conn())
+        .await?;
     Ok(key)
 }
 
 /// Every active key of a placement, from the global lookup (platform read, for the
 /// directory's start-up).
 pub async fn all_active(read: &mut PlatformRead) -> Result<Vec<KeyEntry>> {
-    Ok(sqlx::query_as(
-        "SELECT token, tenant_id, sales_channel_ids FROM publishable_keys WHERE revoked_at IS NULL",
+    Ok(
+        sqlx::query_as("SELECT token, tenant_id, sales_channel_ids FROM publishable_keys WHERE revoked_at IS NULL")
+            .fetch_all(read.conn())
+            .await?,
     )
-    .fetch_all(read.conn())
-    .await?)
 }
 
 /// The tenant's active keys (in its own scope, for the directory's reload of one store).

@@ -89,10 +89,8 @@ async fn the_platform_role_reads_only_its_pinned_tables_and_writes_nothing() {
     .fetch_all(&mut conn)
     .await
     .unwrap();
-    let found: Vec<(String, String, String, Vec<String>)> = rows
-        .iter()
-        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
-        .collect();
+    let found: Vec<(String, String, String, Vec<String>)> =
+        rows.iter().map(|r| (r.get(0), r.get(1), r.get(2), r.get(3))).collect();
     let expected: Vec<(String, String, String, Vec<String>)> = PLATFORM_READS
         .iter()
         .map(|t| {
@@ -117,12 +115,11 @@ async fn the_platform_role_reads_only_its_pinned_tables_and_writes_nothing() {
 
     // Through Coral's own handle: the role, both stores' lookups, default channels only.
     let mut read = platform.read(platform.control()).await.unwrap();
-    let (user, super_, bypass): (String, bool, bool) = sqlx::query_as(
-        "SELECT current_user::text, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user",
-    )
-    .fetch_one(read.conn())
-    .await
-    .unwrap();
+    let (user, super_, bypass): (String, bool, bool) =
+        sqlx::query_as("SELECT current_user::text, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+            .fetch_one(read.conn())
+            .await
+            .unwrap();
     assert_eq!((user.as_str(), super_, bypass), ("coral_platform", false, false));
     let tokens: Vec<(String, String)> =
         sqlx::query_as("SELECT tenant_id, token FROM publishable_keys ORDER BY tenant_id")
@@ -161,7 +158,10 @@ async fn the_platform_role_reads_only_its_pinned_tables_and_writes_nothing() {
     assert!(err.to_string().contains("read-only transaction"), "{err}");
     drop(read);
     let mut tx = conn.begin().await.unwrap();
-    sqlx::query("SET LOCAL ROLE coral_platform").execute(&mut *tx).await.unwrap();
+    sqlx::query("SET LOCAL ROLE coral_platform")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
     let err = sqlx::query("INSERT INTO staff_logins (tenant_id, email, staff_id) VALUES ($1, 'x@y.test', 'user_x')")
         .bind(&a.id)
         .execute(&mut *tx)
@@ -173,10 +173,12 @@ async fn the_platform_role_reads_only_its_pinned_tables_and_writes_nothing() {
     // Coral's own role, without switching, sees no tenant rows at all (on a plain
     // owner; a superuser owner bypasses RLS, which is why Coral never relies on it).
     if harness::plain_owner() {
-        let n: i64 = sqlx::query_scalar("SELECT (SELECT count(*) FROM publishable_keys) + (SELECT count(*) FROM sales_channels)")
-            .fetch_one(platform.control())
-            .await
-            .unwrap();
+        let n: i64 = sqlx::query_scalar(
+            "SELECT (SELECT count(*) FROM publishable_keys) + (SELECT count(*) FROM sales_channels)",
+        )
+        .fetch_one(platform.control())
+        .await
+        .unwrap();
         assert_eq!(n, 0, "the owner itself reads no lookup or tenant rows");
     }
 }
@@ -187,11 +189,19 @@ async fn the_lookups_follow_keys_and_staff_row_for_row() {
     let t = app.tenant("alpha").await;
     let admin = Admin::of(&app, &t).await;
     let made = admin
-        .ok(Method::POST, "/admin/api-keys", json!({"title": "Second", "type": "publishable"}))
+        .ok(
+            Method::POST,
+            "/admin/api-keys",
+            json!({"title": "Second", "type": "publishable"}),
+        )
         .await;
     let second = made["api_key"]["id"].as_str().unwrap().to_owned();
     let third = admin
-        .ok(Method::POST, "/admin/api-keys", json!({"title": "Third", "type": "publishable"}))
+        .ok(
+            Method::POST,
+            "/admin/api-keys",
+            json!({"title": "Third", "type": "publishable"}),
+        )
         .await;
     admin
         .ok(Method::POST, &format!("/admin/api-keys/{second}/revoke"), json!({}))
