@@ -1,9 +1,10 @@
 //! Publishable API keys and the sales channels they open.
 
+use rand::RngCore;
+
 use crate::core::ids::new_id;
 use crate::core::Result;
 use crate::db::{PlatformRead, TenantTx};
-use rand::RngCore;
 
 pub struct NewKey {
     pub id: String,
