@@ -65,7 +65,7 @@ SELECT coral_tenant_table('staff_logins');
 DROP TRIGGER coral_audit ON publishable_keys;
 DROP TRIGGER coral_audit ON staff_logins;
 
--- The platform's reads, one policy each (tests/it/schema.rs pins the list), SELECT only.
+-- The platform's reads, one policy each (tests/it/platform_reads.rs pins the list), SELECT only.
 -- `current_user = 'coral_platform'`: a policy TO a role applies to its members too, and
 -- the owner is one; the check keeps the rows hidden from the owner itself until a
 -- transaction does SET LOCAL ROLE coral_platform (db::handles::PlatformRead).
