@@ -246,8 +246,9 @@ impl CrossTenantTx {
     }
 }
 
-/// Cross-tenant access as the schema owner. Handed only to `/platform` handlers,
-/// the tenant directory and maintenance commands.
+/// Cross-tenant access: the control plane as the schema owner, and tenant tables only
+/// through [`PlatformRead`] (the owner itself sees no tenant rows). Handed only to
+/// `/platform` handlers, the tenant directory and maintenance commands.
 #[derive(Clone)]
 pub struct PlatformDb {
     db: Arc<Database>,
