@@ -106,6 +106,10 @@ pub struct Directory {
     feature_defaults: BTreeMap<String, bool>,
     /// Other caches' change channels, served by the same listener connection.
     subscribers: RwLock<Vec<(&'static str, ChangeHook)>>,
+    /// Single-tenant reloads run one at a time: a reload reads in several steps, and an
+    /// older read (the listener's, of a notification) finishing after a newer one (a
+    /// request's own reload after its change) would install stale state.
+    reloading: tokio::sync::Mutex<()>,
 }
 
 /// A stored JSON value that was validated on the way in; should it not read, the
@@ -197,6 +201,7 @@ impl Directory {
             platform,
             feature_defaults,
             subscribers: RwLock::default(),
+            reloading: tokio::sync::Mutex::new(()),
         });
         dir.reload_all().await?;
         Ok(dir)
@@ -255,6 +260,7 @@ impl Directory {
             return self.reload_all().await;
         }
         let Some(tid) = TenantId::parse(id) else { return Ok(()) };
+        let _one_at_a_time = self.reloading.lock().await;
         let mut conn = self.platform.control().acquire().await?;
         let Some(row) = tenants::find(&mut conn, id).await? else {
             let mut maps = self.maps.write().expect("directory lock");
