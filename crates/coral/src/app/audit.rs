@@ -56,7 +56,9 @@ pub async fn list_all(app: &App, f: &Filter, limit: i64, offset: i64) -> Result<
             .collect(),
     };
     for pool in pools {
-        let (more, n) = audit::list_placement(&pool, f, window, 0).await?;
+        let mut read = app.platform().read(&pool).await?;
+        let (more, n) = audit::list_placement(&mut read, f, window, 0).await?;
+        read.finish().await?;
         rows.extend(more);
         count += n;
     }

@@ -26,9 +26,21 @@ pub async fn login(
     let store = tenant_hint.as_ref().map(|t| t.id.as_str());
     app.login_limits.check(store, email, address)?;
     let email = parse_email(email).map_err(|_| Error::Unauthorized(BAD_LOGIN.into()))?;
-    let mut candidates: Vec<StaffRow> = app.control.staff_by_email(&email).await?;
+    let mut logins = app.control.staff_by_email(&email).await?;
     if let Some(t) = &tenant_hint {
-        candidates.retain(|c| c.tenant_id == t.id.as_str());
+        logins.retain(|(tenant, _)| tenant == t.id.as_str());
+    }
+    // Each candidate account is read in its own store's transaction: password hashes
+    // are never read across stores.
+    let mut candidates: Vec<StaffRow> = Vec::new();
+    for (tenant, staff_id) in logins {
+        let Some(t) = app.directory.get(&TenantId::from_trusted(tenant)) else {
+            continue;
+        };
+        let mut tx = app.directory.tenant_db(&t).await?.begin().await?;
+        let user = staff::get(&mut tx, &staff_id).await?;
+        tx.commit().await?;
+        candidates.extend(user.filter(|u| u.is_active && u.email == email));
     }
     let mut matched = Vec::new();
     if candidates.is_empty() {

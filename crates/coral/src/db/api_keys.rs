@@ -1,11 +1,10 @@
 //! Publishable API keys and the sales channels they open.
 
 use rand::RngCore;
-use sqlx::PgPool;
 
 use crate::core::ids::new_id;
 use crate::core::Result;
-use crate::db::TenantTx;
+use crate::db::{PlatformRead, TenantTx};
 
 pub struct NewKey {
     pub id: String,
@@ -57,49 +56,57 @@ pub async fn insert_publishable(tx: &mut TenantTx, title: &str, sales_channel_id
     .bind(sales_channel_ids)
     .execute(tx.conn())
     .await?;
+    // The global lookup the directory resolves tokens with (migration 0011); its tenant
+    // policy makes this row name this store only.
+    tx.query("INSERT INTO publishable_keys (tenant_id, token, api_key_id, sales_channel_ids) VALUES ($1, $2, $3, $4)")
+        .bind(&key.token)
+        .bind(&key.id)
+        .bind(sales_channel_ids)
+        .execute(tx.conn())
+        .await?;
     Ok(key)
 }
 
-const ENTRIES: &str = "SELECT k.token, k.tenant_id, \
-     COALESCE(array_agg(s.sales_channel_id) FILTER (WHERE s.sales_channel_id IS NOT NULL), '{}') AS sales_channel_ids \
-     FROM api_keys k LEFT JOIN api_key_sales_channels s ON s.tenant_id = k.tenant_id AND s.api_key_id = k.id \
-     WHERE k.revoked_at IS NULL AND k.type = 'publishable'";
-
-/// Every active key of a placement (platform access, for the directory).
-pub async fn all_active(pool: &PgPool) -> Result<Vec<KeyEntry>> {
-    Ok(sqlx::query_as(&format!("{ENTRIES} GROUP BY k.tenant_id, k.id"))
-        .fetch_all(pool)
-        .await?)
-}
-
-/// The active keys of one tenant (platform access, for the directory).
-pub async fn active_of_tenant(pool: &PgPool, tenant_id: &str) -> Result<Vec<KeyEntry>> {
+/// Every active key of a placement, from the global lookup (platform read, for the
+/// directory's start-up).
+pub async fn all_active(read: &mut PlatformRead) -> Result<Vec<KeyEntry>> {
     Ok(
-        sqlx::query_as(&format!("{ENTRIES} AND k.tenant_id = $1 GROUP BY k.tenant_id, k.id"))
-            .bind(tenant_id)
-            .fetch_all(pool)
+        sqlx::query_as("SELECT token, tenant_id, sales_channel_ids FROM publishable_keys WHERE revoked_at IS NULL")
+            .fetch_all(read.conn())
             .await?,
     )
 }
 
-/// The tenant's default sales channel id (platform access, for the directory).
-pub async fn default_channel(pool: &PgPool, tenant_id: &str) -> Result<Option<String>> {
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM sales_channels WHERE tenant_id = $1 AND is_default AND deleted_at IS NULL \
-         ORDER BY created_at LIMIT 1",
-    )
-    .bind(tenant_id)
-    .fetch_optional(pool)
-    .await?)
+/// The tenant's active keys (in its own scope, for the directory's reload of one store).
+pub async fn active_of_tenant(tx: &mut TenantTx) -> Result<Vec<KeyEntry>> {
+    Ok(tx
+        .query_as(
+            "SELECT token, tenant_id, sales_channel_ids FROM publishable_keys \
+             WHERE tenant_id = $1 AND revoked_at IS NULL",
+        )
+        .fetch_all(tx.conn())
+        .await?)
 }
 
-/// Every tenant's default sales channel in a placement (platform access, for the directory).
-pub async fn all_default_channels(pool: &PgPool) -> Result<Vec<(String, String)>> {
+/// The tenant's default sales channel id (in its own scope, for the directory).
+pub async fn default_channel(tx: &mut TenantTx) -> Result<Option<String>> {
+    Ok(tx
+        .query_scalar(
+            "SELECT id FROM sales_channels WHERE tenant_id = $1 AND is_default AND deleted_at IS NULL \
+             ORDER BY created_at LIMIT 1",
+        )
+        .fetch_optional(tx.conn())
+        .await?)
+}
+
+/// Every tenant's default sales channel in a placement (platform read, for the
+/// directory's start-up; the `platform_read` policy shows only default, live channels).
+pub async fn all_default_channels(read: &mut PlatformRead) -> Result<Vec<(String, String)>> {
     Ok(sqlx::query_as(
         "SELECT DISTINCT ON (tenant_id) tenant_id, id FROM sales_channels \
          WHERE is_default AND deleted_at IS NULL ORDER BY tenant_id, created_at",
     )
-    .fetch_all(pool)
+    .fetch_all(read.conn())
     .await?)
 }
 
@@ -155,5 +162,12 @@ pub async fn revoke(tx: &mut TenantTx, id: &str) -> Result<bool> {
         .bind(id)
         .execute(tx.conn())
         .await?;
+    // The lookup follows in the same transaction: a revoked token stops resolving.
+    tx.query(
+        "UPDATE publishable_keys SET revoked_at = now() WHERE tenant_id = $1 AND api_key_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
     Ok(done.rows_affected() == 1)
 }

@@ -252,11 +252,15 @@ pub async fn list(tx: &mut crate::db::TenantTx, f: &Filter, limit: i64, offset: 
     page(tx.conn(), "audit_log", f, limit, offset).await
 }
 
-/// Every tenant's records in one placement (platform access, as the schema owner —
-/// the same access the tenant directory reads keys with).
-pub async fn list_placement(pool: &PgPool, f: &Filter, limit: i64, offset: i64) -> Result<(Vec<AuditRow>, i64)> {
-    let mut conn = pool.acquire().await?;
-    page(&mut conn, "audit_log", f, limit, offset).await
+/// Every tenant's records in one placement (platform read: the `platform_read` policy
+/// on `audit_log`, docs/plain-owner.md).
+pub async fn list_placement(
+    read: &mut crate::db::PlatformRead,
+    f: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<AuditRow>, i64)> {
+    page(read.conn(), "audit_log", f, limit, offset).await
 }
 
 /// The platform's own records (control plane).

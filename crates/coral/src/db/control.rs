@@ -10,7 +10,7 @@ use sqlx::types::Json;
 use crate::core::ids::TenantId;
 use crate::core::{Error, Result};
 use crate::db::handles::{CrossTenantTx, PlatformDb, TenantDb, TenantTx};
-use crate::db::staff::{self, StaffRow};
+use crate::db::staff;
 use crate::db::tenants::{self, TenantRow};
 use crate::db::{audit, SHARED_PLACEMENT};
 
@@ -63,12 +63,15 @@ impl StoreControl {
             .ok_or_else(|| Error::not_found("Store not found"))
     }
 
-    /// Active staff accounts with this email in every placement, for sign-in (which
-    /// happens before the store is known).
-    pub async fn staff_by_email(&self, email: &str) -> Result<Vec<StaffRow>> {
+    /// The staff accounts with this email in every placement, as `(tenant id, staff id)`,
+    /// for sign-in (which happens before the store is known). Only the global lookup is
+    /// read here; the account and its password hash are read in the store's own scope.
+    pub async fn staff_by_email(&self, email: &str) -> Result<Vec<(String, String)>> {
         let mut found = Vec::new();
         for (_, pool) in self.platform.all_placements().await? {
-            found.extend(staff::find_by_email(&pool, email).await?);
+            let mut read = self.platform.read(&pool).await?;
+            found.extend(staff::logins_by_email(&mut read, email).await?);
+            read.finish().await?;
         }
         Ok(found)
     }

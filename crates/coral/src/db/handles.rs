@@ -1,5 +1,6 @@
 //! `TenantDb` (one tenant's data, under RLS) and `PlatformDb` (cross-tenant, for
-//! `/platform` and maintenance code only).
+//! `/platform` and maintenance code only; its reads of tenant tables go through
+//! `PlatformRead`, under the `coral_platform` role's policies).
 
 use std::sync::Arc;
 
@@ -260,8 +261,9 @@ impl CrossTenantTx {
     }
 }
 
-/// Cross-tenant access as the schema owner. Handed only to `/platform` handlers,
-/// the tenant directory and maintenance commands.
+/// Cross-tenant access: the control plane as the schema owner, and tenant tables only
+/// through [`PlatformRead`] (the owner itself sees no tenant rows). Handed only to
+/// `/platform` handlers, the tenant directory and maintenance commands.
 #[derive(Clone)]
 pub struct PlatformDb {
     db: Arc<Database>,
@@ -323,6 +325,20 @@ impl PlatformDb {
         })
     }
 
+    /// A [`PlatformRead`] on `pool` (the control pool or a placement's): `BEGIN READ ONLY`,
+    /// the role and a cleared tenant scope in one round trip. Both settings are
+    /// transaction-local, so the pooled connection carries nothing over.
+    pub async fn read(&self, pool: &PgPool) -> Result<PlatformRead> {
+        let tx = self
+            .health()
+            .or_unavailable(pool.begin_with(
+                "BEGIN READ ONLY; SELECT set_config('role', 'coral_platform', true), \
+                 set_config('coral.tenant_id', '', true)",
+            ))
+            .await?;
+        Ok(PlatformRead { tx })
+    }
+
     /// Widens an open tenant transaction into the master catalog's cross-tenant one
     /// (see [`CrossTenantTx`]); `purpose` names the use case in the audit log.
     pub fn cross_tenant(&self, tx: TenantTx, purpose: &'static str) -> CrossTenantTx {
@@ -333,6 +349,28 @@ impl PlatformDb {
             purpose,
             in_platform: false,
         }
+    }
+}
+
+/// A read-only transaction as `coral_platform` (docs/plain-owner.md): it sees exactly
+/// what the `platform_read` policies of migration 0011 give it (the publishable-key and
+/// staff-login lookups, default sales channels, tenant audit records) and can write
+/// nothing. For the platform's few true cross-tenant reads: the tenant directory,
+/// sign-in's email lookup and the platform audit listing. Dropped, it rolls back.
+pub struct PlatformRead {
+    tx: Transaction<'static, Postgres>,
+}
+
+impl PlatformRead {
+    /// The connection, for repository functions that take a `PlatformRead`.
+    pub fn conn(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+
+    /// Ends the transaction (it wrote nothing; this only returns the connection early).
+    pub async fn finish(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
     }
 }
 

@@ -42,5 +42,5 @@ mod control;
 mod handles;
 
 pub use control::{OwnRecordChange, StoreControl};
-pub use handles::{CrossTenantTx, PlatformDb, PlatformTx, TenantDb, TenantTx};
+pub use handles::{CrossTenantTx, PlatformDb, PlatformRead, PlatformTx, TenantDb, TenantTx};
 pub use placements::{Database, SHARED_PLACEMENT};

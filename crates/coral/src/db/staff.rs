@@ -3,11 +3,10 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sqlx::types::Json;
-use sqlx::PgPool;
 
 use crate::core::ids::new_id;
 use crate::core::Result;
-use crate::db::TenantTx;
+use crate::db::{PlatformRead, TenantTx};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StaffRow {
@@ -47,6 +46,14 @@ pub async fn insert(tx: &mut TenantTx, s: &NewStaff<'_>) -> Result<String> {
     .bind(s.role)
     .execute(tx.conn())
     .await?;
+    // The global lookup sign-in finds accounts with (migration 0011); its tenant policy
+    // makes this row name this store only. Emails never change and staff rows are never
+    // deleted; if either ever does, the lookup changes in the same transaction.
+    tx.query("INSERT INTO staff_logins (tenant_id, email, staff_id) VALUES ($1, $2, $3)")
+        .bind(s.email)
+        .bind(&id)
+        .execute(tx.conn())
+        .await?;
     Ok(id)
 }
 
@@ -58,13 +65,14 @@ pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<StaffRow>> {
         .await?)
 }
 
-/// Active staff with this email in any tenant of a placement (platform access, for login,
-/// where the tenant comes from the user's record).
-pub async fn find_by_email(pool: &PgPool, email: &str) -> Result<Vec<StaffRow>> {
+/// The accounts with this email in any tenant of a placement, as `(tenant id, staff id)`
+/// pairs from the global lookup (platform read, for sign-in, which happens before the
+/// store is known). Only who: the account itself is read in its store's scope.
+pub async fn logins_by_email(read: &mut PlatformRead, email: &str) -> Result<Vec<(String, String)>> {
     Ok(
-        sqlx::query_as("SELECT * FROM staff_users WHERE email = $1 AND is_active")
+        sqlx::query_as("SELECT tenant_id, staff_id FROM staff_logins WHERE email = $1 ORDER BY tenant_id")
             .bind(email)
-            .fetch_all(pool)
+            .fetch_all(read.conn())
             .await?,
     )
 }

@@ -188,10 +188,13 @@ impl Directory {
         let mut keys: HashMap<String, Vec<api_keys::KeyEntry>> = HashMap::new();
         let mut channels: HashMap<String, String> = HashMap::new();
         for (_, pool) in self.platform.all_placements().await? {
-            for k in api_keys::all_active(&pool).await? {
+            // Every store's keys at once: a platform read (docs/plain-owner.md).
+            let mut read = self.platform.read(&pool).await?;
+            for k in api_keys::all_active(&mut read).await? {
                 keys.entry(k.tenant_id.clone()).or_default().push(k);
             }
-            channels.extend(api_keys::all_default_channels(&pool).await?);
+            channels.extend(api_keys::all_default_channels(&mut read).await?);
+            read.finish().await?;
         }
         let mut maps = Maps {
             plans: plans::all(self.platform.control())
@@ -233,9 +236,14 @@ impl Directory {
             .await?
             .map(|p| Arc::new(to_plan(p)));
         drop(conn);
+        // One store's keys and channel: read in that store's own scope.
         let pool = self.platform.placement(&row.placement_id).await?;
-        let keys = api_keys::active_of_tenant(&pool, id).await?;
-        let channel = api_keys::default_channel(&pool, id).await?;
+        let mut tx = TenantDb::new(pool, tid.clone(), self.platform.health().clone())
+            .begin()
+            .await?;
+        let keys = api_keys::active_of_tenant(&mut tx).await?;
+        let channel = api_keys::default_channel(&mut tx).await?;
+        tx.commit().await?;
         let t = to_tenant(row, &keys, channel, plan.as_deref(), &self.feature_defaults);
         let mut maps = self.maps.write().expect("directory lock");
         if let Some(p) = plan {

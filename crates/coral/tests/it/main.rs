@@ -24,6 +24,7 @@ mod limits;
 mod observability;
 mod payments;
 mod placements;
+mod platform_reads;
 mod price_lists;
 mod promotions;
 mod quotas;

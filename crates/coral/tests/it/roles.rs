@@ -87,16 +87,25 @@ pub async fn staff_token(app: &TestApp, t: &TestTenant, role: Role) -> String {
     if role == Role::PlatformAdmin {
         let hash = coral::adapters::auth::hash_password(ADMIN_PASSWORD).await.unwrap();
         let mut conn = app.owner_conn().await;
+        let id = format!("user_{}", ulid::Ulid::new());
         sqlx::query(
             "INSERT INTO staff_users (tenant_id, id, email, password_hash, role) VALUES ($1, $2, $3, $4, 'platform_admin')",
         )
         .bind(&t.id)
-        .bind(format!("user_{}", ulid::Ulid::new()))
+        .bind(&id)
         .bind(&email)
         .bind(hash)
         .execute(&mut conn)
         .await
         .unwrap();
+        // Sign-in finds accounts through the lookup, which Coral writes with the account.
+        sqlx::query("INSERT INTO staff_logins (tenant_id, email, staff_id) VALUES ($1, $2, $3)")
+            .bind(&t.id)
+            .bind(&email)
+            .bind(&id)
+            .execute(&mut conn)
+            .await
+            .unwrap();
     } else {
         let admin = Admin::of(app, t).await;
         admin
