@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::query::{Query, QueryAs, QueryScalar};
-use sqlx::{FromRow, PgConnection, PgPool, Postgres, Transaction};
+use sqlx::{Executor, FromRow, PgConnection, PgPool, Postgres, Transaction};
 
 use crate::core::ids::TenantId;
 use crate::core::Result;
@@ -69,27 +69,13 @@ impl TenantDb {
     }
 
     /// `BEGIN` and the tenant scope in one round trip (one simple query), which is most
-    /// of a short transaction's overhead. The tenant id is inlined as a literal, so it is
-    /// checked to be `ten_` + ULID characters; anything else takes the two-step path.
+    /// of a short transaction's overhead.
     async fn start(&self, relaxed: bool) -> Result<TenantTx> {
-        let id = self.tenant_id.as_str();
-        if !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-            let tx = self.health.or_unavailable(self.pool.begin()).await?;
-            return TenantTx::enter_with(tx, self.tenant_id.clone(), self.audit.clone()).await;
+        let mut sql = format!("BEGIN; {}", scope(Some(&self.tenant_id), self.audit.is_some()));
+        if relaxed {
+            sql.push_str(" SET LOCAL synchronous_commit = off;");
         }
-        let audit = if self.audit.is_some() { "on" } else { "" };
-        let sync = if relaxed {
-            ", set_config('synchronous_commit', 'off', true)"
-        } else {
-            ""
-        };
-        let tx = self
-            .health
-            .or_unavailable(self.pool.begin_with(format!(
-                "BEGIN; SELECT set_config('role', 'coral_app', true), set_config('coral.tenant_id', '{id}', true), \
-                 set_config('coral.audit', '{audit}', true){sync}"
-            )))
-            .await?;
+        let tx = self.health.or_unavailable(self.pool.begin_with(sql)).await?;
         Ok(TenantTx {
             tx,
             tenant_id: self.tenant_id.clone(),
@@ -119,14 +105,8 @@ impl TenantTx {
         tenant_id: TenantId,
         audit: Option<Arc<Audit>>,
     ) -> Result<Self> {
-        sqlx::query(
-            "SELECT set_config('role', 'coral_app', true), set_config('coral.tenant_id', $1, true), \
-             set_config('coral.audit', $2, true)",
-        )
-        .bind(tenant_id.as_str())
-        .bind(if audit.is_some() { "on" } else { "" })
-        .execute(&mut *tx)
-        .await?;
+        let sql = scope(Some(&tenant_id), audit.is_some());
+        (&mut *tx).execute(sql.as_str()).await?;
         Ok(Self { tx, tenant_id, audit })
     }
 
@@ -230,10 +210,9 @@ impl CrossTenantTx {
                 tracing::info!(target: "audit", purpose = self.purpose, origin = %self.origin, tenant = %id,
                                "cross-tenant transaction acts as another tenant");
             }
-            sqlx::query("SELECT set_config('role', 'coral_app', true), set_config('coral.tenant_id', $1, true)")
-                .bind(id.as_str())
-                .execute(&mut *self.inner.tx)
-                .await?;
+            let audit = self.inner.audit.is_some();
+            let sql = scope(Some(id), audit);
+            (&mut *self.inner.tx).execute(sql.as_str()).await?;
             self.inner.tenant_id = id.clone();
             self.in_platform = false;
         }
@@ -244,9 +223,9 @@ impl CrossTenantTx {
     /// No tenant is in scope meanwhile (the setting is cleared).
     pub async fn links(&mut self) -> Result<&mut PgConnection> {
         if !self.in_platform {
-            sqlx::query("SELECT set_config('role', 'none', true), set_config('coral.tenant_id', '', true)")
-                .execute(&mut *self.inner.tx)
-                .await?;
+            let audit = self.inner.audit.is_some();
+            let sql = scope(None, audit);
+            (&mut *self.inner.tx).execute(sql.as_str()).await?;
             self.in_platform = true;
         }
         Ok(&mut self.inner.tx)
@@ -414,6 +393,28 @@ impl PlatformTx {
     }
 }
 
+/// The statements that put a transaction in `tenant`'s scope (as `coral_app`, under RLS)
+/// or, with `None`, back to the connecting role with no tenant: `SET LOCAL`, not
+/// `set_config()`, because Citus carries `SET LOCAL` to the workers that run the shard
+/// queries (with `citus.propagate_set_commands = 'local'`) and does not carry a
+/// `set_config()` call, leaving RLS on the shards without a tenant (issue 22).
+fn scope(tenant: Option<&TenantId>, audit: bool) -> String {
+    let audit = if audit { "on" } else { "" };
+    match tenant {
+        Some(id) => format!(
+            "SET LOCAL ROLE coral_app; SET LOCAL coral.tenant_id = {}; SET LOCAL coral.audit = '{audit}';",
+            literal(id.as_str())
+        ),
+        None => format!("SET LOCAL ROLE NONE; SET LOCAL coral.tenant_id = ''; SET LOCAL coral.audit = '{audit}';"),
+    }
+}
+
+/// `s` as an SQL string literal (`SET` takes no parameters). Quotes are doubled; with
+/// `standard_conforming_strings` (on since PostgreSQL 9.1) nothing else is special.
+fn literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
 /// `sql`, checked in debug builds to name `tenant_id`: with `$1` bound to the tenant, a
 /// statement that never says `tenant_id` filters or writes by something else and leans
 /// on row level security alone (which a Citus coordinator cannot route by). Run by every
@@ -542,6 +543,17 @@ mod tests {
             found[0].ends_with("keys.rs:2: sqlx::query(\"SELECT 1 FROM api_keys\");"),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn the_scope_is_set_local_with_the_tenant_quoted() {
+        let id = crate::core::ids::TenantId::from_trusted("ten_01ABC".into());
+        assert_eq!(
+            super::scope(Some(&id), true),
+            "SET LOCAL ROLE coral_app; SET LOCAL coral.tenant_id = 'ten_01ABC'; SET LOCAL coral.audit = 'on';"
+        );
+        assert!(super::scope(None, false).starts_with("SET LOCAL ROLE NONE; SET LOCAL coral.tenant_id = '';"));
+        assert_eq!(super::literal("a'b"), "'a''b'");
     }
 
     #[test]
