@@ -174,9 +174,7 @@ impl TenantTx {
         let tenant = self.tenant_id.as_str().to_owned();
         if a.scope == Scope::Platform {
             // Provisioning: the record goes to the control plane, as the schema owner.
-            sqlx::query("SELECT set_config('role', 'none', true)")
-                .execute(&mut *self.tx)
-                .await?;
+            (&mut *self.tx).execute("SET LOCAL ROLE NONE").await?;
         }
         let written = audit::record(&mut self.tx, Some(&tenant), &a).await?;
         self.tx.commit().await?;
@@ -310,10 +308,9 @@ impl PlatformDb {
     pub async fn read(&self, pool: &PgPool) -> Result<PlatformRead> {
         let tx = self
             .health()
-            .or_unavailable(pool.begin_with(
-                "BEGIN READ ONLY; SELECT set_config('role', 'coral_platform', true), \
-                 set_config('coral.tenant_id', '', true)",
-            ))
+            .or_unavailable(
+                pool.begin_with("BEGIN READ ONLY; SET LOCAL ROLE coral_platform; SET LOCAL coral.tenant_id = '';"),
+            )
             .await?;
         Ok(PlatformRead { tx })
     }
