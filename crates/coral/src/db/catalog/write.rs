@@ -257,9 +257,10 @@ pub async fn default_location(tx: &mut TenantTx) -> Result<String> {
 
 /// Sets the stocked quantity of a variant at a location.
 pub async fn set_stock(tx: &mut TenantTx, variant_id: &str, location_id: &str, stocked: i32) -> Result<()> {
+    // `EXCLUDED.updated_at` is the column default (now()); Citus refuses a function in DO UPDATE SET.
     tx.query(
         "INSERT INTO inventory_levels (tenant_id, variant_id, location_id, stocked_quantity) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (tenant_id, variant_id, location_id) DO UPDATE SET stocked_quantity = $4, updated_at = now()",
+         ON CONFLICT (tenant_id, variant_id, location_id) DO UPDATE SET stocked_quantity = $4, updated_at = EXCLUDED.updated_at",
     )
     .bind(variant_id)
     .bind(location_id)
