@@ -36,6 +36,7 @@ pub mod shipping;
 pub mod staff;
 pub mod tenants;
 pub mod usage;
+pub mod values;
 pub mod webhooks;
 
 mod control;
