@@ -70,7 +70,10 @@ pub async fn delete(tx: &mut TenantTx, table: Table, id: &str) -> Result<bool> {
         Table::Categories | Table::Tags => None,
     };
     if let Some(sql) = clear {
-        let lock = format!("SELECT 1 FROM {} WHERE tenant_id = $1 AND id = $2 FOR UPDATE", table.name());
+        let lock = format!(
+            "SELECT 1 FROM {} WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+            table.name()
+        );
         tx.query(&lock).bind(id).execute(tx.conn()).await?;
         tx.query(sql).bind(id).execute(tx.conn()).await?;
     }
