@@ -58,7 +58,7 @@ impl ShippingOptionRow {
 }
 
 /// The store's first stock location (the options' origin) comes from scalar subqueries, not a
-/// `LEFT JOIN LATERAL … ON true`: Citus on PostgreSQL 15/16 refuses that outer join under row
+/// lateral outer join (`… ON true`): Citus on PostgreSQL 15/16 refuses that outer join under row
 /// level security ("outer joins and pseudoconstant quals"; docs/citus-findings.md).
 const SELECT: &str = "SELECT s.id, s.region_id, r.currency_code, s.name, s.type_code, s.type_label, \
     s.type_description, s.provider_id, s.amount, s.enabled_in_store, s.metadata, s.created_at, s.updated_at, \
