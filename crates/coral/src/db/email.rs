@@ -28,9 +28,10 @@ pub async fn settings(tx: &mut TenantTx) -> Result<SettingsRow> {
 
 /// Replaces the store's settings.
 pub async fn save_settings(tx: &mut TenantTx, s: &SettingsRow) -> Result<()> {
+    // `EXCLUDED.updated_at` is the column default (now()); Citus refuses a function in DO UPDATE SET.
     tx.query(
         "INSERT INTO email_settings (tenant_id, from_name, from_address, reply_to) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (tenant_id) DO UPDATE SET from_name = $2, from_address = $3, reply_to = $4, updated_at = now()",
+         ON CONFLICT (tenant_id) DO UPDATE SET from_name = $2, from_address = $3, reply_to = $4, updated_at = EXCLUDED.updated_at",
     )
     .bind(&s.from_name)
     .bind(&s.from_address)
@@ -93,9 +94,10 @@ pub async fn template(tx: &mut TenantTx, name: &str) -> Result<Option<TemplateRo
 
 /// Stores (or replaces) the override of template `name`.
 pub async fn save_template(tx: &mut TenantTx, name: &str, parts: &Parts) -> Result<()> {
+    // `EXCLUDED.updated_at` is the column default (now()); Citus refuses a function in DO UPDATE SET.
     tx.query(
         "INSERT INTO email_templates (tenant_id, name, subject, html, text) VALUES ($1, $2, $3, $4, $5) \
-         ON CONFLICT (tenant_id, name) DO UPDATE SET subject = $3, html = $4, text = $5, updated_at = now()",
+         ON CONFLICT (tenant_id, name) DO UPDATE SET subject = $3, html = $4, text = $5, updated_at = EXCLUDED.updated_at",
     )
     .bind(name)
     .bind(&parts.subject)

@@ -135,8 +135,19 @@ pub async fn save_location(
     Ok(done.rows_affected() == 1)
 }
 
-/// Deletes a location and its levels. Whether it existed.
+/// Deletes a location and its levels. Whether it existed. Order items and fulfillments that
+/// name it lose that reference first: those foreign keys are NO ACTION because Citus refuses
+/// `ON DELETE SET NULL` on keys that include `tenant_id` (migration 0012). The location is
+/// locked first, so a fulfilment or order naming it concurrently either commits before the
+/// clearing (and is cleared) or waits and then fails its key check, as with SET NULL.
 pub async fn delete_location(tx: &mut TenantTx, id: &str) -> Result<bool> {
+    for sql in [
+        "SELECT 1 FROM stock_locations WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+        "UPDATE order_items SET location_id = NULL WHERE tenant_id = $1 AND location_id = $2",
+        "UPDATE fulfillments SET location_id = NULL WHERE tenant_id = $1 AND location_id = $2",
+    ] {
+        tx.query(sql).bind(id).execute(tx.conn()).await?;
+    }
     let done = tx
         .query("DELETE FROM stock_locations WHERE tenant_id = $1 AND id = $2")
         .bind(id)

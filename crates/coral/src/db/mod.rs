@@ -13,6 +13,8 @@ pub mod campaigns;
 pub mod carts;
 pub mod catalog;
 pub mod catalog_sources;
+#[cfg(test)]
+mod citus_shapes;
 pub mod currencies;
 pub mod customer_groups;
 pub mod customers;
@@ -36,6 +38,7 @@ pub mod shipping;
 pub mod staff;
 pub mod tenants;
 pub mod usage;
+pub mod values;
 pub mod webhooks;
 
 mod control;

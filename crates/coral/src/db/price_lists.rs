@@ -7,6 +7,7 @@ use sqlx::types::Json;
 
 use crate::core::ids::new_id;
 use crate::core::Result;
+use crate::db::values::{tenant_rows, MAX_ROWS};
 use crate::db::TenantTx;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -127,25 +128,24 @@ pub async fn set_prices(tx: &mut TenantTx, list_id: &str, prices: &[NewListPrice
         .bind(list_id)
         .execute(tx.conn())
         .await?;
-    let ids: Vec<String> = prices.iter().map(|_| new_id("price")).collect();
-    let variants: Vec<&str> = prices.iter().map(|p| p.variant_id.as_str()).collect();
-    let currencies: Vec<&str> = prices.iter().map(|p| p.currency_code.as_str()).collect();
-    let regions: Vec<Option<&str>> = prices.iter().map(|p| p.region_id.as_deref()).collect();
-    let amounts: Vec<Decimal> = prices.iter().map(|p| p.amount).collect();
-    tx.query(
-        "INSERT INTO price_list_prices (tenant_id, id, price_list_id, variant_id, currency_code, region_id, amount) \
-         SELECT $1, u.id, $2, u.variant_id, u.currency_code, u.region_id, u.amount \
-         FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::numeric[]) \
-         AS u(id, variant_id, currency_code, region_id, amount)",
-    )
-    .bind(list_id)
-    .bind(&ids)
-    .bind(&variants)
-    .bind(&currencies)
-    .bind(&regions)
-    .bind(&amounts)
-    .execute(tx.conn())
-    .await?;
+    for chunk in prices.chunks(MAX_ROWS) {
+        let sql = format!(
+            "INSERT INTO price_list_prices (tenant_id, id, price_list_id, variant_id, currency_code, region_id, amount) \
+             VALUES {}",
+            tenant_rows(chunk.len(), 6)
+        );
+        let mut q = tx.query(&sql);
+        for p in chunk {
+            q = q
+                .bind(new_id("price"))
+                .bind(list_id)
+                .bind(&p.variant_id)
+                .bind(&p.currency_code)
+                .bind(p.region_id.as_deref())
+                .bind(p.amount);
+        }
+        q.execute(tx.conn()).await?;
+    }
     Ok(())
 }
 
@@ -155,14 +155,17 @@ pub async fn set_groups(tx: &mut TenantTx, list_id: &str, groups: &[String]) -> 
         .bind(list_id)
         .execute(tx.conn())
         .await?;
-    tx.query(
-        "INSERT INTO price_list_customer_groups (tenant_id, price_list_id, customer_group_id) \
-         SELECT $1, $2, unnest($3::text[])",
-    )
-    .bind(list_id)
-    .bind(groups)
-    .execute(tx.conn())
-    .await?;
+    for chunk in groups.chunks(MAX_ROWS) {
+        let sql = format!(
+            "INSERT INTO price_list_customer_groups (tenant_id, price_list_id, customer_group_id) VALUES {}",
+            tenant_rows(chunk.len(), 2)
+        );
+        let mut q = tx.query(&sql);
+        for group in chunk {
+            q = q.bind(list_id).bind(group);
+        }
+        q.execute(tx.conn()).await?;
+    }
     Ok(())
 }
 

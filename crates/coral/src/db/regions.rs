@@ -9,6 +9,7 @@ use sqlx::types::Json;
 
 use crate::core::ids::new_id;
 use crate::core::Result;
+use crate::db::values::{tenant_rows, MAX_ROWS};
 use crate::db::TenantTx;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -177,23 +178,28 @@ pub async fn save(tx: &mut TenantTx, id: &str, r: &RegionFields, insert: bool) -
             .execute(tx.conn())
             .await?;
     }
-    let (codes, rates): (Vec<&str>, Vec<Decimal>) = r.countries.iter().map(|(c, t)| (c.as_str(), *t)).unzip();
-    tx.query(
-        "INSERT INTO region_countries (tenant_id, country_code, region_id, tax_rate) \
-         SELECT $1, c, $2, t FROM unnest($3::text[], $4::numeric[]) AS x(c, t)",
-    )
-    .bind(id)
-    .bind(&codes)
-    .bind(&rates)
-    .execute(tx.conn())
-    .await?;
-    tx.query(
-        "INSERT INTO region_payment_providers (tenant_id, region_id, provider_id) SELECT $1, $2, unnest($3::text[])",
-    )
-    .bind(id)
-    .bind(&r.payment_providers)
-    .execute(tx.conn())
-    .await?;
+    for chunk in r.countries.chunks(MAX_ROWS) {
+        let sql = format!(
+            "INSERT INTO region_countries (tenant_id, country_code, region_id, tax_rate) VALUES {}",
+            tenant_rows(chunk.len(), 3)
+        );
+        let mut q = tx.query(&sql);
+        for (code, rate) in chunk {
+            q = q.bind(code).bind(id).bind(*rate);
+        }
+        q.execute(tx.conn()).await?;
+    }
+    for chunk in r.payment_providers.chunks(MAX_ROWS) {
+        let sql = format!(
+            "INSERT INTO region_payment_providers (tenant_id, region_id, provider_id) VALUES {}",
+            tenant_rows(chunk.len(), 2)
+        );
+        let mut q = tx.query(&sql);
+        for provider in chunk {
+            q = q.bind(id).bind(provider);
+        }
+        q.execute(tx.conn()).await?;
+    }
     Ok(true)
 }
 

@@ -6,9 +6,10 @@ use crate::core::Result;
 use crate::db::TenantTx;
 
 pub async fn put(tx: &mut TenantTx, name: &str, sealed: &[u8]) -> Result<()> {
+    // `EXCLUDED.updated_at` is the column default (now()); Citus refuses a function in DO UPDATE SET.
     tx.query(
         "INSERT INTO tenant_secrets (tenant_id, name, sealed) VALUES ($1, $2, $3) \
-         ON CONFLICT (tenant_id, name) DO UPDATE SET sealed = EXCLUDED.sealed, updated_at = now()",
+         ON CONFLICT (tenant_id, name) DO UPDATE SET sealed = EXCLUDED.sealed, updated_at = EXCLUDED.updated_at",
     )
     .bind(name)
     .bind(sealed)

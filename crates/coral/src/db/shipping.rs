@@ -57,12 +57,15 @@ impl ShippingOptionRow {
     }
 }
 
+/// The store's first stock location (the options' origin) comes from scalar subqueries, not a
+/// lateral outer join (`… ON true`): Citus on PostgreSQL 15/16 refuses that outer join under row
+/// level security ("outer joins and pseudoconstant quals"; docs/citus-findings.md).
 const SELECT: &str = "SELECT s.id, s.region_id, r.currency_code, s.name, s.type_code, s.type_label, \
     s.type_description, s.provider_id, s.amount, s.enabled_in_store, s.metadata, s.created_at, s.updated_at, \
-    loc.id AS location_id, loc.address AS location_address \
+    (SELECT l.id FROM stock_locations l WHERE l.tenant_id = $1 ORDER BY l.created_at, l.id LIMIT 1) AS location_id, \
+    (SELECT l.address FROM stock_locations l WHERE l.tenant_id = $1 ORDER BY l.created_at, l.id LIMIT 1) \
+        AS location_address \
     FROM shipping_options s JOIN regions r ON r.tenant_id = s.tenant_id AND r.id = s.region_id \
-    LEFT JOIN LATERAL (SELECT l.id, l.address FROM stock_locations l WHERE l.tenant_id = s.tenant_id \
-        ORDER BY l.created_at, l.id LIMIT 1) loc ON true \
     WHERE s.tenant_id = $1 AND s.deleted_at IS NULL";
 
 /// Live options, oldest first; of one region when `region_id` is given, and only those

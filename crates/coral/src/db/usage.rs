@@ -71,9 +71,10 @@ pub async fn storage_bytes(tx: &mut TenantTx) -> Result<u64> {
 /// Adds `counts` to the tenant's persisted totals, in one statement.
 pub async fn add(pool: &PgPool, tenant_id: &str, counts: &[(String, Decimal)]) -> Result<()> {
     let (names, values): (Vec<&str>, Vec<Decimal>) = counts.iter().map(|(n, v)| (n.as_str(), *v)).unzip();
+    // `EXCLUDED.updated_at` is the column default (now()); Citus refuses a function in DO UPDATE SET.
     sqlx::query(
         "INSERT INTO tenant_usage (tenant_id, metric, value) SELECT $1, * FROM unnest($2::text[], $3::numeric[]) \
-         ON CONFLICT (tenant_id, metric) DO UPDATE SET value = tenant_usage.value + EXCLUDED.value, updated_at = now()",
+         ON CONFLICT (tenant_id, metric) DO UPDATE SET value = tenant_usage.value + EXCLUDED.value, updated_at = EXCLUDED.updated_at",
     )
     .bind(tenant_id)
     .bind(names)

@@ -79,7 +79,8 @@ async fn schema_problems(conn: &mut PgConnection) -> (Vec<String>, Vec<String>) 
                (SELECT array_agg(a.attname::text ORDER BY k.i) FROM unnest(con.conkey) WITH ORDINALITY k(n, i) \
                   JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.n), \
                (SELECT array_agg(a.attname::text ORDER BY k.i) FROM unnest(con.confkey) WITH ORDINALITY k(n, i) \
-                  JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n) \
+                  JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.n), \
+               con.confdeltype IN ('n', 'd') \
              FROM pg_constraint con JOIN pg_class ref ON ref.oid = con.confrelid \
              WHERE con.contype = 'f' AND con.conrelid = $1::regclass",
         )
@@ -90,6 +91,11 @@ async fn schema_problems(conn: &mut PgConnection) -> (Vec<String>, Vec<String>) 
         for fk in fks {
             let (name, target): (String, String) = (fk.get(0), fk.get(1));
             let (cols, ref_cols): (Vec<String>, Vec<String>) = (fk.get(2), fk.get(3));
+            // Citus refuses ON DELETE SET NULL / SET DEFAULT on a key that includes the
+            // distribution column, even as `SET NULL (col)` (issue 22, docs/citus-findings.md).
+            if fk.get::<bool, _>(4) {
+                problems.push(format!("{t}: foreign key {name} sets null or default on delete"));
+            }
             if !tenant_tables.contains(&target) {
                 continue;
             }
@@ -279,7 +285,7 @@ async fn the_schema_check_catches_a_table_that_breaks_the_rules() {
     sqlx::query(
         "CREATE TABLE careless (id text PRIMARY KEY, tenant_id text, region_tenant text, region_id text, \
                  location_id text, \
-                 FOREIGN KEY (region_tenant, region_id) REFERENCES regions (tenant_id, id))",
+                 FOREIGN KEY (region_tenant, region_id) REFERENCES regions (tenant_id, id) ON DELETE SET NULL)",
     )
     .execute(&mut conn)
     .await
@@ -289,7 +295,11 @@ async fn the_schema_check_catches_a_table_that_breaks_the_rules() {
     assert!(about.iter().any(|p| p.contains("primary key")), "{problems:?}");
     assert!(about.iter().any(|p| p.contains("row level security")), "{problems:?}");
     assert!(about.iter().any(|p| p.contains("no policy")), "{problems:?}");
-    assert!(about.iter().any(|p| p.contains("foreign key")), "{problems:?}");
+    assert!(
+        about.iter().any(|p| p.contains("does not include tenant_id")),
+        "{problems:?}"
+    );
+    assert!(about.iter().any(|p| p.contains("sets null or default")), "{problems:?}");
     // A reference column without a composite key, whether it has a careless key or none.
     for column in ["region_id", "location_id"] {
         let unchecked = format!("column {column} references nothing");

@@ -57,8 +57,26 @@ pub async fn update_collection(
     Ok(done.rows_affected() == 1)
 }
 
-/// Deletes a row of a taxonomy table by id; false when there is none.
+/// Deletes a row of a taxonomy table by id; false when there is none. Products in a deleted
+/// collection or of a deleted type lose that reference first: the foreign keys are NO ACTION
+/// because Citus refuses `ON DELETE SET NULL` on keys that include `tenant_id` (migration 0012);
+/// the row is locked before the clearing so a product saved concurrently cannot slip in between.
 pub async fn delete(tx: &mut TenantTx, table: Table, id: &str) -> Result<bool> {
+    let clear = match table {
+        Table::Collections => {
+            Some("UPDATE products SET collection_id = NULL WHERE tenant_id = $1 AND collection_id = $2")
+        }
+        Table::Types => Some("UPDATE products SET type_id = NULL WHERE tenant_id = $1 AND type_id = $2"),
+        Table::Categories | Table::Tags => None,
+    };
+    if let Some(sql) = clear {
+        let lock = format!(
+            "SELECT 1 FROM {} WHERE tenant_id = $1 AND id = $2 FOR UPDATE",
+            table.name()
+        );
+        tx.query(&lock).bind(id).execute(tx.conn()).await?;
+        tx.query(sql).bind(id).execute(tx.conn()).await?;
+    }
     let done = tx
         .query(&format!(
             "DELETE FROM {} WHERE tenant_id = $1 AND id = $2",

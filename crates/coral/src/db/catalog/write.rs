@@ -9,6 +9,7 @@ use sqlx::types::Json;
 use crate::core::ids::new_id;
 use crate::core::Result;
 use crate::db::catalog::rows::{ProductContent, ProductFields};
+use crate::db::values::{tenant_rows, MAX_ROWS};
 use crate::db::TenantTx;
 
 /// Writes `p` as product `id`: inserted when `insert`, else overwriting the row.
@@ -104,16 +105,18 @@ pub async fn replace_images(tx: &mut TenantTx, product_id: &str, urls: &[String]
         .bind(product_id)
         .execute(tx.conn())
         .await?;
-    let ids: Vec<String> = urls.iter().map(|_| new_id("img")).collect();
-    tx.query(
-        "INSERT INTO product_images (tenant_id, id, product_id, url, rank) \
-         SELECT $1, i.id, $2, i.url, i.rank - 1 FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS i(id, url, rank)",
-    )
-    .bind(product_id)
-    .bind(&ids)
-    .bind(urls)
-    .execute(tx.conn())
-    .await?;
+    for (n, chunk) in urls.chunks(MAX_ROWS).enumerate() {
+        let sql = format!(
+            "INSERT INTO product_images (tenant_id, id, product_id, url, rank) VALUES {}",
+            tenant_rows(chunk.len(), 4)
+        );
+        let mut q = tx.query(&sql);
+        for (i, url) in chunk.iter().enumerate() {
+            let rank = (n * MAX_ROWS + i) as i32;
+            q = q.bind(new_id("img")).bind(product_id).bind(url).bind(rank);
+        }
+        q.execute(tx.conn()).await?;
+    }
     Ok(())
 }
 
@@ -196,13 +199,17 @@ pub async fn save_variant(
 }
 
 pub async fn link_variant_options(tx: &mut TenantTx, variant_id: &str, value_ids: &[String]) -> Result<()> {
-    tx.query(
-        "INSERT INTO variant_option_values (tenant_id, variant_id, option_value_id) SELECT $1, $2, unnest($3::text[])",
-    )
-    .bind(variant_id)
-    .bind(value_ids)
-    .execute(tx.conn())
-    .await?;
+    for chunk in value_ids.chunks(MAX_ROWS) {
+        let sql = format!(
+            "INSERT INTO variant_option_values (tenant_id, variant_id, option_value_id) VALUES {}",
+            tenant_rows(chunk.len(), 2)
+        );
+        let mut q = tx.query(&sql);
+        for value_id in chunk {
+            q = q.bind(variant_id).bind(value_id);
+        }
+        q.execute(tx.conn()).await?;
+    }
     Ok(())
 }
 
@@ -220,21 +227,22 @@ pub async fn replace_prices(tx: &mut TenantTx, variant_id: &str, prices: &[NewPr
         .bind(variant_id)
         .execute(tx.conn())
         .await?;
-    let ids: Vec<String> = prices.iter().map(|_| new_id("price")).collect();
-    let currencies: Vec<&str> = prices.iter().map(|p| p.currency_code.as_str()).collect();
-    let regions: Vec<Option<&str>> = prices.iter().map(|p| p.region_id.as_deref()).collect();
-    let amounts: Vec<Decimal> = prices.iter().map(|p| p.amount).collect();
-    tx.query(
-        "INSERT INTO prices (tenant_id, id, variant_id, currency_code, region_id, amount) \
-         SELECT $1, i, $2, c, r, a FROM unnest($3::text[], $4::text[], $5::text[], $6::numeric[]) AS x(i, c, r, a)",
-    )
-    .bind(variant_id)
-    .bind(&ids)
-    .bind(&currencies)
-    .bind(&regions)
-    .bind(&amounts)
-    .execute(tx.conn())
-    .await?;
+    for chunk in prices.chunks(MAX_ROWS) {
+        let sql = format!(
+            "INSERT INTO prices (tenant_id, id, variant_id, currency_code, region_id, amount) VALUES {}",
+            tenant_rows(chunk.len(), 5)
+        );
+        let mut q = tx.query(&sql);
+        for p in chunk {
+            q = q
+                .bind(new_id("price"))
+                .bind(variant_id)
+                .bind(&p.currency_code)
+                .bind(p.region_id.as_deref())
+                .bind(p.amount);
+        }
+        q.execute(tx.conn()).await?;
+    }
     Ok(())
 }
 
@@ -257,9 +265,10 @@ pub async fn default_location(tx: &mut TenantTx) -> Result<String> {
 
 /// Sets the stocked quantity of a variant at a location.
 pub async fn set_stock(tx: &mut TenantTx, variant_id: &str, location_id: &str, stocked: i32) -> Result<()> {
+    // `EXCLUDED.updated_at` is the column default (now()); Citus refuses a function in DO UPDATE SET.
     tx.query(
         "INSERT INTO inventory_levels (tenant_id, variant_id, location_id, stocked_quantity) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (tenant_id, variant_id, location_id) DO UPDATE SET stocked_quantity = $4, updated_at = now()",
+         ON CONFLICT (tenant_id, variant_id, location_id) DO UPDATE SET stocked_quantity = $4, updated_at = EXCLUDED.updated_at",
     )
     .bind(variant_id)
     .bind(location_id)

@@ -1,0 +1,98 @@
+//! Source guard (tests only): statement shapes Citus refuses on distributed tables under row
+//! level security stay out of `src/db` (issue 22 item 3; docs/citus-findings.md, "Fixed in
+//! item 3"). Plain PostgreSQL accepts them all, so only this scan catches a new one.
+
+use std::path::{Path, PathBuf};
+
+/// Files whose bulk `INSERT … SELECT unnest(…)` is allowed, with the reason.
+const UNNEST_ALLOWED: &[(&str, &str)] = &[
+    ("tenants.rs", "tenant_domains is not a row-level-secured tenant table"),
+    (
+        "catalog_sources.rs",
+        "catalog_link_items is not a row-level-secured tenant table",
+    ),
+    (
+        "api_keys.rs",
+        "api_key_sales_channels: still to rewrite (issue 22 item 3, plain-owner work)",
+    ),
+];
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read src/db") {
+        let path = entry.expect("dir entry").path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The rest of the string literal from `at` (a statement runs until its closing quote).
+fn literal_from(text: &str, at: usize) -> &str {
+    let rest = &text[at..];
+    &rest[..rest.find('"').unwrap_or(rest.len())]
+}
+
+/// `file: problem` for every refused shape in the Rust files under `dir`.
+fn offenders(dir: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    rust_files(dir, &mut files);
+    files.sort();
+    let mut found = Vec::new();
+    for path in files {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        if name == "citus_shapes.rs" {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read source");
+        if text.contains("JOIN LATERAL") {
+            found.push(format!("{name}: outer join LATERAL (use scalar subqueries)"));
+        }
+        for (at, _) in text.match_indices("DO UPDATE") {
+            if literal_from(&text, at).contains("()") {
+                found.push(format!("{name}: a function in DO UPDATE SET (use EXCLUDED or a bind)"));
+            }
+        }
+        if UNNEST_ALLOWED.iter().any(|(f, _)| *f == name) {
+            continue;
+        }
+        for (at, _) in text.match_indices("INSERT INTO") {
+            let statement = literal_from(&text, at);
+            if statement.contains("unnest(") && !statement.contains("ON CONFLICT") {
+                found.push(format!("{name}: INSERT … SELECT unnest(…) (use db::values)"));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn src_db_has_no_shape_citus_refuses() {
+    let found = offenders(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/db"));
+    assert!(found.is_empty(), "shapes Citus refuses:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_guard_sees_each_refused_shape() {
+    let dir = std::env::temp_dir().join(format!("coral-citus-guard-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("fine.rs"),
+        "const A: &str = \"INSERT INTO t (tenant_id, x) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING\";\n\
+         const B: &str = \"INSERT INTO t (tenant_id, x) VALUES ($1, $2) ON CONFLICT (tenant_id) DO UPDATE \\\n\
+         SET x = EXCLUDED.x, updated_at = EXCLUDED.updated_at\"; const C: &str = \"SELECT now()\";\n",
+    )
+    .unwrap();
+    assert!(offenders(&dir).is_empty(), "{:?}", offenders(&dir));
+    std::fs::write(
+        dir.join("bad.rs"),
+        "const A: &str = \"SELECT * FROM a LEFT JOIN LATERAL (SELECT 1) b ON true\";\n\
+         const B: &str = \"INSERT INTO t (tenant_id, x) SELECT $1, unnest($2::text[])\";\n\
+         const C: &str = \"INSERT INTO t VALUES ($1) ON CONFLICT (tenant_id) DO UPDATE SET updated_at = now()\";\n",
+    )
+    .unwrap();
+    let found = offenders(&dir);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(found.len(), 3, "{found:?}");
+}
