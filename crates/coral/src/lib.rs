@@ -11,4 +11,6 @@ pub mod db;
 pub mod http;
 pub mod seed;
 pub mod server;
+#[cfg(test)]
+mod source_scan;
 pub mod tenancy;

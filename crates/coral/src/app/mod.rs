@@ -134,7 +134,9 @@ impl App {
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
+
+    use crate::source_scan::rust_files;
 
     /// Modules of `app` that are platform code: they may take `&App` and name its
     /// cross-tenant handle. Every other module is tenant code.
@@ -162,16 +164,6 @@ mod tests {
         "app::App",
     ];
 
-    fn rust_files(path: &Path, out: &mut Vec<PathBuf>) {
-        if path.is_dir() {
-            for entry in std::fs::read_dir(path).expect("read source dir") {
-                rust_files(&entry.expect("dir entry").path(), out);
-            }
-        } else if path.is_file() && path.extension().is_some_and(|e| e == "rs") {
-            out.push(path.to_owned());
-        }
-    }
-
     /// Whether `code` contains `token` not followed by more of an identifier
     /// (`app: &App` is the handle, `app: &AppState` is not).
     fn names(code: &str, token: &str) -> bool {
@@ -185,10 +177,10 @@ mod tests {
 
     /// Lines of tenant code that name the platform handle, as `file:line: text`.
     fn offenders(src: &Path) -> Vec<String> {
-        let mut files = Vec::new();
-        for tree in TENANT_TREES {
-            rust_files(&src.join(tree), &mut files);
-        }
+        let files: Vec<_> = TENANT_TREES
+            .iter()
+            .flat_map(|tree| rust_files(&src.join(tree)))
+            .collect();
         let mut found = Vec::new();
         for file in files {
             let rel = file
@@ -261,9 +253,7 @@ mod tests {
     /// (`crate::db::…`, `super::db::…`) or `db` inside a `use crate::{…}` group, which may
     /// span lines. Comments are skipped.
     fn db_offenders(src: &Path) -> Vec<String> {
-        let mut files = Vec::new();
-        rust_files(&src.join("http"), &mut files);
-        files.sort();
+        let files = rust_files(&src.join("http"));
         let mut found = Vec::new();
         for file in files {
             let rel = file

@@ -2,7 +2,9 @@
 //! level security stay out of `src/db` (issue 22 item 3; docs/citus-findings.md, "Fixed in
 //! item 3"). Plain PostgreSQL accepts them all, so only this scan catches a new one.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+
+use crate::source_scan::rust_files;
 
 /// Files whose bulk `INSERT … SELECT unnest(…)` is allowed, with the reason.
 const UNNEST_ALLOWED: &[(&str, &str)] = &[
@@ -13,17 +15,6 @@ const UNNEST_ALLOWED: &[(&str, &str)] = &[
     ),
 ];
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).expect("read src/db") {
-        let path = entry.expect("dir entry").path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 /// The rest of the string literal from `at` (a statement runs until its closing quote).
 fn literal_from(text: &str, at: usize) -> &str {
     let rest = &text[at..];
@@ -32,9 +23,7 @@ fn literal_from(text: &str, at: usize) -> &str {
 
 /// `file: problem` for every refused shape in the Rust files under `dir`.
 fn offenders(dir: &Path) -> Vec<String> {
-    let mut files = Vec::new();
-    rust_files(dir, &mut files);
-    files.sort();
+    let files = rust_files(dir);
     let mut found = Vec::new();
     for path in files {
         let name = path.file_name().unwrap().to_string_lossy().into_owned();

@@ -426,20 +426,11 @@ fn names_its_tenant(sql: &str) -> &str {
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
+    use std::path::Path;
+
+    use crate::source_scan::rust_files;
 
     /// Every `.rs` file under `dir`, recursively.
-    fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-        for entry in std::fs::read_dir(dir).expect("read src/db") {
-            let path = entry.expect("dir entry").path();
-            if path.is_dir() {
-                rust_files(&path, out);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                out.push(path);
-            }
-        }
-    }
-
     /// The tenant id reaches a repository statement one way, `TenantTx::query*`, so `$1`
     /// is the tenant everywhere. Binding it by hand is what this guards against; the
     /// needles are split so this file does not match itself.
@@ -449,8 +440,7 @@ mod tests {
             concat!(".bind(tx.", "tenant_id()"),
             concat!("tx.tenant_id()", ".as_str().to_owned()"),
         ];
-        let mut files = Vec::new();
-        rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/db"), &mut files);
+        let files = rust_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src/db"));
         assert!(files.len() > 20, "found only {} files under src/db", files.len());
         let mut found = Vec::new();
         for file in files {
@@ -477,9 +467,7 @@ mod tests {
     /// statement on no tenant table (a global table, the system catalog) says so on the
     /// comment right above: `// names no tenant table: <why>`.
     fn raw_tenant_statements(db: &Path) -> Vec<String> {
-        let mut files = Vec::new();
-        rust_files(db, &mut files);
-        files.sort();
+        let files = rust_files(db);
         let mut found = Vec::new();
         for file in files.iter().filter(|f| !f.ends_with("handles.rs")) {
             let text = std::fs::read_to_string(file).expect("read source");
