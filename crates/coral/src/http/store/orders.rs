@@ -56,7 +56,8 @@ pub async fn orders(s: Shopper, q: QueryPairs) -> Result<Selected<StoreOrderList
 #[utoipa::path(get, path = "/store/orders/{id}", tag = "store",
     params(("id" = String, Path), ("fields" = Option<String>, Query, description = "Medusa's field selection")),
     responses((status = 200, description = "The order", body = StoreOrderResponse),
-              (status = 404, description = "no such order in this store", body = ErrorBody)))]
+              (status = 404, description = "no such order in this store", body = ErrorBody)),
+    security((), ("bearer" = [])))]
 pub async fn order(s: Shopper, Path(id): Path<String>, q: QueryPairs) -> Result<Selected<StoreOrderResponse>> {
     let order = order_json::order(&orders::get(&s.ctx, &id, None).await?);
     Ok(Selected::new(&StoreOrderResponse { order }, "order", q.get("fields")))
