@@ -82,6 +82,7 @@ impl App {
     /// Loads the tenant directory, starts listening for changes to it and persisting usage.
     pub async fn build(config: Config, db: Arc<Database>) -> anyhow::Result<Arc<Self>> {
         let platform = PlatformDb::new(db);
+        platform::remove_unfinished_tenants(&platform).await?;
         let directory = Directory::load(platform.clone(), config.default_features.clone()).await?;
         let catalogs = Arc::new(catalog::snapshot::Catalogs::new(config.catalog_cache_bytes));
         let hook = Arc::clone(&catalogs);

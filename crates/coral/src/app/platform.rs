@@ -18,7 +18,7 @@ use crate::core::roles::Role;
 use crate::core::settings::TenantSettings;
 use crate::core::{Error, Result};
 use crate::db::api_keys::{self, NewKey};
-use crate::db::audit::Audit;
+use crate::db::audit::{self, Audit};
 use crate::db::tenants;
 use crate::db::{migrate, placements, staff, TenantTx, SHARED_PLACEMENT};
 use crate::tenancy::quota::{self, Quota};
@@ -162,11 +162,11 @@ pub async fn create_tenant(app: &App, audit: &Arc<Audit>, input: CreateTenant) -
 
     let id = TenantId::generate();
     let now = chrono::Utc::now();
-    let row = TenantRow {
+    let mut row = TenantRow {
         id: id.as_str().to_owned(),
         handle: handle.as_str().to_owned(),
         name: parse_store_name(&input.name)?,
-        status: TenantStatus::Active.as_str().to_owned(),
+        status: tenants::PROVISIONING.to_owned(),
         placement_id: placement_id.clone(),
         default_currency_code: currency,
         default_locale: locale,
@@ -183,13 +183,30 @@ pub async fn create_tenant(app: &App, audit: &Arc<Audit>, input: CreateTenant) -
         domains,
     };
 
-    let mut control = app.platform().begin_audited(audit).await?;
+    // Provisioning writes as two roles — the control rows as the schema owner, the
+    // store's own rows as coral_app under its row level security — so it runs as three
+    // transactions, one role each (Citus refuses a transaction whose writes switch
+    // roles, docs/citus-findings.md): 1. the control rows, the store `provisioning` (not
+    // served); 2. the store's rows in its placement; 3. `active`, and the audit record
+    // of both. A failure in 2 removes what 1 wrote; a crash between them leaves a
+    // `provisioning` store that the next start removes ([`remove_unfinished`]).
+    let control_pool = app.platform().control().clone();
+    let mut control = control_pool.begin().await?;
+    audit::capture_on(&mut control).await?;
     tenants::insert(&mut control, &row).await?;
     tenants::replace_domains(&mut control, &row.id, &row.domains).await?;
-    tenants::notify_changed(&mut control, &row.id).await?;
+    let mut changes = audit::captured(&mut control).await?;
+    control.commit().await?;
 
-    // The tenant's own rows are written under RLS, as coral_app, in its placement.
-    let populate = |mut tx: TenantTx| async {
+    let populated = async {
+        if placement_id != SHARED_PLACEMENT {
+            // The foreign-key anchor of the store's rows in its own database.
+            let mut anchor = placement_pool.begin().await?;
+            tenants::insert_anchor(&mut anchor, &row).await?;
+            anchor.commit().await?;
+        }
+        let mut tx = TenantTx::enter(placement_pool.begin().await?, id.clone()).await?;
+        audit::capture_on(tx.conn()).await?;
         quota::check(&mut tx, &limits, Quota::PublishableKeys, 1).await?;
         if admin.is_some() {
             quota::check(&mut tx, &limits, Quota::Staff, 1).await?;
@@ -210,22 +227,33 @@ pub async fn create_tenant(app: &App, audit: &Arc<Audit>, input: CreateTenant) -
             }
             None => None,
         };
-        Ok::<_, Error>((tx, sc, key, user))
-    };
-    let (sc, key, user) = if placement_id == SHARED_PLACEMENT {
-        let (tx, sc, key, user) = populate(control.into_tenant(id.clone()).await?).await?;
+        let own_changes = audit::captured(tx.conn()).await?;
         tx.commit().await?;
-        (sc, key, user)
-    } else {
-        // Two databases, two transactions: the placement's commits first, so a failure
-        // leaves at worst unreachable rows there, never a tenant without its rows.
-        let mut ptx = placement_pool.begin().await?;
-        tenants::insert_anchor(&mut ptx, &row).await?;
-        let (tx, sc, key, user) = populate(TenantTx::enter(ptx, id.clone()).await?).await?;
-        tx.commit().await?;
-        control.commit().await?;
-        (sc, key, user)
+        Ok::<_, Error>((sc, key, user, own_changes))
+    }
+    .await;
+    let (sc, key, user) = match populated {
+        Ok((sc, key, user, own_changes)) => {
+            changes.push_str(&own_changes);
+            (sc, key, user)
+        }
+        Err(e) => {
+            if let Err(undo) = remove_unfinished(app, &row.id, &placement_id).await {
+                tracing::warn!(tenant_id = %row.id, error = %undo, "could not remove a failed provisioning; the next start will");
+            }
+            return Err(e);
+        }
     };
+    let mut done = control_pool.begin().await?;
+    tenants::activate(&mut done, &row.id).await?;
+    tenants::notify_changed(&mut done, &row.id).await?;
+    audit::carry(&mut done, &changes).await?;
+    let recorded = audit::record(&mut done, Some(&row.id), audit).await?;
+    done.commit().await?;
+    if recorded {
+        audit.mark_recorded();
+    }
+    row.status = TenantStatus::Active.as_str().to_owned();
     app.directory.reload(&row.id).await?;
     tracing::info!(tenant_id = %row.id, handle = %row.handle, "tenant provisioned");
     Ok(Provisioned {
@@ -234,6 +262,42 @@ pub async fn create_tenant(app: &App, audit: &Arc<Audit>, input: CreateTenant) -
         publishable_key: key,
         admin_user_id: user,
     })
+}
+
+/// How long a store may stay `provisioning` before start-up treats it as left behind by
+/// a crash: far above one provisioning's time (tens of milliseconds), so a start beside a
+/// running process never removes a store that process is still creating.
+const UNFINISHED_AFTER: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// Removes every store that a crash left half-provisioned (see [`create_tenant`]): its
+/// first rows in its placement, then its control rows. Run at start-up; returns how many.
+pub async fn remove_unfinished_tenants(platform: &crate::db::PlatformDb) -> Result<usize> {
+    let left = tenants::unfinished(platform.control(), UNFINISHED_AFTER).await?;
+    for (id, placement_id) in &left {
+        remove_unfinished_in(platform, id, placement_id).await?;
+        tracing::warn!(tenant_id = %id, "removed a store whose provisioning was interrupted");
+    }
+    Ok(left.len())
+}
+
+async fn remove_unfinished(app: &App, id: &str, placement_id: &str) -> Result<()> {
+    remove_unfinished_in(app.platform(), id, placement_id).await
+}
+
+/// The store's first rows (in its scope, as coral_app), its anchor in a dedicated
+/// placement, then its control rows: each step its own transaction and role.
+async fn remove_unfinished_in(platform: &crate::db::PlatformDb, id: &str, placement_id: &str) -> Result<()> {
+    let pool = platform.placement(placement_id).await?;
+    let tenant = TenantId::from_trusted(id.to_owned());
+    let mut tx = TenantTx::enter(pool.begin().await?, tenant).await?;
+    tenants::remove_first_rows(&mut tx).await?;
+    tx.commit().await?;
+    if placement_id != SHARED_PLACEMENT {
+        let mut conn = pool.acquire().await?;
+        tenants::remove_anchor(&mut conn, id).await?;
+    }
+    let mut conn = platform.control().acquire().await?;
+    tenants::remove_unfinished(&mut conn, id).await
 }
 
 /// By id or handle; 404 when unknown.

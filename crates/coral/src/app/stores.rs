@@ -65,9 +65,7 @@ pub async fn update(app: &Services, ctx: &TenantCtx, input: UpdateStore) -> Resu
             .map(|v| serde_json::to_value(v).map_err(anyhow::Error::from))
             .transpose()?,
     };
-    app.control
-        .update_own_record(&ctx.db, &ctx.tenant.id, &ctx.tenant.placement_id, change)
-        .await?;
+    app.control.update_own_record(&ctx.db, &ctx.tenant.id, change).await?;
     let id = ctx.tenant.id.as_str();
     app.directory.reload(id).await?;
     get(app, ctx).await

@@ -9,10 +9,10 @@ use sqlx::types::Json;
 
 use crate::core::ids::TenantId;
 use crate::core::{Error, Result};
+use crate::db::audit;
 use crate::db::handles::{CrossTenantTx, PlatformDb, TenantDb, TenantTx};
 use crate::db::staff;
 use crate::db::tenants::{self, TenantRow};
-use crate::db::{audit, SHARED_PLACEMENT};
 
 /// Built once from the platform handle at start-up; cheap to clone.
 #[derive(Clone)]
@@ -77,15 +77,9 @@ impl StoreControl {
     }
 
     /// Changes the asking store's own record: locked, changed, announced, with the
-    /// change's audit record written in the store's own log (in the same transaction
-    /// when the store lives on the shared placement, else carried right after).
-    pub async fn update_own_record(
-        &self,
-        db: &TenantDb,
-        tenant: &TenantId,
-        placement_id: &str,
-        change: OwnRecordChange,
-    ) -> Result<()> {
+    /// change's audit record written in the store's own log right after (a crash between
+    /// the two loses the record, never the change).
+    pub async fn update_own_record(&self, db: &TenantDb, tenant: &TenantId, change: OwnRecordChange) -> Result<()> {
         let mut tx = self.platform.control().begin().await?;
         audit::capture_on(&mut tx).await?;
         let mut row: TenantRow = tenants::find_for_update(&mut tx, tenant.as_str())
@@ -102,15 +96,14 @@ impl StoreControl {
         }
         tenants::update(&mut tx, &row).await?;
         tenants::notify_changed(&mut tx, tenant.as_str()).await?;
-        if placement_id == SHARED_PLACEMENT {
-            db.adopt(tx).await?.commit().await?;
-        } else {
-            let changes = audit::captured(&mut tx).await?;
-            tx.commit().await?;
-            let mut ttx = db.begin().await?;
-            audit::carry(ttx.conn(), &changes).await?;
-            ttx.commit().await?;
-        }
+        // The change commits as the schema owner, its record as the store (coral_app):
+        // one role per transaction (Citus refuses a transaction that switches), so the
+        // captured change is carried into the store's own transaction right after.
+        let changes = audit::captured(&mut tx).await?;
+        tx.commit().await?;
+        let mut ttx = db.begin().await?;
+        audit::carry(ttx.conn(), &changes).await?;
+        ttx.commit().await?;
         Ok(())
     }
 

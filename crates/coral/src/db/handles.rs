@@ -53,12 +53,6 @@ impl TenantDb {
         self.start(false).await
     }
 
-    /// Continues an open transaction of the same database (the shared placement's,
-    /// which also holds the control plane) in this tenant's scope, audited like `begin`.
-    pub async fn adopt(&self, tx: Transaction<'static, Postgres>) -> Result<TenantTx> {
-        TenantTx::enter_with(tx, self.tenant_id.clone(), self.audit.clone()).await
-    }
-
     /// Like `begin`, but the commit does not wait for the WAL flush
     /// (`synchronous_commit = off` for this transaction): a crash may lose the last
     /// fraction of a second of such writes, never corrupt them. For cart edits, whose
@@ -92,9 +86,8 @@ pub struct TenantTx {
 }
 
 impl TenantTx {
-    /// Switches an open transaction into one tenant's scope for the rest of its life.
-    /// Provisioning uses this to write the tenant row (control plane) and the tenant's
-    /// first rows (under RLS) in one transaction.
+    /// Switches an open transaction (that has not written as another role) into one
+    /// tenant's scope for the rest of its life: provisioning's first rows of a store.
     pub(crate) async fn enter(tx: Transaction<'static, Postgres>, tenant_id: TenantId) -> Result<Self> {
         Self::enter_with(tx, tenant_id, None).await
     }
@@ -171,11 +164,10 @@ impl TenantTx {
             self.tx.commit().await?;
             return Ok(());
         };
+        // Only store requests' audits reach a tenant transaction (platform records are
+        // written by `PlatformTx` and provisioning, as the schema owner).
+        debug_assert!(a.scope == Scope::Tenant, "a platform audit in a tenant transaction");
         let tenant = self.tenant_id.as_str().to_owned();
-        if a.scope == Scope::Platform {
-            // Provisioning: the record goes to the control plane, as the schema owner.
-            (&mut *self.tx).execute("SET LOCAL ROLE NONE").await?;
-        }
         let written = audit::record(&mut self.tx, Some(&tenant), &a).await?;
         self.tx.commit().await?;
         if written {
@@ -370,12 +362,6 @@ impl std::ops::DerefMut for PlatformTx {
 }
 
 impl PlatformTx {
-    /// Continues in tenant `id`'s scope (provisioning writes the tenant's first rows);
-    /// the commit still records to the control plane.
-    pub async fn into_tenant(self, id: TenantId) -> Result<TenantTx> {
-        TenantTx::enter_with(self.tx, id, Some(self.audit)).await
-    }
-
     pub async fn commit(mut self) -> Result<()> {
         if !self.audit.is_recorded() {
             let tenant = self.audit.tenant_id.clone();

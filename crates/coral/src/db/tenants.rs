@@ -6,6 +6,7 @@ use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool};
 
 use crate::core::Result;
+use crate::db::TenantTx;
 
 /// The channel on which tenant changes are announced; the payload is the tenant id.
 pub const DIRECTORY_CHANNEL: &str = "coral_directory";
@@ -129,9 +130,87 @@ pub async fn list(pool: &PgPool, status: Option<&str>, limit: i64, offset: i64) 
     Ok((rows, count))
 }
 
-/// Every tenant, for loading the directory.
+/// Every tenant, for loading the directory; not those still being provisioned.
 pub async fn all(pool: &PgPool) -> Result<Vec<TenantRow>> {
-    Ok(sqlx::query_as(SELECT).fetch_all(pool).await?)
+    Ok(sqlx::query_as(&format!("{SELECT} WHERE t.status <> '{PROVISIONING}'"))
+        .fetch_all(pool)
+        .await?)
+}
+
+/// The status of a tenant whose control rows are committed but whose own first rows are
+/// not yet (provisioning runs as two roles, so in two transactions: `app::platform`).
+/// Such a tenant is never served; one left behind by a crash is removed at start-up.
+pub const PROVISIONING: &str = "provisioning";
+
+/// Ends provisioning: the tenant becomes `active`. False if it was not provisioning.
+pub async fn activate(conn: &mut PgConnection, id: &str) -> Result<bool> {
+    let done = sqlx::query("UPDATE tenants SET status = 'active', updated_at = now() WHERE id = $1 AND status = $2")
+        .bind(id)
+        .bind(PROVISIONING)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Tenants left in `provisioning` for longer than `older_than` (a crash between
+/// provisioning's transactions), as `(id, placement id)`.
+pub async fn unfinished(pool: &PgPool, older_than: std::time::Duration) -> Result<Vec<(String, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT id, placement_id FROM tenants WHERE status = $1 \
+         AND created_at < now() - make_interval(secs => $2) ORDER BY created_at",
+    )
+    .bind(PROVISIONING)
+    .bind(older_than.as_secs_f64())
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Removes a tenant that never finished provisioning: its domains and its row (or, in a
+/// dedicated placement, its anchor row). Its own first rows must be gone already
+/// ([`remove_first_rows`]). Refuses (does nothing) for a tenant in any other status.
+pub async fn remove_unfinished(conn: &mut PgConnection, id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM tenant_domains d USING tenants t WHERE d.tenant_id = $1 AND t.id = $1 AND t.status = $2")
+        .bind(id)
+        .bind(PROVISIONING)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM tenants WHERE id = $1 AND status = $2")
+        .bind(id)
+        .bind(PROVISIONING)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Removes a dedicated placement's anchor row of a tenant that never finished provisioning.
+pub async fn remove_anchor(conn: &mut PgConnection, id: &str) -> Result<()> {
+    sqlx::query("DELETE FROM tenants WHERE id = $1")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The tables provisioning writes in the tenant's own scope, in an order that deletes
+/// cleanly (referencing tables first). `tests/it/tenants.rs` checks that a freshly
+/// provisioned tenant has rows in no other tenant table.
+pub const FIRST_ROW_TABLES: &[&str] = &[
+    "staff_logins",
+    "staff_users",
+    "publishable_keys",
+    "api_key_sales_channels",
+    "api_keys",
+    "sales_channels",
+];
+
+/// Deletes what provisioning wrote in the tenant's scope ([`FIRST_ROW_TABLES`]), for a
+/// tenant that never finished provisioning.
+pub async fn remove_first_rows(tx: &mut TenantTx) -> Result<()> {
+    for table in FIRST_ROW_TABLES {
+        let sql = format!("DELETE FROM {table} WHERE tenant_id = $1");
+        tx.query(&sql).execute(tx.conn()).await?;
+    }
+    Ok(())
 }
 
 /// Writes the mutable fields of `t` back.

@@ -53,6 +53,22 @@ async fn schema_problems(conn: &mut PgConnection) -> (Vec<String>, Vec<String>) 
         if pk_first.as_deref() != Some("tenant_id") && !LOOKUP_TABLES.contains(&t.as_str()) {
             problems.push(format!("{t}: primary key does not lead with tenant_id ({pk_first:?})"));
         }
+        // Citus: a distributed table's unique keys must include its distribution column.
+        let unique_without_tenant: Vec<String> = sqlx::query_scalar(
+            "SELECT c.relname::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid \
+             WHERE i.indrelid = $1::regclass AND i.indisunique AND NOT EXISTS ( \
+               SELECT 1 FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attname = 'tenant_id' \
+                 AND a.attnum = ANY (i.indkey))",
+        )
+        .bind(t)
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+        if !LOOKUP_TABLES.contains(&t.as_str()) {
+            for index in unique_without_tenant {
+                problems.push(format!("{t}: unique index {index} does not include tenant_id"));
+            }
+        }
         let rls = sqlx::query("SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = $1::regclass")
             .bind(t)
             .fetch_one(&mut *conn)
@@ -300,6 +316,12 @@ async fn the_schema_check_catches_a_table_that_breaks_the_rules() {
         "{problems:?}"
     );
     assert!(about.iter().any(|p| p.contains("sets null or default")), "{problems:?}");
+    assert!(
+        about
+            .iter()
+            .any(|p| p.contains("unique index careless_pkey does not include tenant_id")),
+        "{problems:?}"
+    );
     // A reference column without a composite key, whether it has a careless key or none.
     for column in ["region_id", "location_id"] {
         let unchecked = format!("column {column} references nothing");
