@@ -12,3 +12,12 @@ ALTER TABLE tenants ADD CONSTRAINT tenants_status_check
 -- key, migration 0011), written in the same transaction as the api_keys row.
 ALTER TABLE api_keys DROP CONSTRAINT api_keys_token_key;
 ALTER TABLE api_keys ADD CONSTRAINT api_keys_token_key UNIQUE (tenant_id, token);
+
+-- The global lookups are reference tables under Citus, written by the store's own
+-- transaction as coral_app. Citus locks every reference table a modified reference
+-- table's foreign keys reach (tenants, and through it countries, currencies, plans,
+-- placements), which needs more than the SELECT coral_app has there ("permission denied
+-- for table countries"). The lookups keep no foreign key: their rows are written and
+-- removed with the store's own rows (db::tenants::FIRST_ROW_TABLES).
+ALTER TABLE publishable_keys DROP CONSTRAINT publishable_keys_tenant_id_fkey;
+ALTER TABLE staff_logins DROP CONSTRAINT staff_logins_tenant_id_fkey;

@@ -125,6 +125,9 @@ pub enum Command {
     },
     /// Apply schema migrations to every placement.
     Migrate,
+    /// Run Coral on Citus (docs/citus.md).
+    #[command(subcommand)]
+    Citus(CitusCommand),
     /// Run only the background job workers (webhook deliveries), no HTTP server.
     Worker,
     /// Manage tenants (stores), like the /platform API does.
@@ -144,6 +147,20 @@ pub enum Command {
         /// Plan of new bench tenants; `enterprise` (no rate limits) measures the engine itself.
         #[arg(long, default_value = "enterprise")]
         plan: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CitusCommand {
+    /// Turn the migrated database on a Citus coordinator (`CORAL_DATABASE_URL`) into
+    /// Coral's distributed layout: store tables distributed by store and colocated,
+    /// global tables as reference tables. Idempotent; later `coral migrate` runs place
+    /// new tables themselves.
+    Distribute {
+        /// Also let coral_app and coral_platform log in to the workers with this
+        /// password (LOGIN, and pg_dist_authinfo rows on every node).
+        #[arg(long, env = "CORAL_CITUS_ROLE_PASSWORD", hide_env_values = true)]
+        role_password: Option<String>,
     },
 }
 
@@ -259,6 +276,38 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve { listen, demo } => server::serve(cli.global.config(listen)?, demo).await,
         Command::Worker => server::work(cli.global.config(default_listen)?).await,
+        Command::Citus(CitusCommand::Distribute { role_password }) => {
+            let cfg = cli.global.config(default_listen)?;
+            if cfg.database_url.is_none() {
+                anyhow::bail!("set CORAL_DATABASE_URL to the Citus coordinator's database");
+            }
+            let storage = Storage::open(&cfg, Sharing::Attach).await?;
+            let pool = storage.platform().control().clone();
+            migrate::migrate(&pool).await?;
+            let bar = indicatif::ProgressBar::new_spinner();
+            let layout = crate::db::citus::distribute(&pool, |step| {
+                bar.inc(1);
+                bar.set_message(step.to_owned());
+            })
+            .await;
+            bar.finish_and_clear();
+            let layout = layout?;
+            if let Some(password) = role_password {
+                crate::db::citus::allow_role_logins(&pool, &password).await?;
+                println!("coral_app and coral_platform may log in to the workers");
+            }
+            storage.shutdown().await;
+            println!(
+                "{} reference and {} distributed table(s) placed now, {} already; {} foreign key(s) re-added; \
+                 colocation groups: {}",
+                layout.reference.len(),
+                layout.distributed.len(),
+                layout.already,
+                layout.foreign_keys,
+                layout.colocation_groups
+            );
+            Ok(())
+        }
         Command::Migrate => {
             let cfg = cli.global.config(default_listen)?;
             let storage = Storage::open(&cfg, Sharing::Attach).await?;

@@ -7,9 +7,17 @@ use crate::db::PlatformDb;
 
 pub static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
-/// Applies pending migrations to one database.
+/// Applies pending migrations to one database. On a Citus coordinator whose tables are
+/// already distributed, the tables a migration added are placed too (`db::citus`).
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     MIGRATOR.run(pool).await?;
+    if crate::db::citus::is_distributed(pool).await? {
+        let layout = crate::db::citus::distribute(pool, |_| {}).await?;
+        if !layout.reference.is_empty() || !layout.distributed.is_empty() {
+            tracing::info!(reference = ?layout.reference, distributed = ?layout.distributed,
+                           "placed the tables of new migrations on the Citus cluster");
+        }
+    }
     Ok(())
 }
 

@@ -13,6 +13,7 @@ pub mod campaigns;
 pub mod carts;
 pub mod catalog;
 pub mod catalog_sources;
+pub mod citus;
 #[cfg(test)]
 mod citus_shapes;
 pub mod currencies;
