@@ -207,7 +207,7 @@ pub async fn load_locked(tx: &mut TenantTx, id: &str) -> Result<Option<CartRow>>
 
 /// What a cart update changed besides the fields it was given: the new `updated_at`
 /// and the values derived from the fields (see `DERIVED`).
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone)]
 pub struct Saved {
     pub updated_at: DateTime<Utc>,
     pub customer_email: Option<String>,
@@ -239,13 +239,12 @@ pub async fn insert(tx: &mut TenantTx, f: &CartFields) -> Result<String> {
 /// Writes the cart's fields; answers what the row now derives from them (`CartRow::apply`
 /// brings a loaded row up to date with both).
 pub async fn update(tx: &mut TenantTx, id: &str, f: &CartFields) -> Result<Saved> {
-    let sql = format!(
-        "UPDATE carts c SET region_id = $3, currency_code = $4, sales_channel_id = $5, email = $6, customer_id = $7, \
-         locale = $8, shipping_address = $9, billing_address = $10, metadata = $11, updated_at = now() \
-         WHERE c.tenant_id = $1 AND c.id = $2 RETURNING c.updated_at, {DERIVED}"
-    );
-    Ok(tx
-        .query_as(&sql)
+    let updated_at: DateTime<Utc> = tx
+        .query_scalar(
+            "UPDATE carts SET region_id = $3, currency_code = $4, sales_channel_id = $5, email = $6, \
+             customer_id = $7, locale = $8, shipping_address = $9, billing_address = $10, metadata = $11, \
+             updated_at = now() WHERE tenant_id = $1 AND id = $2 RETURNING updated_at",
+        )
         .bind(id)
         .bind(&f.region_id)
         .bind(&f.currency_code)
@@ -257,7 +256,16 @@ pub async fn update(tx: &mut TenantTx, id: &str, f: &CartFields) -> Result<Saved
         .bind(f.billing_address.as_ref().map(Json))
         .bind(f.metadata.as_ref().map(Json))
         .fetch_one(tx.conn())
-        .await?)
+        .await?;
+    // Read apart from the write: Citus allows only immutable expressions in RETURNING.
+    let sql = format!("SELECT {DERIVED} FROM carts c WHERE c.tenant_id = $1 AND c.id = $2");
+    let (customer_email, decimal_digits, tax_rate) = tx.query_as(&sql).bind(id).fetch_one(tx.conn()).await?;
+    Ok(Saved {
+        updated_at,
+        customer_email,
+        decimal_digits,
+        tax_rate,
+    })
 }
 
 pub async fn mark_completed(tx: &mut TenantTx, id: &str) -> Result<()> {
@@ -281,9 +289,9 @@ pub struct NewItem<'a> {
 /// Adds a line; answers it as the load reads it.
 pub async fn insert_item(tx: &mut TenantTx, cart_id: &str, item: NewItem<'_>) -> Result<LineItemRow> {
     let sql = format!(
-        "INSERT INTO cart_line_items AS i (tenant_id, id, cart_id, variant_id, product_id, quantity, unit_price, \
-         product, metadata, compare_at_unit_price) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-         RETURNING {ITEM_JSON}"
+        "WITH i AS (INSERT INTO cart_line_items (tenant_id, id, cart_id, variant_id, product_id, quantity, \
+         unit_price, product, metadata, compare_at_unit_price) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         RETURNING *) SELECT {ITEM_JSON} FROM i"
     );
     let row: Json<LineItemRow> = tx
         .query_scalar(&sql)
@@ -312,9 +320,10 @@ pub async fn update_item(
     unit_price: Option<(Decimal, Option<Decimal>)>,
 ) -> Result<Option<LineItemRow>> {
     let sql = format!(
-        "UPDATE cart_line_items i SET quantity = coalesce($4, quantity), unit_price = coalesce($5, unit_price), \
+        "WITH i AS (UPDATE cart_line_items SET quantity = coalesce($4, quantity), \
+         unit_price = coalesce($5, unit_price), \
          compare_at_unit_price = CASE WHEN $5 IS NULL THEN compare_at_unit_price ELSE $6 END, \
-         updated_at = now() WHERE i.tenant_id = $1 AND i.cart_id = $2 AND i.id = $3 RETURNING {ITEM_JSON}"
+         updated_at = now() WHERE tenant_id = $1 AND cart_id = $2 AND id = $3 RETURNING *) SELECT {ITEM_JSON} FROM i"
     );
     let row: Option<Json<LineItemRow>> = tx
         .query_scalar(&sql)
@@ -352,19 +361,21 @@ pub async fn set_shipping_method(
             .await?;
         return Ok(None);
     };
-    let sql = format!(
+    let id = new_id("casm");
+    tx.query(
         "WITH gone AS (DELETE FROM cart_shipping_methods WHERE tenant_id = $1 AND cart_id = $2) \
-         INSERT INTO cart_shipping_methods AS m (tenant_id, id, cart_id, shipping_option_id, name, amount) \
-         VALUES ($1, $3, $2, $4, $5, $6) RETURNING {METHOD_JSON}"
-    );
-    let row: Json<ShippingMethodRow> = tx
-        .query_scalar(&sql)
-        .bind(cart_id)
-        .bind(new_id("casm"))
-        .bind(option_id)
-        .bind(name)
-        .bind(amount)
-        .fetch_one(tx.conn())
-        .await?;
+         INSERT INTO cart_shipping_methods (tenant_id, id, cart_id, shipping_option_id, name, amount) \
+         VALUES ($1, $3, $2, $4, $5, $6)",
+    )
+    .bind(cart_id)
+    .bind(&id)
+    .bind(option_id)
+    .bind(name)
+    .bind(amount)
+    .execute(tx.conn())
+    .await?;
+    // Read back apart: Citus allows no subquery in RETURNING, nor one correlated to a CTE.
+    let sql = format!("SELECT {METHOD_JSON} FROM cart_shipping_methods m WHERE m.tenant_id = $1 AND m.id = $2");
+    let row: Json<ShippingMethodRow> = tx.query_scalar(&sql).bind(&id).fetch_one(tx.conn()).await?;
     Ok(Some(row.0))
 }

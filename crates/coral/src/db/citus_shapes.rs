@@ -21,6 +21,21 @@ fn literal_from(text: &str, at: usize) -> &str {
     &rest[..rest.find('"').unwrap_or(rest.len())]
 }
 
+/// The expression list of a `RETURNING` clause that starts `s`: up to the `)` closing the
+/// enclosing CTE, or the end of the statement.
+fn returning_list(s: &str) -> &str {
+    let mut depth = 0i32;
+    for (i, c) in s.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth == 0 => return &s[..i],
+            ')' => depth -= 1,
+            _ => {}
+        }
+    }
+    s
+}
+
 /// `file: problem` for every refused shape in the Rust files under `dir`.
 fn offenders(dir: &Path) -> Vec<String> {
     let files = rust_files(dir);
@@ -37,6 +52,14 @@ fn offenders(dir: &Path) -> Vec<String> {
         for (at, _) in text.match_indices("DO UPDATE") {
             if literal_from(&text, at).contains("()") {
                 found.push(format!("{name}: a function in DO UPDATE SET (use EXCLUDED or a bind)"));
+            }
+        }
+        // Citus: "non-IMMUTABLE functions are not allowed in the RETURNING clause" (and a
+        // subquery counts as one). Return columns; build JSON in a CTE's outer SELECT.
+        for (at, _) in text.match_indices("RETURNING ") {
+            let list = returning_list(literal_from(&text, at + "RETURNING ".len()));
+            if list.contains('(') || list.contains('{') {
+                found.push(format!("{name}: an expression in RETURNING ({})", list.trim()));
             }
         }
         if UNNEST_ALLOWED.iter().any(|(f, _)| *f == name) {
@@ -66,7 +89,8 @@ fn the_guard_sees_each_refused_shape() {
         dir.join("fine.rs"),
         "const A: &str = \"INSERT INTO t (tenant_id, x) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING\";\n\
          const B: &str = \"INSERT INTO t (tenant_id, x) VALUES ($1, $2) ON CONFLICT (tenant_id) DO UPDATE \\\n\
-         SET x = EXCLUDED.x, updated_at = EXCLUDED.updated_at\"; const C: &str = \"SELECT now()\";\n",
+         SET x = EXCLUDED.x, updated_at = EXCLUDED.updated_at\"; const C: &str = \"SELECT now()\";\n\
+         const D: &str = \"WITH e AS (INSERT INTO t VALUES ($1) RETURNING id, x) SELECT json_build_object('id', e.id) FROM e\";\n",
     )
     .unwrap();
     assert!(offenders(&dir).is_empty(), "{:?}", offenders(&dir));
@@ -74,10 +98,11 @@ fn the_guard_sees_each_refused_shape() {
         dir.join("bad.rs"),
         "const A: &str = \"SELECT * FROM a LEFT JOIN LATERAL (SELECT 1) b ON true\";\n\
          const B: &str = \"INSERT INTO t (tenant_id, x) SELECT $1, unnest($2::text[])\";\n\
-         const C: &str = \"INSERT INTO t VALUES ($1) ON CONFLICT (tenant_id) DO UPDATE SET updated_at = now()\";\n",
+         const C: &str = \"INSERT INTO t VALUES ($1) ON CONFLICT (tenant_id) DO UPDATE SET updated_at = now()\";\n\
+         const D: &str = \"UPDATE t SET x = $2 RETURNING json_build_object('x', x)\";\n",
     )
     .unwrap();
     let found = offenders(&dir);
     std::fs::remove_dir_all(&dir).ok();
-    assert_eq!(found.len(), 3, "{found:?}");
+    assert_eq!(found.len(), 4, "{found:?}");
 }
