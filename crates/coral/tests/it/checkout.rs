@@ -412,9 +412,10 @@ async fn concurrent_orders_in_two_stores_are_numbered_per_store() {
     }
     // All 16 completions at once (more than the test pool's 8 connections).
     let calls = stores.iter().flat_map(|(_, shop, _, _, carts)| {
-        carts
-            .iter()
-            .map(move |c| async move { shop.call(Method::POST, &format!("/store/carts/{c}/complete"), None).await })
+        carts.iter().map(move |c| async move {
+            shop.call(Method::POST, &format!("/store/carts/{c}/complete"), None)
+                .await
+        })
     });
     let answers = futures::future::join_all(calls).await;
     for (n, chunk) in answers.chunks(N as usize).enumerate() {
@@ -431,18 +432,19 @@ async fn concurrent_orders_in_two_stores_are_numbered_per_store() {
     let mut conn = app.owner_conn().await;
     for (t, shop, v, o, carts) in &stores {
         // A replay answers the same order and takes no number: the next order is N + 1.
-        let again = shop.post(&format!("/store/carts/{}/complete", carts[0]), json!({})).await;
+        let again = shop
+            .post(&format!("/store/carts/{}/complete", carts[0]), json!({}))
+            .await;
         assert!(again["order"]["display_id"].as_i64().unwrap() <= N);
         let cart = ready_cart(shop, v, o, 1, "pp_system_default", json!({})).await;
         let next = shop.post(&format!("/store/carts/{cart}/complete"), json!({})).await;
         assert_eq!(next["order"]["display_id"], N + 1);
-        let counter: i64 = sqlx::query_scalar(
-            "SELECT value FROM tenant_counters WHERE tenant_id = $1 AND name = 'order_display_id'",
-        )
-        .bind(&t.id)
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
+        let counter: i64 =
+            sqlx::query_scalar("SELECT value FROM tenant_counters WHERE tenant_id = $1 AND name = 'order_display_id'")
+                .bind(&t.id)
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
         assert_eq!(counter, N + 1);
     }
 }
