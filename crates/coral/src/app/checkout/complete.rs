@@ -3,8 +3,9 @@
 //! First, in a short transaction of its own, the order's display id is taken from the
 //! tenant's counter and committed (`take_display_id`; a cart completed already takes
 //! none). Like a sequence, a number whose completion then fails is skipped, not reused:
-//! gaps are allowed, a counter row locked until each order commits would queue every
-//! checkout of the store behind the one before it (db/orders.rs::next_display_id). It is
+//! gaps are the price of not holding the counter row's lock until the order commits,
+//! which would queue every checkout of the store behind the one before it
+//! (db/orders.rs::next_display_id). It is
 //! taken before the completion's transaction begins, so a request never holds two
 //! pooled connections at once (with the pool full, all would wait for a second one).
 //!
