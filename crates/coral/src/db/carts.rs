@@ -268,6 +268,16 @@ pub async fn update(tx: &mut TenantTx, id: &str, f: &CartFields) -> Result<Saved
     })
 }
 
+/// Whether the cart exists and is not completed (no lock taken).
+pub async fn is_open(tx: &mut TenantTx, id: &str) -> Result<bool> {
+    let open: Option<bool> = tx
+        .query_scalar("SELECT completed_at IS NULL FROM carts WHERE tenant_id = $1 AND id = $2")
+        .bind(id)
+        .fetch_optional(tx.conn())
+        .await?;
+    Ok(open == Some(true))
+}
+
 pub async fn mark_completed(tx: &mut TenantTx, id: &str) -> Result<()> {
     tx.query("UPDATE carts SET completed_at = now(), updated_at = now() WHERE tenant_id = $1 AND id = $2")
         .bind(id)

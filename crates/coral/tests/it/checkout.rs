@@ -392,3 +392,59 @@ async fn concurrent_orders_get_distinct_consecutive_display_ids() {
     ids.sort();
     assert_eq!(ids, (1..=6).collect::<Vec<_>>());
 }
+
+/// Display ids come from each store's own counter row (`tenant_counters`), taken in a
+/// short transaction of its own: concurrent checkouts of two stores each number 1..=8
+/// with no duplicate, and a replayed completion takes no number.
+#[tokio::test]
+async fn concurrent_orders_in_two_stores_are_numbered_per_store() {
+    const N: i64 = 8;
+    let app = TestApp::spawn().await;
+    let mut stores = Vec::new();
+    for handle in ["acme", "globex"] {
+        let (t, v, o) = store(&app, handle, 50).await;
+        let shop = Shop::of(&app, &t);
+        let mut carts = Vec::new();
+        for _ in 0..N {
+            carts.push(ready_cart(&shop, &v, &o, 1, "pp_system_default", json!({})).await);
+        }
+        stores.push((t, shop, v, o, carts));
+    }
+    // All 16 completions at once (more than the test pool's 8 connections).
+    let calls = stores.iter().flat_map(|(_, shop, _, _, carts)| {
+        carts.iter().map(move |c| async move {
+            shop.call(Method::POST, &format!("/store/carts/{c}/complete"), None)
+                .await
+        })
+    });
+    let answers = futures::future::join_all(calls).await;
+    for (n, chunk) in answers.chunks(N as usize).enumerate() {
+        let mut ids: Vec<i64> = chunk
+            .iter()
+            .map(|(s, v)| {
+                assert_eq!(*s, StatusCode::OK, "{v}");
+                v["order"]["display_id"].as_i64().unwrap()
+            })
+            .collect();
+        ids.sort();
+        assert_eq!(ids, (1..=N).collect::<Vec<_>>(), "store {n}");
+    }
+    let mut conn = app.owner_conn().await;
+    for (t, shop, v, o, carts) in &stores {
+        // A replay answers the same order and takes no number: the next order is N + 1.
+        let again = shop
+            .post(&format!("/store/carts/{}/complete", carts[0]), json!({}))
+            .await;
+        assert!(again["order"]["display_id"].as_i64().unwrap() <= N);
+        let cart = ready_cart(shop, v, o, 1, "pp_system_default", json!({})).await;
+        let next = shop.post(&format!("/store/carts/{cart}/complete"), json!({})).await;
+        assert_eq!(next["order"]["display_id"], N + 1);
+        let counter: i64 =
+            sqlx::query_scalar("SELECT value FROM tenant_counters WHERE tenant_id = $1 AND name = 'order_display_id'")
+                .bind(&t.id)
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+        assert_eq!(counter, N + 1);
+    }
+}

@@ -1,9 +1,11 @@
 //! The isolation core at the database level: every tenant table is keyed, linked and
 //! guarded by tenant, and raw SQL under one tenant's setting cannot touch another's rows.
 
+use std::path::Path;
+
 use sqlx::{Connection, PgConnection, Row};
 
-use crate::harness::TestApp;
+use crate::harness::{cluster, TestApp};
 
 /// Global tables (control plane, reference data, and the master catalog's link tables,
 /// reached only through `CrossTenantTx`); every other table is a tenant table.
@@ -437,4 +439,91 @@ async fn raw_sql_under_tenant_a_cannot_read_or_write_tenant_b() {
         .await
         .unwrap();
     assert_eq!(name, "Beta Americas");
+}
+
+/// Migration 0013 on a database whose orders were numbered by 0003's per-tenant
+/// sequences: each store's counter continues after its highest display id, and the
+/// function and every sequence it made are gone.
+#[tokio::test]
+async fn migration_0013_moves_display_ids_from_sequences_to_counter_rows() {
+    let c = cluster();
+    let db = format!("m_{}", ulid::Ulid::new().to_string().to_lowercase());
+    c.create_database(&db, None).await;
+    // The schema as it was before 0013: the same files, up to 0012.
+    let before = tempfile::tempdir().unwrap();
+    let all = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    for entry in std::fs::read_dir(&all).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        if name.as_str() < "0013" {
+            std::fs::copy(all.join(&name), before.path().join(&name)).unwrap();
+        }
+    }
+    let mut owner = PgConnection::connect_with(&c.coral_options(&db)).await.unwrap();
+    let migrator = sqlx::migrate::Migrator::new(before.path()).await.unwrap();
+    assert_eq!(migrator.iter().count(), 12);
+    migrator.run(&mut owner).await.unwrap();
+
+    // Orders of two stores as 0003 numbered them (as the superuser, foreign keys off:
+    // only the numbers matter here), and each store's sequence, made by the function.
+    let mut root = PgConnection::connect_with(&c.pg.connect_options(&db)).await.unwrap();
+    sqlx::query("SET session_replication_role = replica")
+        .execute(&mut root)
+        .await
+        .unwrap();
+    for (tenant, numbers) in [("ten_A", &[1, 2, 5][..]), ("ten_B", &[1][..])] {
+        sqlx::query(
+            "INSERT INTO tenants (id, handle, name, default_currency_code, default_locale) \
+             VALUES ($1, lower($1), $1, 'eur', 'en')",
+        )
+        .bind(tenant)
+        .execute(&mut root)
+        .await
+        .unwrap();
+        for n in numbers {
+            sqlx::query(
+                "INSERT INTO orders (tenant_id, id, display_id, cart_id, region_id, sales_channel_id, \
+                 currency_code, payment_collection_id) VALUES ($1, $2, $3, $2, 'reg', 'sc', 'eur', 'pay')",
+            )
+            .bind(tenant)
+            .bind(format!("order_{n}"))
+            .bind(n)
+            .execute(&mut root)
+            .await
+            .unwrap();
+        }
+        let mut tx = root.begin().await.unwrap();
+        let taken: i32 = sqlx::query_scalar(
+            "SELECT coral_next_display_id() FROM (SELECT set_config('coral.tenant_id', $1, true)) s",
+        )
+        .bind(tenant)
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        assert_eq!(taken, 1);
+        tx.commit().await.unwrap();
+    }
+    let sequences = "SELECT count(*) FROM pg_class WHERE relkind = 'S' AND relname LIKE 'order\\_display\\_%'";
+    let made: i64 = sqlx::query_scalar(sequences).fetch_one(&mut root).await.unwrap();
+    assert_eq!(made, 2, "the setup made one sequence per store");
+
+    coral::db::migrate::MIGRATOR.run(&mut owner).await.unwrap();
+    let counters: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT tenant_id, value FROM tenant_counters WHERE name = 'order_display_id' ORDER BY tenant_id",
+    )
+    .fetch_all(&mut root)
+    .await
+    .unwrap();
+    assert_eq!(counters, vec![("ten_A".to_owned(), 5), ("ten_B".to_owned(), 1)]);
+    let left: i64 = sqlx::query_scalar(sequences).fetch_one(&mut root).await.unwrap();
+    assert_eq!(left, 0, "every order_display_ sequence is dropped");
+    let function: Option<String> = sqlx::query_scalar("SELECT to_regproc('coral_next_display_id')::text")
+        .fetch_one(&mut root)
+        .await
+        .unwrap();
+    assert_eq!(function, None);
+    let forced: bool = sqlx::query_scalar("SELECT relforcerowsecurity FROM pg_class WHERE oid = 'orders'::regclass")
+        .fetch_one(&mut root)
+        .await
+        .unwrap();
+    assert!(forced, "FORCE row level security is back on orders");
 }

@@ -1,6 +1,15 @@
 //! `POST /store/carts/:id/complete`: the cart becomes an order in one transaction.
 //!
-//! Order of work, holding the cart's row lock throughout:
+//! First, in a short transaction of its own, the order's display id is taken from the
+//! tenant's counter and committed (`take_display_id`; a cart completed already takes
+//! none). Like a sequence, a number whose completion then fails is skipped, not reused:
+//! gaps are the price of not holding the counter row's lock until the order commits,
+//! which would queue every checkout of the store behind the one before it
+//! (db/orders.rs::next_display_id). It is
+//! taken before the completion's transaction begins, so a request never holds two
+//! pooled connections at once (with the pool full, all would wait for a second one).
+//!
+//! Then, holding the cart's row lock throughout:
 //! 1. a completed cart answers its order (completing twice is idempotent; a concurrent
 //!    second complete waits for the lock, then finds the order);
 //! 2. everything the cart depends on is re-checked (`revalidate`): when the catalog,
@@ -14,7 +23,7 @@
 //!    `not_allowed` when spent);
 //! 4. the payment is authorised; a decline rolls everything back and answers the cart
 //!    with the error, so it can be completed again;
-//! 5. the order (with the tenant's next display id), its items and methods, the payment
+//! 5. the order (with the display id taken first), its items and methods, the payment
 //!    and the outbox event are written, and the transaction commits.
 
 use std::collections::HashMap;
@@ -44,11 +53,14 @@ pub enum Completion {
 }
 
 pub async fn complete(app: &Arc<Services>, ctx: &TenantCtx, cart_id: &str) -> Result<Completion> {
+    let display_id = take_display_id(ctx, cart_id).await?;
     let mut tx = ctx.db.begin().await?;
     let cart = carts::lock(app, ctx, &mut tx, cart_id).await?;
     if let Some(order_id) = &cart.row.order_id {
         return Ok(Completion::Order(order_id.clone()));
     }
+    // None only when the cart was completed already, and that cart has its order.
+    let display_id = display_id.ok_or_else(|| Error::invalid(format!("Cart {cart_id} is already completed")))?;
     // 2. Never a stale order.
     let catalog = app.catalogs.get(ctx).await?;
     let (cart, changes) = carts::current(app, ctx, &mut tx, cart, &catalog).await?;
@@ -129,6 +141,7 @@ pub async fn complete(app: &Arc<Services>, ctx: &TenantCtx, cart_id: &str) -> Re
         }
     };
     let taken = Taken {
+        display_id,
         locations: &locations,
         promotions: &used,
     };
@@ -142,9 +155,24 @@ pub async fn complete(app: &Arc<Services>, ctx: &TenantCtx, cart_id: &str) -> Re
     Ok(Completion::Order(order_id))
 }
 
-/// What step 3 took for the order: each item's stock location, and each promotion used
-/// (index into the cart's promotions) with its discount.
+/// The tenant's next order display id, taken and committed in a short transaction of
+/// its own (see the module docs); `None`, taking no number, when the cart is missing or
+/// completed already (the locked read then answers 404 or its order).
+async fn take_display_id(ctx: &TenantCtx, cart_id: &str) -> Result<Option<i32>> {
+    // Relaxed: the order's durable commit, which follows, flushes this commit too.
+    let mut tx = ctx.db.begin_relaxed().await?;
+    if !cart_rows::is_open(&mut tx, cart_id).await? {
+        return Ok(None);
+    }
+    let display_id = orders::next_display_id(&mut tx).await?;
+    tx.commit().await?;
+    Ok(Some(display_id))
+}
+
+/// What the completion took for the order: its display id, each item's stock location
+/// (step 3), and each promotion used (index into the cart's promotions) with its discount.
 struct Taken<'a> {
+    display_id: i32,
     locations: &'a HashMap<String, String>,
     promotions: &'a [(usize, rust_decimal::Decimal)],
 }
@@ -160,12 +188,12 @@ async fn record(
     taken: Taken<'_>,
 ) -> Result<()> {
     let Taken {
+        display_id,
         locations,
         promotions: used,
     } = taken;
     let row = &cart.row;
     let amount = carts::amount_due(cart);
-    let display_id = orders::next_display_id(&mut tx).await?;
     let order = orders::NewOrder {
         id: order_id,
         display_id,
