@@ -18,18 +18,26 @@ CREATE TABLE tenant_counters (
 SELECT coral_tenant_table('tenant_counters');
 -- Not audited: a counter is bookkeeping that moves with every order, whose own rows
 -- are the record of what happened.
-DROP TRIGGER coral_audit ON tenant_counters;
+-- (Through EXECUTE: see the backfill below on Citus and whole query strings.)
+DO $$ BEGIN EXECUTE 'DROP TRIGGER coral_audit ON tenant_counters'; END $$;
 
 -- Backfill: each store continues after its highest display id. A plain owner sees no
 -- tenant rows under FORCE RLS; as the tables' owner it lifts FORCE for this transaction
 -- only (ALTER TABLE holds an ACCESS EXCLUSIVE lock until commit, so no other statement
--- runs meanwhile), as 0011 does.
-ALTER TABLE orders NO FORCE ROW LEVEL SECURITY;
-ALTER TABLE tenant_counters NO FORCE ROW LEVEL SECURITY;
-INSERT INTO tenant_counters (tenant_id, name, value)
-SELECT tenant_id, 'order_display_id', max(display_id) FROM orders GROUP BY tenant_id;
-ALTER TABLE orders FORCE ROW LEVEL SECURITY;
-ALTER TABLE tenant_counters FORCE ROW LEVEL SECURITY;
+-- runs meanwhile), as 0011 does. Each ALTER runs through EXECUTE: on a distributed
+-- (Citus) database, `[NO] FORCE ROW LEVEL SECURITY` is sent to the workers as the whole
+-- query string, which for a migration file holds many commands and is refused ("cannot
+-- insert multiple commands into a prepared statement"); inside EXECUTE it is one.
+DO $$
+BEGIN
+    EXECUTE 'ALTER TABLE orders NO FORCE ROW LEVEL SECURITY';
+    EXECUTE 'ALTER TABLE tenant_counters NO FORCE ROW LEVEL SECURITY';
+    INSERT INTO tenant_counters (tenant_id, name, value)
+    SELECT tenant_id, 'order_display_id', max(display_id) FROM orders GROUP BY tenant_id;
+    EXECUTE 'ALTER TABLE orders FORCE ROW LEVEL SECURITY';
+    EXECUTE 'ALTER TABLE tenant_counters FORCE ROW LEVEL SECURITY';
+END
+$$;
 
 -- The old counters: the function, then every tenant's sequence it created (in public:
 -- the function ran with search_path = public).

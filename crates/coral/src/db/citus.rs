@@ -120,7 +120,8 @@ pub async fn distribute(pool: &PgPool, mut progress: impl FnMut(&str)) -> anyhow
         .await?;
     let tables = sqlx::query(
         "SELECT c.relname::text, array_agg(a.attname::text ORDER BY a.attnum), \
-                EXISTS (SELECT 1 FROM pg_dist_partition p WHERE p.logicalrelid = c.oid) \
+                (SELECT CASE WHEN p.partmethod = 'h' THEN 'distributed' WHEN p.repmodel = 't' THEN 'reference' END \
+                   FROM pg_dist_partition p WHERE p.logicalrelid = c.oid) \
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
          JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped \
          WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') GROUP BY c.oid, c.relname ORDER BY 1",
@@ -131,11 +132,17 @@ pub async fn distribute(pool: &PgPool, mut progress: impl FnMut(&str)) -> anyhow
     let mut pending = Vec::new();
     let mut anchor: Option<String> = None;
     for row in &tables {
-        let (name, columns, placed): (String, Vec<String>, bool) = (row.get(0), row.get(1), row.get(2));
+        // `placed`: the table's current layout; a Citus local table (which Citus makes of a
+        // new table with a key to a reference table) is neither, and is placed now.
+        let (name, columns, placed): (String, Vec<String>, Option<String>) = (row.get(0), row.get(1), row.get(2));
         let Some(placement) = placement_of(&name, &columns) else {
             continue;
         };
-        if placed {
+        let want = match placement {
+            Placement::Reference => "reference",
+            Placement::Distributed(_) => "distributed",
+        };
+        if placed.as_deref() == Some(want) {
             layout.already += 1;
             if placement == Placement::Distributed("tenant_id".to_owned()) {
                 anchor.get_or_insert(name);
