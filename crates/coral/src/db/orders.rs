@@ -281,12 +281,14 @@ pub async fn insert_shipping_method(
 pub async fn set_status(tx: &mut TenantTx, id: &str, status: &str, payment: &str, fulfillment: &str) -> Result<()> {
     tx.query(
         "UPDATE orders SET status = $3, payment_status = $4, fulfillment_status = $5, updated_at = now(), \
-         canceled_at = CASE WHEN $3 = 'canceled' THEN now() ELSE canceled_at END WHERE tenant_id = $1 AND id = $2",
+         canceled_at = CASE WHEN $3 = 'canceled' THEN $6 ELSE canceled_at END WHERE tenant_id = $1 AND id = $2",
     )
     .bind(id)
     .bind(status)
     .bind(payment)
     .bind(fulfillment)
+    // The time is bound: Citus refuses a non-immutable function (now()) inside CASE.
+    .bind(chrono::Utc::now())
     .execute(tx.conn())
     .await?;
     Ok(())

@@ -162,11 +162,13 @@ pub async fn replace_session(
 pub async fn set_session_status(tx: &mut TenantTx, session_id: &str, status: &str) -> Result<()> {
     tx.query(
         "UPDATE payment_sessions SET status = $3, updated_at = now(), \
-         authorized_at = CASE WHEN $3 = 'authorized' THEN now() ELSE authorized_at END \
+         authorized_at = CASE WHEN $3 = 'authorized' THEN $4 ELSE authorized_at END \
          WHERE tenant_id = $1 AND id = $2",
     )
     .bind(session_id)
     .bind(status)
+    // The time is bound: Citus refuses a non-immutable function (now()) inside CASE.
+    .bind(chrono::Utc::now())
     .execute(tx.conn())
     .await?;
     Ok(())
@@ -207,16 +209,19 @@ pub async fn record(
     refunded: Decimal,
     canceled: bool,
 ) -> Result<()> {
+    let now = chrono::Utc::now();
     tx.query(
         "UPDATE payments SET captured_amount = captured_amount + $3, refunded_amount = refunded_amount + $4, \
-         captured_at = CASE WHEN $3 > 0 THEN now() ELSE captured_at END, \
-         canceled_at = CASE WHEN $5 THEN now() ELSE canceled_at END, updated_at = now() \
+         captured_at = CASE WHEN $3 > 0 THEN $6 ELSE captured_at END, \
+         canceled_at = CASE WHEN $5 THEN $6 ELSE canceled_at END, updated_at = now() \
          WHERE tenant_id = $1 AND id = $2",
     )
     .bind(payment_id)
     .bind(captured)
     .bind(refunded)
     .bind(canceled)
+    // The time is bound: Citus refuses a non-immutable function (now()) inside CASE.
+    .bind(now)
     .execute(tx.conn())
     .await?;
     tx.query(
@@ -225,7 +230,7 @@ pub async fn record(
            status = CASE WHEN t.authorized = 0 THEN 'canceled' \
                          WHEN t.captured >= pc.amount THEN 'completed' \
                          WHEN t.captured > 0 THEN 'partially_captured' ELSE 'authorized' END, \
-           completed_at = CASE WHEN t.captured >= pc.amount THEN coalesce(pc.completed_at, now()) END, \
+           completed_at = CASE WHEN t.captured >= pc.amount THEN coalesce(pc.completed_at, $3) END, \
            updated_at = now() \
          FROM (SELECT p.payment_collection_id, \
                  coalesce(sum(p.amount) FILTER (WHERE p.canceled_at IS NULL), 0) AS authorized, \
@@ -236,6 +241,7 @@ pub async fn record(
          WHERE pc.tenant_id = $1 AND pc.id = t.payment_collection_id",
     )
     .bind(payment_id)
+    .bind(now)
     .execute(tx.conn())
     .await?;
     Ok(())
