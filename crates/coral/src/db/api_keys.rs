@@ -129,7 +129,7 @@ pub struct KeyRow {
 
 const ROWS: &str = "SELECT k.id, k.token, k.title, k.type, k.created_at, k.revoked_at, \
      COALESCE(array_agg(s.sales_channel_id) FILTER (WHERE s.sales_channel_id IS NOT NULL), '{}') AS sales_channel_ids \
-     FROM api_keys k LEFT JOIN api_key_sales_channels s ON s.tenant_id = k.tenant_id AND s.api_key_id = k.id";
+     FROM api_keys k LEFT JOIN api_key_sales_channels s ON s.tenant_id = $1 AND s.api_key_id = k.id";
 
 /// The tenant's keys, newest first (revoked ones too).
 pub async fn list(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<KeyRow>, i64)> {

@@ -155,17 +155,17 @@ const METHOD_JSON: &str = "json_build_object('id', m.id, 'shipping_option_id', m
     'name', m.name, 'amount', m.amount::text, 'created_at', m.created_at, \
     'option', (SELECT json_build_object('name', so.name, 'amount', so.amount::text, 'region_id', so.region_id, \
         'enabled_in_store', so.enabled_in_store) FROM shipping_options so \
-        WHERE so.tenant_id = m.tenant_id AND so.id = m.shipping_option_id AND so.deleted_at IS NULL))";
+        WHERE so.tenant_id = $1 AND so.id = m.shipping_option_id AND so.deleted_at IS NULL))";
 
 /// What a cart row `c` derives from other tables: its customer's email, its currency's
 /// digits and the tax rate of its shipping address's country in its region. The load
 /// reads them, and `update` returns them.
-const DERIVED: &str = "(SELECT cu.email FROM customers cu WHERE cu.tenant_id = c.tenant_id AND cu.id = c.customer_id) \
+const DERIVED: &str = "(SELECT cu.email FROM customers cu WHERE cu.tenant_id = $1 AND cu.id = c.customer_id) \
         AS customer_email, \
     (SELECT cur.decimal_digits FROM currencies cur WHERE cur.code = c.currency_code) AS decimal_digits, \
-    coalesce((SELECT rc.tax_rate FROM regions r JOIN region_countries rc ON rc.tenant_id = r.tenant_id \
+    coalesce((SELECT rc.tax_rate FROM regions r JOIN region_countries rc ON rc.tenant_id = $1 \
         AND rc.region_id = r.id AND rc.country_code = lower(c.shipping_address->>'country_code') \
-        WHERE r.tenant_id = c.tenant_id AND r.id = c.region_id AND r.automatic_taxes), 0) AS tax_rate";
+        WHERE r.tenant_id = $1 AND r.id = c.region_id AND r.automatic_taxes), 0) AS tax_rate";
 
 fn load_sql() -> &'static str {
     static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
@@ -174,11 +174,11 @@ fn load_sql() -> &'static str {
             "SELECT c.id, c.region_id, c.currency_code, c.sales_channel_id, c.email, c.customer_id, c.locale, \
              c.shipping_address, c.billing_address, c.metadata, c.completed_at, c.created_at, c.updated_at, {DERIVED}, \
              coalesce((SELECT json_agg({ITEM_JSON} ORDER BY i.created_at, i.id) \
-                 FROM cart_line_items i WHERE i.tenant_id = c.tenant_id AND i.cart_id = c.id), '[]') AS items, \
+                 FROM cart_line_items i WHERE i.tenant_id = $1 AND i.cart_id = c.id), '[]') AS items, \
              coalesce((SELECT json_agg({METHOD_JSON} ORDER BY m.created_at, m.id) \
-                 FROM cart_shipping_methods m WHERE m.tenant_id = c.tenant_id AND m.cart_id = c.id), '[]') \
+                 FROM cart_shipping_methods m WHERE m.tenant_id = $1 AND m.cart_id = c.id), '[]') \
                  AS shipping_methods, \
-             (SELECT o.id FROM orders o WHERE o.tenant_id = c.tenant_id AND o.cart_id = c.id) AS order_id \
+             (SELECT o.id FROM orders o WHERE o.tenant_id = $1 AND o.cart_id = c.id) AS order_id \
              FROM carts c WHERE c.tenant_id = $1 AND c.id = $2 \
              AND EXISTS (SELECT 1 FROM currencies cur WHERE cur.code = c.currency_code)"
         )

@@ -62,6 +62,21 @@ fn offenders(dir: &Path) -> Vec<String> {
                 found.push(format!("{name}: an expression in RETURNING ({})", list.trim()));
             }
         }
+        // Citus routes a statement to one shard only when each table in it, subqueries
+        // included, is pinned to the tenant: `x.tenant_id = $1`, not `= y.tenant_id` (a
+        // correlated subquery on `y`'s tenant runs on all 32 shards).
+        for (at, _) in text.match_indices(".tenant_id = ") {
+            let rest = &text[at + ".tenant_id = ".len()..];
+            let next: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
+                .collect();
+            if next.ends_with(".tenant_id") {
+                found.push(format!(
+                    "{name}: tenant_id compared with another table's (pin it: = $1)"
+                ));
+            }
+        }
         // Citus: "non-IMMUTABLE functions are not allowed in CASE or COALESCE statements"
         // of a distributed UPDATE/INSERT. Bind the time instead.
         for needle in ["THEN now()", "ELSE now()", ", now())"] {
@@ -107,10 +122,11 @@ fn the_guard_sees_each_refused_shape() {
          const B: &str = \"INSERT INTO t (tenant_id, x) SELECT $1, unnest($2::text[])\";\n\
          const C: &str = \"INSERT INTO t VALUES ($1) ON CONFLICT (tenant_id) DO UPDATE SET updated_at = now()\";\n\
          const D: &str = \"UPDATE t SET x = $2 RETURNING json_build_object('x', x)\";\n\
-         const E: &str = \"UPDATE t SET at = CASE WHEN $2 THEN now() ELSE at END\";\n",
+         const E: &str = \"UPDATE t SET at = CASE WHEN $2 THEN now() ELSE at END\";\n\
+         const F: &str = \"SELECT (SELECT 1 FROM b WHERE b.tenant_id = a.tenant_id) FROM a WHERE a.tenant_id = $1\";\n",
     )
     .unwrap();
     let found = offenders(&dir);
     std::fs::remove_dir_all(&dir).ok();
-    assert_eq!(found.len(), 5, "{found:?}");
+    assert_eq!(found.len(), 6, "{found:?}");
 }

@@ -21,8 +21,8 @@ pub struct GroupRow {
 
 const SELECT: &str = "SELECT g.id, g.name, g.metadata, g.created_at, g.updated_at, \
     coalesce((SELECT json_agg(json_build_array(c.id, c.email) ORDER BY c.email, c.id) \
-        FROM customer_group_customers m JOIN customers c ON c.tenant_id = m.tenant_id AND c.id = m.customer_id \
-        WHERE m.tenant_id = g.tenant_id AND m.customer_group_id = g.id), '[]') AS customers \
+        FROM customer_group_customers m JOIN customers c ON c.tenant_id = $1 AND c.id = m.customer_id \
+        WHERE m.tenant_id = $1 AND m.customer_group_id = g.id), '[]') AS customers \
     FROM customer_groups g WHERE g.tenant_id = $1";
 
 pub async fn list(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<GroupRow>, i64)> {

@@ -80,7 +80,7 @@ const SELECT: &str = "SELECT c.id, c.email, c.first_name, c.last_name, c.company
     c.metadata, c.created_at, c.updated_at, \
     coalesce((SELECT json_agg((to_jsonb(a) - 'tenant_id') || jsonb_build_object('metadata', \
             CASE WHEN jsonb_typeof(a.metadata) = 'object' THEN a.metadata END) ORDER BY a.created_at, a.id) \
-        FROM customer_addresses a WHERE a.tenant_id = c.tenant_id AND a.customer_id = c.id), '[]') AS addresses \
+        FROM customer_addresses a WHERE a.tenant_id = $1 AND a.customer_id = c.id), '[]') AS addresses \
     FROM customers c WHERE c.tenant_id = $1";
 
 pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<CustomerRow>> {

@@ -92,16 +92,16 @@ const SELECT: &str = "SELECT o.id, o.display_id, o.cart_id, o.region_id, o.sales
         'quantity', i.quantity, 'unit_price', i.unit_price::text, 'tax_rate', i.tax_rate::text, 'product', i.product, \
         'location_id', i.location_id, 'fulfilled_quantity', i.fulfilled_quantity, 'metadata', i.metadata, \
         'adjustments', i.adjustments, 'created_at', i.created_at) ORDER BY i.created_at, i.id) \
-        FROM order_items i WHERE i.tenant_id = o.tenant_id AND i.order_id = o.id), '[]') AS items, \
+        FROM order_items i WHERE i.tenant_id = $1 AND i.order_id = o.id), '[]') AS items, \
     coalesce((SELECT json_agg(json_build_object('id', m.id, 'shipping_option_id', m.shipping_option_id, \
         'name', m.name, 'amount', m.amount::text, 'tax_rate', m.tax_rate::text, 'adjustments', m.adjustments, \
         'created_at', m.created_at) \
         ORDER BY m.created_at, m.id) \
-        FROM order_shipping_methods m WHERE m.tenant_id = o.tenant_id AND m.order_id = o.id), '[]') AS shipping_methods, \
+        FROM order_shipping_methods m WHERE m.tenant_id = $1 AND m.order_id = o.id), '[]') AS shipping_methods, \
     coalesce((SELECT json_agg(json_build_object('id', f.id, 'location_id', f.location_id, 'items', f.items, \
         'shipped_at', f.shipped_at, 'canceled_at', f.canceled_at, 'created_at', f.created_at) \
         ORDER BY f.created_at, f.id) \
-        FROM fulfillments f WHERE f.tenant_id = o.tenant_id AND f.order_id = o.id), '[]') AS fulfillments \
+        FROM fulfillments f WHERE f.tenant_id = $1 AND f.order_id = o.id), '[]') AS fulfillments \
     FROM orders o JOIN currencies cur ON cur.code = o.currency_code WHERE o.tenant_id = $1";
 
 pub async fn load(tx: &mut TenantTx, id: &str) -> Result<Option<OrderRow>> {

@@ -67,13 +67,13 @@ const SELECT: &str = "SELECT pc.id, pc.cart_id, pc.currency_code, pc.amount, pc.
         'currency_code', s.currency_code, 'amount', s.amount::text, 'status', s.status, 'data', s.data, \
         'context', s.context, 'authorized_at', s.authorized_at, 'created_at', s.created_at, \
         'updated_at', s.updated_at) ORDER BY s.created_at, s.id) \
-        FROM payment_sessions s WHERE s.tenant_id = pc.tenant_id AND s.payment_collection_id = pc.id), '[]') AS sessions, \
+        FROM payment_sessions s WHERE s.tenant_id = $1 AND s.payment_collection_id = pc.id), '[]') AS sessions, \
     coalesce((SELECT json_agg(json_build_object('id', p.id, 'payment_session_id', p.payment_session_id, \
         'provider_id', p.provider_id, 'currency_code', p.currency_code, 'amount', p.amount::text, \
         'captured_amount', p.captured_amount::text, 'refunded_amount', p.refunded_amount::text, 'data', p.data, \
         'captured_at', p.captured_at, 'canceled_at', p.canceled_at, 'created_at', p.created_at) \
         ORDER BY p.created_at, p.id) \
-        FROM payments p WHERE p.tenant_id = pc.tenant_id AND p.payment_collection_id = pc.id), '[]') AS payments \
+        FROM payments p WHERE p.tenant_id = $1 AND p.payment_collection_id = pc.id), '[]') AS payments \
     FROM payment_collections pc WHERE pc.tenant_id = $1";
 
 pub async fn get(tx: &mut TenantTx, id: &str) -> Result<Option<CollectionRow>> {
@@ -139,7 +139,7 @@ pub async fn replace_session(
 ) -> Result<()> {
     tx.query(
         "DELETE FROM payment_sessions s WHERE s.tenant_id = $1 AND s.payment_collection_id = $2 \
-         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.tenant_id = s.tenant_id AND p.payment_session_id = s.id)",
+         AND NOT EXISTS (SELECT 1 FROM payments p WHERE p.tenant_id = $1 AND p.payment_session_id = s.id)",
     )
     .bind(collection_id)
     .execute(tx.conn())

@@ -58,10 +58,10 @@ pub struct NewListPrice {
 const SELECT: &str = "SELECT l.id, l.title, l.description, l.type, l.status, l.starts_at, l.ends_at, l.created_at, \
     l.updated_at, \
     coalesce((SELECT array_agg(g.customer_group_id ORDER BY g.customer_group_id) FROM price_list_customer_groups g \
-        WHERE g.tenant_id = l.tenant_id AND g.price_list_id = l.id), '{}') AS customer_group_ids, \
+        WHERE g.tenant_id = $1 AND g.price_list_id = l.id), '{}') AS customer_group_ids, \
     coalesce((SELECT json_agg(json_build_object('id', p.id, 'variant_id', p.variant_id, 'currency_code', \
         p.currency_code, 'region_id', p.region_id, 'amount', p.amount::text) ORDER BY p.created_at, p.id) \
-        FROM price_list_prices p WHERE p.tenant_id = l.tenant_id AND p.price_list_id = l.id), '[]') AS prices \
+        FROM price_list_prices p WHERE p.tenant_id = $1 AND p.price_list_id = l.id), '[]') AS prices \
     FROM price_lists l WHERE l.tenant_id = $1";
 
 pub async fn list(tx: &mut TenantTx, limit: i64, offset: i64) -> Result<(Vec<PriceListRow>, i64)> {

@@ -80,7 +80,7 @@ const SELECT: &str = "SELECT p.id, p.code, p.type, p.status, p.is_automatic, p.i
     p.created_at, p.updated_at, c.id AS c_id, c.starts_at AS c_starts_at, c.ends_at AS c_ends_at, \
     c.budget_type AS c_budget_type, c.budget_currency_code AS c_budget_currency_code, \
     c.budget_limit AS c_budget_limit, c.budget_used AS c_budget_used \
-    FROM promotions p LEFT JOIN campaigns c ON c.tenant_id = p.tenant_id AND c.id = p.campaign_id \
+    FROM promotions p LEFT JOIN campaigns c ON c.tenant_id = $1 AND c.id = p.campaign_id \
     AND c.deleted_at IS NULL \
     WHERE p.tenant_id = $1 AND p.deleted_at IS NULL";
 

@@ -232,7 +232,7 @@ pub async fn payment_providers(tx: &mut TenantTx, region_id: &str) -> Result<Vec
     Ok(tx
         .query_scalar(
             "SELECT p.provider_id FROM region_payment_providers p \
-         JOIN regions r ON r.tenant_id = p.tenant_id AND r.id = p.region_id AND r.deleted_at IS NULL \
+         JOIN regions r ON r.tenant_id = $1 AND r.id = p.region_id AND r.deleted_at IS NULL \
          WHERE p.tenant_id = $1 AND p.region_id = $2 ORDER BY p.provider_id",
         )
         .bind(region_id)

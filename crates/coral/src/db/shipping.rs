@@ -65,7 +65,7 @@ const SELECT: &str = "SELECT s.id, s.region_id, r.currency_code, s.name, s.type_
     (SELECT l.id FROM stock_locations l WHERE l.tenant_id = $1 ORDER BY l.created_at, l.id LIMIT 1) AS location_id, \
     (SELECT l.address FROM stock_locations l WHERE l.tenant_id = $1 ORDER BY l.created_at, l.id LIMIT 1) \
         AS location_address \
-    FROM shipping_options s JOIN regions r ON r.tenant_id = s.tenant_id AND r.id = s.region_id \
+    FROM shipping_options s JOIN regions r ON r.tenant_id = $1 AND r.id = s.region_id \
     WHERE s.tenant_id = $1 AND s.deleted_at IS NULL";
 
 /// Live options, oldest first; of one region when `region_id` is given, and only those

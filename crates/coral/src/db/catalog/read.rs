@@ -46,7 +46,7 @@ pub async fn products(tx: &mut TenantTx, ids: Option<&[String]>) -> Result<Produ
         ),
         option_values: load!(
             "SELECT v.id, v.option_id, v.value, v.rank, v.metadata, v.created_at, v.updated_at \
-             FROM product_option_values v JOIN product_options o ON o.tenant_id = v.tenant_id AND o.id = v.option_id \
+             FROM product_option_values v JOIN product_options o ON o.tenant_id = $1 AND o.id = v.option_id \
              WHERE v.tenant_id = $1 AND ($2::text[] IS NULL OR o.product_id = ANY($2)) ORDER BY v.rank, v.created_at, v.id"
         ),
         variants: load!(
@@ -57,12 +57,12 @@ pub async fn products(tx: &mut TenantTx, ids: Option<&[String]>) -> Result<Produ
         ),
         variant_options: load!(
             "SELECT l.variant_id, l.option_value_id FROM variant_option_values l \
-             JOIN product_variants v ON v.tenant_id = l.tenant_id AND v.id = l.variant_id \
+             JOIN product_variants v ON v.tenant_id = $1 AND v.id = l.variant_id \
              WHERE l.tenant_id = $1 AND ($2::text[] IS NULL OR v.product_id = ANY($2))"
         ),
         prices: load!(
             "SELECT p.id, p.variant_id, p.currency_code, p.region_id, p.amount FROM prices p \
-             JOIN product_variants v ON v.tenant_id = p.tenant_id AND v.id = p.variant_id \
+             JOIN product_variants v ON v.tenant_id = $1 AND v.id = p.variant_id \
              WHERE p.tenant_id = $1 AND ($2::text[] IS NULL OR v.product_id = ANY($2)) ORDER BY p.created_at, p.id"
         ),
         images: load!(
@@ -83,7 +83,7 @@ pub async fn products(tx: &mut TenantTx, ids: Option<&[String]>) -> Result<Produ
         ),
         stock: load!(
             "SELECT l.variant_id, sum(l.stocked_quantity - l.reserved_quantity)::bigint AS available \
-             FROM inventory_levels l JOIN product_variants v ON v.tenant_id = l.tenant_id AND v.id = l.variant_id \
+             FROM inventory_levels l JOIN product_variants v ON v.tenant_id = $1 AND v.id = l.variant_id \
              WHERE l.tenant_id = $1 AND ($2::text[] IS NULL OR v.product_id = ANY($2)) GROUP BY l.variant_id"
         ),
     })
