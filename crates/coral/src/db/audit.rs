@@ -119,8 +119,7 @@ const LINES: &str = "c AS ( \
      WHERE line <> '')";
 
 /// The rows staged under tenant `$1` and record `$2`, deleted as they are read.
-const STAGED: &str =
-    "staged AS (DELETE FROM audit_changes WHERE tenant_id = $1 AND audit_id = $2 RETURNING seq, line)";
+const STAGED: &str = "staged AS (DELETE FROM audit_changes WHERE tenant_id = $1 AND audit_id = $2 RETURNING seq, line)";
 
 /// The id of the first row of the resource's table this transaction inserted (`$3`:
 /// the table-name ending, see `Audit::plural`).
@@ -196,16 +195,15 @@ pub(crate) async fn record(
         Scope::Tenant => tenant_id,
         Scope::Platform => cap.staged.or(tenant_id),
     };
-    let (changes, tenant, resource_id, wrote): (Value, Option<String>, Option<String>, bool) =
-        sqlx::query_as(sql)
-            .bind(staged_tenant)
-            .bind(cap.audit_id)
-            .bind(a.plural())
-            .bind(&lines)
-            .bind(&a.resource_id)
-            .bind(a.resource_type())
-            .fetch_one(&mut *conn)
-            .await?;
+    let (changes, tenant, resource_id, wrote): (Value, Option<String>, Option<String>, bool) = sqlx::query_as(sql)
+        .bind(staged_tenant)
+        .bind(cap.audit_id)
+        .bind(a.plural())
+        .bind(&lines)
+        .bind(&a.resource_id)
+        .bind(a.resource_type())
+        .fetch_one(&mut *conn)
+        .await?;
     if !wrote {
         return Ok(false);
     }

@@ -313,7 +313,11 @@ async fn staged_changes_stay_in_their_tenant_and_never_outlive_the_transaction()
     let a = app.tenant("stagea").await;
     let b = app.tenant("stageb").await;
     let mut owner = app.owner_conn().await;
-    assert_eq!(staged_rows(&mut owner).await, 0, "provisioning's record took its staged rows");
+    assert_eq!(
+        staged_rows(&mut owner).await,
+        0,
+        "provisioning's record took its staged rows"
+    );
 
     // Committed and rolled-back requests leave nothing staged.
     let admin = Admin::of(&app, &a).await;
@@ -363,5 +367,9 @@ async fn staged_changes_stay_in_their_tenant_and_never_outlive_the_transaction()
         .unwrap_err();
     assert!(err.to_string().contains("row-level security"), "{err}");
     tx.rollback().await.unwrap();
-    assert_eq!(staged_rows(&mut owner).await, 0, "a rollback takes the staged rows with it");
+    assert_eq!(
+        staged_rows(&mut owner).await,
+        0,
+        "a rollback takes the staged rows with it"
+    );
 }
