@@ -174,7 +174,10 @@ static PLATFORM_STAGED_SQL: LazyLock<String> = LazyLock::new(|| platform_sql(tru
 /// shards (the staged rows are there), then the record is a plain `INSERT … VALUES` — an
 /// `INSERT … SELECT` into a row-level-secured distributed table is run by Citus as a COPY,
 /// which it refuses under row level security (docs/citus-findings.md). `conn` must be in
-/// the tenant's scope for [`Scope::Tenant`], and the schema owner for [`Scope::Platform`].
+/// the tenant's scope for [`Scope::Tenant`], and the schema owner for [`Scope::Platform`]
+/// — or, with staged rows (provisioning), in the tenant's scope: they are gathered in the
+/// role that staged them (Citus refuses to let another role read shards a transaction
+/// modified), and the record is then written as the owner (`SET LOCAL ROLE NONE`).
 pub(crate) async fn record(
     conn: &mut PgConnection,
     tenant_id: Option<&str>,
@@ -206,6 +209,9 @@ pub(crate) async fn record(
         .await?;
     if !wrote {
         return Ok(false);
+    }
+    if a.scope == Scope::Platform && cap.staged.is_some() {
+        sqlx::query("SET LOCAL ROLE NONE").execute(&mut *conn).await?;
     }
     let (table, resource_id) = match a.scope {
         Scope::Tenant => ("audit_log", a.resource_id.clone().or(resource_id)),

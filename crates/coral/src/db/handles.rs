@@ -10,7 +10,7 @@ use sqlx::{Executor, FromRow, PgConnection, PgPool, Postgres, Transaction};
 
 use crate::core::ids::TenantId;
 use crate::core::Result;
-use crate::db::audit::{self, Audit, Scope};
+use crate::db::audit::{self, Audit};
 use crate::db::health::Health;
 use crate::db::Database;
 
@@ -121,7 +121,7 @@ impl TenantTx {
         audit: Option<Arc<Audit>>,
         audit_id: Option<String>,
     ) -> Result<Self> {
-        let audit_id = audit_id.filter(|_| audit.is_some());
+        let audit_id = audit_id.filter(|_| audit.as_ref().is_some_and(|a| !a.is_recorded()));
         let sql = scope(Some(&tenant_id), audit_id.as_deref());
         (&mut *tx).execute(sql.as_str()).await?;
         Ok(Self {
@@ -210,10 +210,8 @@ impl TenantTx {
             self.tx.commit().await?;
             return Ok(());
         };
-        if a.scope == Scope::Platform {
-            // Provisioning: the record goes to the control plane, as the schema owner.
-            (&mut *self.tx).execute("SET LOCAL ROLE NONE").await?;
-        }
+        // Provisioning's record (Scope::Platform) goes to the control plane: `record`
+        // switches to the schema owner after gathering the staged rows in this role.
         let captured = audit::Captured {
             audit_id: &audit_id,
             staged: Some(&tenant),
