@@ -205,8 +205,7 @@ pub async fn create_tenant(app: &App, audit: &Arc<Audit>, input: CreateTenant) -
             tenants::insert_anchor(&mut anchor, &row).await?;
             anchor.commit().await?;
         }
-        let mut tx = TenantTx::enter(placement_pool.begin().await?, id.clone()).await?;
-        audit::capture_on(tx.conn()).await?;
+        let mut tx = TenantTx::enter_capturing(placement_pool.begin().await?, id.clone()).await?;
         quota::check(&mut tx, &limits, Quota::PublishableKeys, 1).await?;
         if admin.is_some() {
             quota::check(&mut tx, &limits, Quota::Staff, 1).await?;
@@ -227,13 +226,16 @@ pub async fn create_tenant(app: &App, audit: &Arc<Audit>, input: CreateTenant) -
             }
             None => None,
         };
-        let own_changes = audit::captured(tx.conn()).await?;
+        let own_changes = tx.take_captured().await?;
         tx.commit().await?;
         Ok::<_, Error>((sc, key, user, own_changes))
     }
     .await;
     let (sc, key, user) = match populated {
         Ok((sc, key, user, own_changes)) => {
+            if !changes.is_empty() && !changes.ends_with('\n') {
+                changes.push('\n');
+            }
             changes.push_str(&own_changes);
             (sc, key, user)
         }
@@ -248,7 +250,13 @@ pub async fn create_tenant(app: &App, audit: &Arc<Audit>, input: CreateTenant) -
     tenants::activate(&mut done, &row.id).await?;
     tenants::notify_changed(&mut done, &row.id).await?;
     audit::carry(&mut done, &changes).await?;
-    let recorded = audit::record(&mut done, Some(&row.id), audit).await?;
+    let record_id = audit::new_audit_id();
+    let captured = audit::Captured {
+        audit_id: &record_id,
+        staged: None,
+        control: true,
+    };
+    let recorded = audit::record(&mut done, Some(&row.id), captured, audit).await?;
     done.commit().await?;
     if recorded {
         audit.mark_recorded();

@@ -102,7 +102,7 @@ impl StoreControl {
         let changes = audit::captured(&mut tx).await?;
         tx.commit().await?;
         let mut ttx = db.begin().await?;
-        audit::carry(ttx.conn(), &changes).await?;
+        ttx.carry(&changes).await?;
         ttx.commit().await?;
         Ok(())
     }

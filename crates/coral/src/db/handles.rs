@@ -65,7 +65,13 @@ impl TenantDb {
     /// `BEGIN` and the tenant scope in one round trip (one simple query), which is most
     /// of a short transaction's overhead.
     async fn start(&self, relaxed: bool) -> Result<TenantTx> {
-        let mut sql = format!("BEGIN; {}", scope(Some(&self.tenant_id), self.audit.is_some()));
+        // A request whose record is written already captures nothing more.
+        let audit_id = self
+            .audit
+            .as_ref()
+            .filter(|a| !a.is_recorded())
+            .map(|_| audit::new_audit_id());
+        let mut sql = format!("BEGIN; {}", scope(Some(&self.tenant_id), audit_id.as_deref()));
         if relaxed {
             sql.push_str(" SET LOCAL synchronous_commit = off;");
         }
@@ -74,6 +80,8 @@ impl TenantDb {
             tx,
             tenant_id: self.tenant_id.clone(),
             audit: self.audit.clone(),
+            audit_id,
+            from_control: false,
         })
     }
 }
@@ -83,24 +91,64 @@ pub struct TenantTx {
     tx: Transaction<'static, Postgres>,
     tenant_id: TenantId,
     audit: Option<Arc<Audit>>,
+    /// This transaction's `coral.audit` (its record's id) while capture is on.
+    audit_id: Option<String>,
+    /// Whether it began on the control plane (provisioning, `/admin/stores`), so
+    /// control-plane lines may be in its `coral.audit_changes` setting.
+    from_control: bool,
 }
 
 impl TenantTx {
     /// Switches an open transaction (that has not written as another role) into one
     /// tenant's scope for the rest of its life: provisioning's first rows of a store.
     pub(crate) async fn enter(tx: Transaction<'static, Postgres>, tenant_id: TenantId) -> Result<Self> {
-        Self::enter_with(tx, tenant_id, None).await
+        Self::enter_with(tx, tenant_id, None, None).await
     }
 
-    /// `enter`, and with an audit context, change capture on (one round trip still).
+    /// `enter`, with change capture on but no record of its own: provisioning's first
+    /// rows, whose changes [`take_captured`](Self::take_captured) hands to the platform
+    /// record that the control plane's transaction writes (one role per transaction).
+    pub(crate) async fn enter_capturing(mut tx: Transaction<'static, Postgres>, tenant_id: TenantId) -> Result<Self> {
+        let audit_id = audit::new_audit_id();
+        let sql = scope(Some(&tenant_id), Some(&audit_id));
+        (&mut *tx).execute(sql.as_str()).await?;
+        Ok(Self {
+            tx,
+            tenant_id,
+            audit: None,
+            audit_id: Some(audit_id),
+            from_control: false,
+        })
+    }
+
+    /// The changes this transaction captured so far, taken out of its staging rows, as
+    /// lines that name their tenant (for `audit::carry` into the control plane's
+    /// transaction). Empty when capture is off.
+    pub(crate) async fn take_captured(&mut self) -> Result<String> {
+        match &self.audit_id {
+            Some(id) => audit::take_staged(&mut self.tx, self.tenant_id.as_str(), id).await,
+            None => Ok(String::new()),
+        }
+    }
+
+    /// `enter`, and with an audit context, change capture on under record id `audit_id`
+    /// (one round trip still).
     async fn enter_with(
         mut tx: Transaction<'static, Postgres>,
         tenant_id: TenantId,
         audit: Option<Arc<Audit>>,
+        audit_id: Option<String>,
     ) -> Result<Self> {
-        let sql = scope(Some(&tenant_id), audit.is_some());
+        let audit_id = audit_id.filter(|_| audit.as_ref().is_some_and(|a| !a.is_recorded()));
+        let sql = scope(Some(&tenant_id), audit_id.as_deref());
         (&mut *tx).execute(sql.as_str()).await?;
-        Ok(Self { tx, tenant_id, audit })
+        Ok(Self {
+            tx,
+            tenant_id,
+            audit,
+            audit_id,
+            from_control: true,
+        })
     }
 
     pub fn tenant_id(&self) -> &TenantId {
@@ -156,19 +204,40 @@ impl TenantTx {
         Ok(())
     }
 
+    /// Adds control-plane changes captured in another database's transaction (from
+    /// `audit::captured`) to this one's record: a tenant in a dedicated placement.
+    pub async fn carry(&mut self, changes: &str) -> Result<()> {
+        audit::carry(&mut self.tx, changes).await?;
+        self.from_control = true;
+        Ok(())
+    }
+
     /// Commits; an audited transaction that changed something first writes the
-    /// request's record (once per request: the first writing commit carries it).
+    /// request's record (once per request: the first writing commit carries it). Either
+    /// way no staged change outlives the transaction.
     pub async fn commit(mut self) -> Result<()> {
+        let Some(audit_id) = self.audit_id.take() else {
+            self.tx.commit().await?;
+            return Ok(());
+        };
+        let tenant = self.tenant_id.as_str().to_owned();
         let pending = self.audit.take().filter(|a| !a.is_recorded());
         let Some(a) = pending else {
+            // Another transaction of the request wrote its record meanwhile (or this one
+            // only captures: `enter_capturing`).
+            audit::discard(&mut self.tx, &tenant, &audit_id).await?;
             self.tx.commit().await?;
             return Ok(());
         };
         // Only store requests' audits reach a tenant transaction (platform records are
         // written by `PlatformTx` and provisioning, as the schema owner).
         debug_assert!(a.scope == Scope::Tenant, "a platform audit in a tenant transaction");
-        let tenant = self.tenant_id.as_str().to_owned();
-        let written = audit::record(&mut self.tx, Some(&tenant), &a).await?;
+        let captured = audit::Captured {
+            audit_id: &audit_id,
+            staged: Some(&tenant),
+            control: self.from_control,
+        };
+        let written = audit::record(&mut self.tx, Some(&tenant), captured, &a).await?;
         self.tx.commit().await?;
         if written {
             a.mark_recorded();
@@ -200,7 +269,9 @@ impl CrossTenantTx {
                 tracing::info!(target: "audit", purpose = self.purpose, origin = %self.origin, tenant = %id,
                                "cross-tenant transaction acts as another tenant");
             }
-            let audit = self.inner.audit.is_some();
+            // Only the origin's changes belong to its record; another tenant's are not
+            // captured (they would be staged in that tenant, out of the origin's reach).
+            let audit = self.inner.audit_id.as_deref().filter(|_| id == &self.origin);
             let sql = scope(Some(id), audit);
             (&mut *self.inner.tx).execute(sql.as_str()).await?;
             self.inner.tenant_id = id.clone();
@@ -213,8 +284,7 @@ impl CrossTenantTx {
     /// No tenant is in scope meanwhile (the setting is cleared).
     pub async fn links(&mut self) -> Result<&mut PgConnection> {
         if !self.in_platform {
-            let audit = self.inner.audit.is_some();
-            let sql = scope(None, audit);
+            let sql = scope(None, self.inner.audit_id.as_deref());
             (&mut *self.inner.tx).execute(sql.as_str()).await?;
             self.in_platform = true;
         }
@@ -285,12 +355,17 @@ impl PlatformDb {
     /// record to `platform_audit_log` if it changed anything.
     pub async fn begin_audited(&self, audit: &Arc<Audit>) -> Result<PlatformTx> {
         let mut tx = self.db.health().or_unavailable(self.control().begin()).await?;
-        sqlx::query("SELECT set_config('coral.audit', 'on', true)")
+        let audit_id = audit::new_audit_id();
+        // set_config, not SET LOCAL: the control plane's captured changes are the
+        // coordinator's placements' (Citus carries only SET to the workers).
+        sqlx::query("SELECT set_config('coral.audit', $1, true)")
+            .bind(&audit_id)
             .execute(&mut *tx)
             .await?;
         Ok(PlatformTx {
             tx,
             audit: audit.clone(),
+            audit_id,
         })
     }
 
@@ -346,6 +421,8 @@ impl PlatformRead {
 pub struct PlatformTx {
     tx: Transaction<'static, Postgres>,
     audit: Arc<Audit>,
+    /// This transaction's `coral.audit` (its record's id).
+    audit_id: String,
 }
 
 impl std::ops::Deref for PlatformTx {
@@ -365,7 +442,12 @@ impl PlatformTx {
     pub async fn commit(mut self) -> Result<()> {
         if !self.audit.is_recorded() {
             let tenant = self.audit.tenant_id.clone();
-            if audit::record(&mut self.tx, tenant.as_deref(), &self.audit).await? {
+            let captured = audit::Captured {
+                audit_id: &self.audit_id,
+                staged: None,
+                control: true,
+            };
+            if audit::record(&mut self.tx, tenant.as_deref(), captured, &self.audit).await? {
                 self.tx.commit().await?;
                 self.audit.mark_recorded();
                 return Ok(());
@@ -381,14 +463,17 @@ impl PlatformTx {
 /// `set_config()`, because Citus carries `SET LOCAL` to the workers that run the shard
 /// queries (with `citus.propagate_set_commands = 'local'`) and does not carry a
 /// `set_config()` call, leaving RLS on the shards without a tenant (issue 22).
-fn scope(tenant: Option<&TenantId>, audit: bool) -> String {
-    let audit = if audit { "on" } else { "" };
+///
+/// `audit` is the record id capture notes changes under (`coral.audit`, which the
+/// capture trigger of migration 0015 also needs on the workers), `None` for capture off.
+fn scope(tenant: Option<&TenantId>, audit: Option<&str>) -> String {
+    let audit = literal(audit.unwrap_or(""));
     match tenant {
         Some(id) => format!(
-            "SET LOCAL ROLE coral_app; SET LOCAL coral.tenant_id = {}; SET LOCAL coral.audit = '{audit}';",
+            "SET LOCAL ROLE coral_app; SET LOCAL coral.tenant_id = {}; SET LOCAL coral.audit = {audit};",
             literal(id.as_str())
         ),
-        None => format!("SET LOCAL ROLE NONE; SET LOCAL coral.tenant_id = ''; SET LOCAL coral.audit = '{audit}';"),
+        None => format!("SET LOCAL ROLE NONE; SET LOCAL coral.tenant_id = ''; SET LOCAL coral.audit = {audit};"),
     }
 }
 
@@ -520,10 +605,13 @@ mod tests {
     fn the_scope_is_set_local_with_the_tenant_quoted() {
         let id = crate::core::ids::TenantId::from_trusted("ten_01ABC".into());
         assert_eq!(
-            super::scope(Some(&id), true),
-            "SET LOCAL ROLE coral_app; SET LOCAL coral.tenant_id = 'ten_01ABC'; SET LOCAL coral.audit = 'on';"
+            super::scope(Some(&id), Some("alog_01XYZ")),
+            "SET LOCAL ROLE coral_app; SET LOCAL coral.tenant_id = 'ten_01ABC'; SET LOCAL coral.audit = 'alog_01XYZ';"
         );
-        assert!(super::scope(None, false).starts_with("SET LOCAL ROLE NONE; SET LOCAL coral.tenant_id = '';"));
+        assert_eq!(
+            super::scope(None, None),
+            "SET LOCAL ROLE NONE; SET LOCAL coral.tenant_id = ''; SET LOCAL coral.audit = '';"
+        );
         assert_eq!(super::literal("a'b"), "'a''b'");
     }
 

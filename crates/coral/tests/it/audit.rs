@@ -298,3 +298,78 @@ async fn store_settings_and_keys_are_self_service_within_the_plan() {
     .await;
     assert!(gone, "and within a second in the other process");
 }
+
+/// Every staged change row, all tenants (the superuser sees past row level security).
+async fn staged_rows(conn: &mut sqlx::PgConnection) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM audit_changes")
+        .fetch_one(conn)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn staged_changes_stay_in_their_tenant_and_never_outlive_the_transaction() {
+    let app = TestApp::spawn().await;
+    let a = app.tenant("stagea").await;
+    let b = app.tenant("stageb").await;
+    let mut owner = app.owner_conn().await;
+    assert_eq!(
+        staged_rows(&mut owner).await,
+        0,
+        "provisioning's record took its staged rows"
+    );
+
+    // Committed and rolled-back requests leave nothing staged.
+    let admin = Admin::of(&app, &a).await;
+    admin
+        .ok(Method::POST, "/admin/collections", json!({"title": "Kept"}))
+        .await;
+    let mut x = shirt("One");
+    x["handle"] = json!("same");
+    let mut y = shirt("Two");
+    y["handle"] = json!("same");
+    let (s, v) = admin
+        .call(Method::POST, "/admin/products/batch", Some(json!({"create": [x, y]})))
+        .await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{v}");
+    assert_eq!(staged_rows(&mut owner).await, 0);
+    let log = admin.ok(Method::GET, "/admin/audit-log", json!(null)).await;
+    assert_eq!(actions(&log), ["collection.create"]);
+
+    // Inside an audited transaction of tenant A (raw SQL, the scope of db/handles.rs),
+    // its staged rows are its own: tenant B's scope sees none and cannot stage for A.
+    let mut tx = sqlx::Connection::begin(&mut owner).await.unwrap();
+    let scope = |tenant: &str| {
+        format!("SET LOCAL ROLE coral_app; SET LOCAL coral.tenant_id = '{tenant}'; SET LOCAL coral.audit = 'alog_STAGETEST';")
+    };
+    sqlx::raw_sql(&scope(&a.id)).execute(&mut *tx).await.unwrap();
+    let changed = sqlx::query("UPDATE sales_channels SET name = 'Renamed' WHERE tenant_id = $1")
+        .bind(&a.id)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(changed.rows_affected(), 1);
+    let mine: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_changes")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(mine, 1, "A's change is staged, visible to A");
+    sqlx::raw_sql(&scope(&b.id)).execute(&mut *tx).await.unwrap();
+    let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_changes")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(seen, 0, "B sees none of A's staged rows");
+    let err = sqlx::query("INSERT INTO audit_changes (tenant_id, audit_id, seq, line) VALUES ($1, 'alog_X', 1, '{}')")
+        .bind(&a.id)
+        .execute(&mut *tx)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("row-level security"), "{err}");
+    tx.rollback().await.unwrap();
+    assert_eq!(
+        staged_rows(&mut owner).await,
+        0,
+        "a rollback takes the staged rows with it"
+    );
+}

@@ -147,6 +147,11 @@ const NOT_REFERENCES: &[(&str, &str, &str)] = &[
     ),
     ("audit_log", "request_id", "a request's id, not a row"),
     (
+        "audit_changes",
+        "audit_id",
+        "the id its audit_log row gets at commit, written after it (and then deleted)",
+    ),
+    (
         "outbox",
         "resource_id",
         "names a row of any kind; an event outlives its row",
@@ -526,4 +531,32 @@ async fn migration_0013_moves_display_ids_from_sequences_to_counter_rows() {
         .await
         .unwrap();
     assert!(forced, "FORCE row level security is back on orders");
+}
+
+/// Tables whose name ends in `_<digits>`, like a Citus shard's.
+async fn shard_like_tables(conn: &mut PgConnection) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace \
+         WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname ~ '_\\d+$' ORDER BY 1",
+    )
+    .fetch_all(conn)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn no_table_name_ends_in_digits() {
+    // The capture trigger strips a Citus shard suffix (`products_102008` → `products`,
+    // `_\d+$`) to name the logical table in audit records (migration 0015); a table whose
+    // own name ended in `_<digits>` would be recorded under a wrong name.
+    let app = TestApp::spawn().await;
+    let mut conn = app.owner_conn().await;
+    let bad = shard_like_tables(&mut conn).await;
+    assert!(bad.is_empty(), "table names ending in _<digits>: {bad:?}");
+    // The check can fail.
+    sqlx::query("CREATE TABLE careless_2 (id text)")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(shard_like_tables(&mut conn).await, ["careless_2"]);
 }
