@@ -292,6 +292,9 @@ async fn deleting_a_source_product_drops_its_subscribers_links() {
     assert_eq!(counts(&mut owner).await, [0, 0, 0, 0]);
 }
 
+/// `(table, policy, command, roles, USING, WITH CHECK)` as `pg_policies` shows them.
+type Policy = (String, String, String, Vec<String>, Option<String>, Option<String>);
+
 #[tokio::test]
 async fn link_tables_have_exactly_their_policies_and_privileges() {
     let app = TestApp::spawn().await;
@@ -305,7 +308,7 @@ async fn link_tables_have_exactly_their_policies_and_privileges() {
                 .unwrap();
         assert_eq!(forced, (true, true), "{t}: row level security enabled and forced");
     }
-    let policies: Vec<(String, String, String, Vec<String>, Option<String>, Option<String>)> = sqlx::query_as(
+    let policies: Vec<Policy> = sqlx::query_as(
         "SELECT tablename::text, policyname::text, cmd, roles::text[], qual, with_check FROM pg_policies \
          WHERE schemaname = 'public' AND tablename::text = ANY ($1) ORDER BY 1, 2",
     )
