@@ -38,9 +38,20 @@
 -- The subscriber-side key to its own copy stays (colocated), and so do the keys between
 -- these tables: referential actions and checks run as the table owner and are not
 -- subject to row level security.
+--
+-- The keys from a source and a grant to `tenants` are dropped too. Under Citus the
+-- source and grant tables are reference tables, and a write to a reference table locks
+-- every reference table its keys reach (tenants, and through it currencies, countries,
+-- plans) on the first worker with `lock_shard_resources`, which demands a write
+-- privilege on each: as coral_app, `INSERT INTO catalog_sources` failed with
+-- "permission denied for table currencies". coral_app must not write the control plane;
+-- the tenants a source and a grant name are the request's own and one the directory
+-- resolved in the same placement, and tenants are never deleted.
 
 -- ---------------------------------------------------------------- keys
 ALTER TABLE catalog_links DROP CONSTRAINT catalog_links_source_tenant_id_source_product_id_fkey;
+ALTER TABLE catalog_sources DROP CONSTRAINT catalog_sources_tenant_id_fkey;
+ALTER TABLE catalog_source_grants DROP CONSTRAINT catalog_source_grants_subscriber_tenant_id_fkey;
 
 ALTER TABLE catalog_sources ADD CONSTRAINT catalog_sources_id_tenant_key UNIQUE (id, tenant_id);
 

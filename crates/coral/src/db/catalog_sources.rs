@@ -125,20 +125,6 @@ pub async fn links_to_products(tx: &mut TenantTx, product_ids: &[String]) -> Res
         .await?)
 }
 
-/// Links of the source (of the tenant in scope), all subscribers' or only `subscriber`'s.
-pub async fn links_of_source(tx: &mut TenantTx, source_id: &str, subscriber: Option<&str>) -> Result<Vec<LinkRow>> {
-    Ok(tx
-        .query_as(&format!(
-            "SELECT {LINK_COLUMNS} FROM catalog_links WHERE source_tenant_id = $1 AND source_id = $2 \
-             AND ($3::text IS NULL OR subscriber_tenant_id = $3) \
-             ORDER BY subscriber_tenant_id, created_at, copy_product_id"
-        ))
-        .bind(source_id)
-        .bind(subscriber)
-        .fetch_all(tx.conn())
-        .await?)
-}
-
 // ---------------------------------------------------------------- the subscriber's scope
 
 /// The sources granted to the tenant in scope, oldest grant first.

@@ -357,18 +357,36 @@ async fn link_tables_have_exactly_their_policies_and_privileges() {
         v
     };
     assert_eq!(privileges, expected, "no UPDATE: Coral never updates these rows");
-    // No key from a link to the source's product (another tenant's row).
-    let keys: Vec<String> = sqlx::query_scalar(
-        "SELECT conname::text FROM pg_constraint WHERE contype = 'f' AND conrelid = 'catalog_links'::regclass ORDER BY 1",
+    // No key from a link to the source's product (another tenant's row), nor from the
+    // tables Citus keeps as reference tables to `tenants` (migration 0014).
+    let keys: Vec<(String, String)> = sqlx::query_as(
+        "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint \
+         WHERE contype = 'f' AND conrelid::regclass::text = ANY ($1) ORDER BY 1, 2",
     )
+    .bind(&TABLES[..])
     .fetch_all(&mut owner)
     .await
     .unwrap();
+    let key = |t: &str, d: &str| (t.to_owned(), d.to_owned());
     assert_eq!(
         keys,
         [
-            "catalog_links_grant_fkey",
-            "catalog_links_subscriber_tenant_id_copy_product_id_fkey"
+            key(
+                "catalog_link_items",
+                "FOREIGN KEY (subscriber_tenant_id, copy_product_id) REFERENCES catalog_links(subscriber_tenant_id, copy_product_id) ON DELETE CASCADE"
+            ),
+            key(
+                "catalog_links",
+                "FOREIGN KEY (source_id, subscriber_tenant_id, source_tenant_id) REFERENCES catalog_source_grants(source_id, subscriber_tenant_id, source_tenant_id)"
+            ),
+            key(
+                "catalog_links",
+                "FOREIGN KEY (subscriber_tenant_id, copy_product_id) REFERENCES products(tenant_id, id) ON DELETE CASCADE"
+            ),
+            key(
+                "catalog_source_grants",
+                "FOREIGN KEY (source_id, source_tenant_id) REFERENCES catalog_sources(id, tenant_id) ON DELETE CASCADE"
+            ),
         ]
     );
 }

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::app::Services;
 use crate::core::ids::TenantId;
 use crate::core::{Error, Result};
-use crate::db::catalog_sources::{self as links, GrantRow, SourceRow};
+use crate::db::catalog_sources::{self as links, GrantRow, LinkRow, SourceRow};
 use crate::db::CrossTenantTx;
 use crate::tenancy::TenantCtx;
 
@@ -207,6 +207,14 @@ pub async fn grant(app: &Services, ctx: &TenantCtx, id: &str, input: GrantIn) ->
     Ok(v)
 }
 
+/// The links of `source`'s grantee `subscriber`, read in the subscriber's scope (one
+/// shard under Citus, which refuses a change to the source or its grants, reference
+/// tables, after a read across the links' shards in the same transaction).
+async fn subscriber_links(x: &mut CrossTenantTx, source: &SourceRow, subscriber: &str) -> Result<Vec<LinkRow>> {
+    let subscriber = TenantId::from_trusted(subscriber.to_owned());
+    links::subscriptions(x.tenant(&subscriber).await?, &source.id).await
+}
+
 /// Withdraws a grant: the store's copies are unpublished and unlinked.
 pub async fn revoke(app: &Services, ctx: &TenantCtx, id: &str, store: &str) -> Result<SourceView> {
     let mut x = begin(app, ctx, "master catalog: revoke").await?;
@@ -215,14 +223,17 @@ pub async fn revoke(app: &Services, ctx: &TenantCtx, id: &str, store: &str) -> R
         .directory
         .by_id_or_handle(store)
         .map(|t| t.id.as_str().to_owned())
-        .unwrap_or_default();
-    let found = links::links_of_source(x.tenant(&ctx.tenant.id).await?, &source.id, Some(&subscriber)).await?;
-    let touched = mirror::withdraw(&mut x, &found).await?;
-    if !links::revoke(x.tenant(&ctx.tenant.id).await?, &source.id, &subscriber).await? {
+        .filter(|t| t != ctx.tenant.id.as_str());
+    let granted = links::grants(x.tenant(&ctx.tenant.id).await?, &source.id).await?;
+    // Only a grantee's scope is entered, never one the request merely names.
+    let Some(subscriber) = subscriber.filter(|t| granted.contains(t)) else {
         return Err(Error::not_found(format!(
             "Catalog source {id} is not granted to '{store}'"
         )));
-    }
+    };
+    let found = subscriber_links(&mut x, &source, &subscriber).await?;
+    let touched = mirror::withdraw(&mut x, &found).await?;
+    links::revoke(x.tenant(&ctx.tenant.id).await?, &source.id, &subscriber).await?;
     let v = view(app, ctx, &mut x, source).await?;
     x.commit().await?;
     mirror::after_commit(app, &touched).await?;
@@ -233,7 +244,10 @@ pub async fn revoke(app: &Services, ctx: &TenantCtx, id: &str, store: &str) -> R
 pub async fn unpublish(app: &Services, ctx: &TenantCtx, id: &str) -> Result<()> {
     let mut x = begin(app, ctx, "master catalog: unpublish").await?;
     let source = own_source(&mut x, ctx, id).await?;
-    let found = links::links_of_source(x.tenant(&ctx.tenant.id).await?, &source.id, None).await?;
+    let mut found = Vec::new();
+    for subscriber in links::grants(x.tenant(&ctx.tenant.id).await?, &source.id).await? {
+        found.extend(subscriber_links(&mut x, &source, &subscriber).await?);
+    }
     let touched = mirror::withdraw(&mut x, &found).await?;
     links::delete_source(x.tenant(&ctx.tenant.id).await?, &source.id).await?;
     x.commit().await?;
