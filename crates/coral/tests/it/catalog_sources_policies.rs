@@ -283,6 +283,21 @@ async fn deleting_a_source_product_drops_its_subscribers_links() {
         .await
         .unwrap();
     assert_eq!(grants, vec![b_t.id.clone()]);
+    // A store not (or no longer) granted, the source itself, or none: 404, nothing dropped.
+    for store in ["franchise-a", "hq", "nobody"] {
+        let (st, v) = hq
+            .call(
+                Method::DELETE,
+                &format!("/admin/catalog-sources/{source}/grants/{store}"),
+                None,
+            )
+            .await;
+        assert_eq!(
+            (st, v["type"].as_str()),
+            (StatusCode::NOT_FOUND, Some("not_found")),
+            "{store}: {v}"
+        );
+    }
     let (_, cap2, _) = subscribed_to(&hq, &b, &source, "Cap2").await;
     assert_eq!(stored_links(&mut owner).await.0.len(), 1, "{cap2}");
     let (st, v) = hq
