@@ -99,18 +99,16 @@ pub async fn grant(tx: &mut TenantTx, source_id: &str, subscriber: &str) -> Resu
 }
 
 /// Removes a grant of the source (of the tenant in scope); its links must be gone.
-/// Whether it existed.
-pub async fn revoke(tx: &mut TenantTx, source_id: &str, subscriber: &str) -> Result<bool> {
-    let done = tx
-        .query(
-            "DELETE FROM catalog_source_grants WHERE source_tenant_id = $1 AND source_id = $2 \
-             AND subscriber_tenant_id = $3",
-        )
-        .bind(source_id)
-        .bind(subscriber)
-        .execute(tx.conn())
-        .await?;
-    Ok(done.rows_affected() == 1)
+pub async fn revoke(tx: &mut TenantTx, source_id: &str, subscriber: &str) -> Result<()> {
+    tx.query(
+        "DELETE FROM catalog_source_grants WHERE source_tenant_id = $1 AND source_id = $2 \
+         AND subscriber_tenant_id = $3",
+    )
+    .bind(source_id)
+    .bind(subscriber)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
 }
 
 /// Links whose source product is one of `product_ids` of the tenant in scope.

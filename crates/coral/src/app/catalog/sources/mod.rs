@@ -219,11 +219,7 @@ async fn subscriber_links(x: &mut CrossTenantTx, source: &SourceRow, subscriber:
 pub async fn revoke(app: &Services, ctx: &TenantCtx, id: &str, store: &str) -> Result<SourceView> {
     let mut x = begin(app, ctx, "master catalog: revoke").await?;
     let source = own_source(&mut x, ctx, id).await?;
-    let subscriber = app
-        .directory
-        .by_id_or_handle(store)
-        .map(|t| t.id.as_str().to_owned())
-        .filter(|t| t != ctx.tenant.id.as_str());
+    let subscriber = app.directory.by_id_or_handle(store).map(|t| t.id.as_str().to_owned());
     let granted = links::grants(x.tenant(&ctx.tenant.id).await?, &source.id).await?;
     // Only a grantee's scope is entered, never one the request merely names.
     let Some(subscriber) = subscriber.filter(|t| granted.contains(t)) else {
