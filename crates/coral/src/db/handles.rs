@@ -71,7 +71,7 @@ impl TenantDb {
             .as_ref()
             .filter(|a| !a.is_recorded())
             .map(|_| audit::new_audit_id());
-        let mut sql = format!("BEGIN; {}", scope(Some(&self.tenant_id), audit_id.as_deref()));
+        let mut sql = format!("BEGIN; {}", scope(&self.tenant_id, audit_id.as_deref()));
         if relaxed {
             sql.push_str(" SET LOCAL synchronous_commit = off;");
         }
@@ -110,7 +110,7 @@ impl TenantTx {
     /// record that the control plane's transaction writes (one role per transaction).
     pub(crate) async fn enter_capturing(mut tx: Transaction<'static, Postgres>, tenant_id: TenantId) -> Result<Self> {
         let audit_id = audit::new_audit_id();
-        let sql = scope(Some(&tenant_id), Some(&audit_id));
+        let sql = scope(&tenant_id, Some(&audit_id));
         (&mut *tx).execute(sql.as_str()).await?;
         Ok(Self {
             tx,
@@ -140,7 +140,7 @@ impl TenantTx {
         audit_id: Option<String>,
     ) -> Result<Self> {
         let audit_id = audit_id.filter(|_| audit.as_ref().is_some_and(|a| !a.is_recorded()));
-        let sql = scope(Some(&tenant_id), audit_id.as_deref());
+        let sql = scope(&tenant_id, audit_id.as_deref());
         (&mut *tx).execute(sql.as_str()).await?;
         Ok(Self {
             tx,
@@ -247,24 +247,25 @@ impl TenantTx {
 }
 
 /// The master catalog's cross-tenant transaction, and the only one: one database
-/// transaction that acts as one tenant at a time — every tenant statement still runs as
-/// `coral_app` under that tenant's row level security — and, between tenant steps, as
-/// the schema owner on the master-catalog link tables (which tenant code cannot read).
-/// Only code holding a [`PlatformDb`] can build one, and every switch is logged on the
-/// `audit` target with its purpose, so the crossings are few, named and traceable.
+/// transaction that acts as one tenant at a time. Every statement runs as `coral_app`
+/// under the row level security of the tenant in scope, the master-catalog link tables
+/// included (their policies, migration 0014, say which tenant may do what with a row),
+/// so the transaction is one database role from `BEGIN` to `COMMIT`, as Citus requires
+/// (docs/citus-findings.md). Only code holding a [`PlatformDb`] can build one, and every
+/// step into a tenant other than the request's is logged on the `audit` target with its
+/// purpose, so the crossings are few, named and traceable.
 pub struct CrossTenantTx {
     inner: TenantTx,
     /// The tenant whose request opened it; steps into any other tenant are audited.
     origin: TenantId,
     purpose: &'static str,
-    /// Whether the current scope is the link tables (owner role) rather than a tenant.
-    in_platform: bool,
 }
 
 impl CrossTenantTx {
-    /// The transaction as tenant `id` (switching scope if needed).
+    /// The transaction as tenant `id` (switching scope if needed; the role stays
+    /// `coral_app`).
     pub async fn tenant(&mut self, id: &TenantId) -> Result<&mut TenantTx> {
-        if self.in_platform || &self.inner.tenant_id != id {
+        if &self.inner.tenant_id != id {
             if id != &self.origin {
                 tracing::info!(target: "audit", purpose = self.purpose, origin = %self.origin, tenant = %id,
                                "cross-tenant transaction acts as another tenant");
@@ -272,23 +273,11 @@ impl CrossTenantTx {
             // Only the origin's changes belong to its record; another tenant's are not
             // captured (they would be staged in that tenant, out of the origin's reach).
             let audit = self.inner.audit_id.as_deref().filter(|_| id == &self.origin);
-            let sql = scope(Some(id), audit);
+            let sql = scope(id, audit);
             (&mut *self.inner.tx).execute(sql.as_str()).await?;
             self.inner.tenant_id = id.clone();
-            self.in_platform = false;
         }
         Ok(&mut self.inner)
-    }
-
-    /// The transaction as the schema owner, for the master-catalog link tables only.
-    /// No tenant is in scope meanwhile (the setting is cleared).
-    pub async fn links(&mut self) -> Result<&mut PgConnection> {
-        if !self.in_platform {
-            let sql = scope(None, self.inner.audit_id.as_deref());
-            (&mut *self.inner.tx).execute(sql.as_str()).await?;
-            self.in_platform = true;
-        }
-        Ok(&mut self.inner.tx)
     }
 
     /// Commits in the scope of the tenant whose request opened it, so its audit record
@@ -390,7 +379,6 @@ impl PlatformDb {
             origin: tx.tenant_id.clone(),
             inner: tx,
             purpose,
-            in_platform: false,
         }
     }
 }
@@ -458,23 +446,19 @@ impl PlatformTx {
     }
 }
 
-/// The statements that put a transaction in `tenant`'s scope (as `coral_app`, under RLS)
-/// or, with `None`, back to the connecting role with no tenant: `SET LOCAL`, not
-/// `set_config()`, because Citus carries `SET LOCAL` to the workers that run the shard
-/// queries (with `citus.propagate_set_commands = 'local'`) and does not carry a
-/// `set_config()` call, leaving RLS on the shards without a tenant (issue 22).
+/// The statements that put a transaction in `tenant`'s scope (as `coral_app`, under RLS):
+/// `SET LOCAL`, not `set_config()`, because Citus carries `SET LOCAL` to the workers that
+/// run the shard queries (with `citus.propagate_set_commands = 'local'`) and does not carry
+/// a `set_config()` call, leaving RLS on the shards without a tenant (issue 22).
 ///
 /// `audit` is the record id capture notes changes under (`coral.audit`, which the
 /// capture trigger of migration 0015 also needs on the workers), `None` for capture off.
-fn scope(tenant: Option<&TenantId>, audit: Option<&str>) -> String {
-    let audit = literal(audit.unwrap_or(""));
-    match tenant {
-        Some(id) => format!(
-            "SET LOCAL ROLE coral_app; SET LOCAL coral.tenant_id = {}; SET LOCAL coral.audit = {audit};",
-            literal(id.as_str())
-        ),
-        None => format!("SET LOCAL ROLE NONE; SET LOCAL coral.tenant_id = ''; SET LOCAL coral.audit = {audit};"),
-    }
+fn scope(tenant: &TenantId, audit: Option<&str>) -> String {
+    format!(
+        "SET LOCAL ROLE coral_app; SET LOCAL coral.tenant_id = {}; SET LOCAL coral.audit = {};",
+        literal(tenant.as_str()),
+        literal(audit.unwrap_or(""))
+    )
 }
 
 /// `s` as an SQL string literal (`SET` takes no parameters). Quotes are doubled; with
@@ -605,12 +589,8 @@ mod tests {
     fn the_scope_is_set_local_with_the_tenant_quoted() {
         let id = crate::core::ids::TenantId::from_trusted("ten_01ABC".into());
         assert_eq!(
-            super::scope(Some(&id), Some("alog_01XYZ")),
+            super::scope(&id, Some("alog_01XYZ")),
             "SET LOCAL ROLE coral_app; SET LOCAL coral.tenant_id = 'ten_01ABC'; SET LOCAL coral.audit = 'alog_01XYZ';"
-        );
-        assert_eq!(
-            super::scope(None, None),
-            "SET LOCAL ROLE NONE; SET LOCAL coral.tenant_id = ''; SET LOCAL coral.audit = '';"
         );
         assert_eq!(super::literal("a'b"), "'a''b'");
     }

@@ -7,6 +7,7 @@ mod audit;
 mod catalog;
 mod catalog_admin;
 mod catalog_sources;
+mod catalog_sources_policies;
 mod checkout;
 mod checkout_errors;
 mod cli;

@@ -8,7 +8,8 @@ use sqlx::{Connection, PgConnection, Row};
 use crate::harness::{cluster, TestApp};
 
 /// Global tables (control plane, reference data, and the master catalog's link tables,
-/// reached only through `CrossTenantTx`); every other table is a tenant table.
+/// which join two tenants and are under their own policies, checked in
+/// `catalog_sources_policies.rs`); every other table is a tenant table.
 const GLOBAL_TABLES: &[&str] = &[
     "_sqlx_migrations",
     "placements",

@@ -501,14 +501,21 @@ pub async fn update(app: &Services, ctx: &TenantCtx, id: &str, input: ProductIn)
     Ok(p)
 }
 
-/// Deletes a product. Copies of it in subscribers' catalogs are unpublished and unlinked.
+/// Deletes a product. Copies of it in subscribers' catalogs are unpublished and unlinked,
+/// in the same transaction: no foreign key ties a link to its source product (another
+/// tenant's row; migration 0014), so this is what drops those links.
 pub async fn delete(app: &Services, ctx: &TenantCtx, id: &str) -> Result<()> {
     let mut x = app.control.cross_tenant(
         ctx.db.begin().await?,
         "master catalog: withdraw a deleted source product",
     );
     let me = &ctx.tenant.id;
-    let found = links::links_to_products(x.links().await?, me.as_str(), &[id.to_owned()]).await?;
+    let ids = [id.to_owned()];
+    // Locked first: a subscription taking a copy of it meanwhile (it holds the row FOR
+    // SHARE) commits its link before the links are read here, or finds the product gone.
+    let tx = x.tenant(me).await?;
+    crate::db::catalog::mirror::lock_products(tx, &ids, true).await?;
+    let found = links::links_to_products(tx, &ids).await?;
     let touched = mirror::withdraw(&mut x, &found).await?;
     if !write::delete_product(x.tenant(me).await?, id).await? {
         return Err(not_found(id));

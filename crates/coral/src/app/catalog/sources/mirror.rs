@@ -183,8 +183,9 @@ pub async fn sync(
 /// Pushes the current content of `product_ids` (the source tenant's, just written in
 /// `x`) to every linked copy, in the same transaction. Returns the subscribers touched.
 pub async fn propagate(x: &mut CrossTenantTx, source: &TenantId, product_ids: &[String]) -> Result<Vec<TenantId>> {
-    mirror::lock_products(x.tenant(source).await?, product_ids, true).await?;
-    let found = links::links_to_products(x.links().await?, source.as_str(), product_ids).await?;
+    let tx = x.tenant(source).await?;
+    mirror::lock_products(tx, product_ids, true).await?;
+    let found = links::links_to_products(tx, product_ids).await?;
     if found.is_empty() {
         return Ok(Vec::new());
     }
@@ -198,24 +199,15 @@ pub async fn propagate(x: &mut CrossTenantTx, source: &TenantId, product_ids: &[
         let Some(src) = sources.get(&link.source_product_id) else {
             continue;
         };
-        let map: HashMap<String, String> =
-            links::items(x.links().await?, &link.subscriber_tenant_id, &link.copy_product_id)
-                .await?
-                .into_iter()
-                .collect();
+        // The copy and its item map are the subscriber's: synced in its scope.
         let subscriber = TenantId::from_trusted(link.subscriber_tenant_id.clone());
         let tx = x.tenant(&subscriber).await?;
+        let map: HashMap<String, String> = links::items(tx, &link.copy_product_id).await?.into_iter().collect();
         let Some(copy) = load(tx, std::slice::from_ref(&link.copy_product_id)).await?.pop() else {
             continue;
         };
         let items = sync(tx, src, &copy, &map).await?;
-        links::replace_items(
-            x.links().await?,
-            &link.subscriber_tenant_id,
-            &link.copy_product_id,
-            &items,
-        )
-        .await?;
+        links::replace_items(tx, &link.copy_product_id, &items).await?;
         if !touched.contains(&subscriber) {
             touched.push(subscriber);
         }
@@ -224,14 +216,17 @@ pub async fn propagate(x: &mut CrossTenantTx, source: &TenantId, product_ids: &[
     Ok(touched)
 }
 
-/// Unpublishes the copies of `found` links (status draft) and unlinks them. The copies
-/// stay in their tenants' catalogs as ordinary products. Returns the tenants touched.
+/// Unpublishes the copies of `found` links (status draft) and unlinks them, both in the
+/// subscriber's scope (a source may read the links to its products, never delete them).
+/// The copies stay in their tenants' catalogs as ordinary products. Returns the tenants
+/// touched.
 pub async fn withdraw(x: &mut CrossTenantTx, found: &[LinkRow]) -> Result<Vec<TenantId>> {
     let mut touched = Vec::new();
     for link in found {
         let subscriber = TenantId::from_trusted(link.subscriber_tenant_id.clone());
-        mirror::set_status(x.tenant(&subscriber).await?, &link.copy_product_id, "draft").await?;
-        links::delete_link(x.links().await?, &link.subscriber_tenant_id, &link.copy_product_id).await?;
+        let tx = x.tenant(&subscriber).await?;
+        mirror::set_status(tx, &link.copy_product_id, "draft").await?;
+        links::delete_link(tx, &link.copy_product_id).await?;
         if !touched.contains(&subscriber) {
             touched.push(subscriber);
         }

@@ -2,8 +2,11 @@
 //! grants it to chosen tenants; a granted tenant subscribes to source products, which
 //! gives it its own linked copies (`subscriptions`), kept in step by `mirror`.
 //!
-//! Every use case here runs in a [`CrossTenantTx`](crate::db::CrossTenantTx): the link
-//! tables are platform tables, and a copy is written in its own tenant's scope.
+//! Every use case here runs in a [`CrossTenantTx`](crate::db::CrossTenantTx), as
+//! `coral_app` throughout: each statement on the link tables runs in the scope of the
+//! tenant whose row it is (the source's for its source, grants and the links to its
+//! products; the subscriber's for its grants, links and copies), under the policies of
+//! migration 0014, and a copy is written in its own tenant's scope.
 
 pub mod mirror;
 pub mod subscriptions;
@@ -14,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::app::Services;
 use crate::core::ids::TenantId;
 use crate::core::{Error, Result};
-use crate::db::catalog_sources::{self as links, SourceRow};
+use crate::db::catalog_sources::{self as links, GrantRow, LinkRow, SourceRow};
 use crate::db::CrossTenantTx;
 use crate::tenancy::TenantCtx;
 
@@ -75,7 +78,7 @@ fn not_found(id: &str) -> Error {
 async fn view(app: &Services, ctx: &TenantCtx, x: &mut CrossTenantTx, s: SourceRow) -> Result<SourceView> {
     let is_owner = s.tenant_id == ctx.tenant.id.as_str();
     let subscribers = if is_owner {
-        let ids = links::grants(x.links().await?, &s.id).await?;
+        let ids = links::grants(x.tenant(&ctx.tenant.id).await?, &s.id).await?;
         Some(ids.iter().map(|id| store_ref(app, id)).collect())
     } else {
         None
@@ -91,19 +94,29 @@ async fn view(app: &Services, ctx: &TenantCtx, x: &mut CrossTenantTx, s: SourceR
 
 /// The source the requesting store publishes, if `id` names it.
 async fn own_source(x: &mut CrossTenantTx, ctx: &TenantCtx, id: &str) -> Result<SourceRow> {
-    links::source_of(x.links().await?, ctx.tenant.id.as_str())
+    links::source_of(x.tenant(&ctx.tenant.id).await?)
         .await?
         .filter(|s| s.id == id)
         .ok_or_else(|| not_found(id))
 }
 
-/// A source the requesting store may subscribe to (granted to it).
-pub(crate) async fn granted_source(x: &mut CrossTenantTx, ctx: &TenantCtx, id: &str) -> Result<SourceRow> {
-    links::granted_to(x.links().await?, ctx.tenant.id.as_str())
+/// A source the requesting store may subscribe to (granted to it), read in its scope.
+pub(crate) async fn granted_source(x: &mut CrossTenantTx, ctx: &TenantCtx, id: &str) -> Result<GrantRow> {
+    links::granted_to(x.tenant(&ctx.tenant.id).await?)
         .await?
         .into_iter()
-        .find(|s| s.id == id)
+        .find(|g| g.source_id == id)
         .ok_or_else(|| not_found(id))
+}
+
+/// The source row of a grant, read in the source's scope: a grantee's own policy gives
+/// it the grant, not the source's row (migration 0014).
+async fn source_of_grant(x: &mut CrossTenantTx, g: &GrantRow) -> Result<SourceRow> {
+    let owner = TenantId::from_trusted(g.source_tenant_id.clone());
+    links::source_of(x.tenant(&owner).await?)
+        .await?
+        .filter(|s| s.id == g.source_id)
+        .ok_or_else(|| not_found(&g.source_id))
 }
 
 /// The tenant id of a store that may be granted a source of `ctx`'s.
@@ -137,9 +150,10 @@ pub async fn publish(app: &Services, ctx: &TenantCtx, input: PublishIn) -> Resul
         .map(|s| grantee(app, ctx, s))
         .collect::<Result<_>>()?;
     let mut x = begin(app, ctx, "master catalog: publish").await?;
-    let source = links::create_source(x.links().await?, ctx.tenant.id.as_str()).await?;
+    let tx = x.tenant(&ctx.tenant.id).await?;
+    let source = links::create_source(tx).await?;
     for g in &grantees {
-        links::grant(x.links().await?, &source.id, g.as_str()).await?;
+        links::grant(tx, &source.id, g.as_str()).await?;
     }
     let v = view(app, ctx, &mut x, source).await?;
     x.commit().await?;
@@ -149,11 +163,16 @@ pub async fn publish(app: &Services, ctx: &TenantCtx, input: PublishIn) -> Resul
 /// The store's own source (first, if any) and the sources granted to it.
 pub async fn list(app: &Services, ctx: &TenantCtx) -> Result<Vec<SourceView>> {
     let mut x = begin(app, ctx, "master catalog: list sources").await?;
-    let mut rows: Vec<SourceRow> = links::source_of(x.links().await?, ctx.tenant.id.as_str())
+    let mut rows: Vec<SourceRow> = links::source_of(x.tenant(&ctx.tenant.id).await?)
         .await?
         .into_iter()
         .collect();
-    rows.extend(links::granted_to(x.links().await?, ctx.tenant.id.as_str()).await?);
+    let mut granted = Vec::new();
+    for g in links::granted_to(x.tenant(&ctx.tenant.id).await?).await? {
+        granted.push(source_of_grant(&mut x, &g).await?);
+    }
+    granted.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    rows.extend(granted);
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         out.push(view(app, ctx, &mut x, r).await?);
@@ -167,7 +186,10 @@ pub async fn get(app: &Services, ctx: &TenantCtx, id: &str) -> Result<SourceView
     let mut x = begin(app, ctx, "master catalog: get source").await?;
     let row = match own_source(&mut x, ctx, id).await {
         Ok(s) => s,
-        Err(_) => granted_source(&mut x, ctx, id).await?,
+        Err(_) => {
+            let g = granted_source(&mut x, ctx, id).await?;
+            source_of_grant(&mut x, &g).await?
+        }
     };
     let v = view(app, ctx, &mut x, row).await?;
     x.commit().await?;
@@ -179,28 +201,35 @@ pub async fn grant(app: &Services, ctx: &TenantCtx, id: &str, input: GrantIn) ->
     let mut x = begin(app, ctx, "master catalog: grant").await?;
     let source = own_source(&mut x, ctx, id).await?;
     let g = grantee(app, ctx, &input.store)?;
-    links::grant(x.links().await?, &source.id, g.as_str()).await?;
+    links::grant(x.tenant(&ctx.tenant.id).await?, &source.id, g.as_str()).await?;
     let v = view(app, ctx, &mut x, source).await?;
     x.commit().await?;
     Ok(v)
+}
+
+/// The links of `source`'s grantee `subscriber`, read in the subscriber's scope (one
+/// shard under Citus, which refuses a change to the source or its grants, reference
+/// tables, after a read across the links' shards in the same transaction).
+async fn subscriber_links(x: &mut CrossTenantTx, source: &SourceRow, subscriber: &str) -> Result<Vec<LinkRow>> {
+    let subscriber = TenantId::from_trusted(subscriber.to_owned());
+    links::subscriptions(x.tenant(&subscriber).await?, &source.id).await
 }
 
 /// Withdraws a grant: the store's copies are unpublished and unlinked.
 pub async fn revoke(app: &Services, ctx: &TenantCtx, id: &str, store: &str) -> Result<SourceView> {
     let mut x = begin(app, ctx, "master catalog: revoke").await?;
     let source = own_source(&mut x, ctx, id).await?;
-    let subscriber = app
-        .directory
-        .by_id_or_handle(store)
-        .map(|t| t.id.as_str().to_owned())
-        .unwrap_or_default();
-    let found = links::links_of_source(x.links().await?, &source.id, Some(&subscriber)).await?;
-    let touched = mirror::withdraw(&mut x, &found).await?;
-    if !links::revoke(x.links().await?, &source.id, &subscriber).await? {
+    let subscriber = app.directory.by_id_or_handle(store).map(|t| t.id.as_str().to_owned());
+    let granted = links::grants(x.tenant(&ctx.tenant.id).await?, &source.id).await?;
+    // Only a grantee's scope is entered, never one the request merely names.
+    let Some(subscriber) = subscriber.filter(|t| granted.contains(t)) else {
         return Err(Error::not_found(format!(
             "Catalog source {id} is not granted to '{store}'"
         )));
-    }
+    };
+    let found = subscriber_links(&mut x, &source, &subscriber).await?;
+    let touched = mirror::withdraw(&mut x, &found).await?;
+    links::revoke(x.tenant(&ctx.tenant.id).await?, &source.id, &subscriber).await?;
     let v = view(app, ctx, &mut x, source).await?;
     x.commit().await?;
     mirror::after_commit(app, &touched).await?;
@@ -211,9 +240,12 @@ pub async fn revoke(app: &Services, ctx: &TenantCtx, id: &str, store: &str) -> R
 pub async fn unpublish(app: &Services, ctx: &TenantCtx, id: &str) -> Result<()> {
     let mut x = begin(app, ctx, "master catalog: unpublish").await?;
     let source = own_source(&mut x, ctx, id).await?;
-    let found = links::links_of_source(x.links().await?, &source.id, None).await?;
+    let mut found = Vec::new();
+    for subscriber in links::grants(x.tenant(&ctx.tenant.id).await?, &source.id).await? {
+        found.extend(subscriber_links(&mut x, &source, &subscriber).await?);
+    }
     let touched = mirror::withdraw(&mut x, &found).await?;
-    links::delete_source(x.links().await?, &source.id).await?;
+    links::delete_source(x.tenant(&ctx.tenant.id).await?, &source.id).await?;
     x.commit().await?;
     mirror::after_commit(app, &touched).await
 }

@@ -62,13 +62,12 @@ pub async fn products(
         .control
         .cross_tenant(ctx.db.begin().await?, "master catalog: browse source");
     let source = granted_source(&mut x, ctx, source_id).await?;
-    let copies: HashMap<String, String> =
-        links::links_of_source(x.links().await?, source_id, Some(ctx.tenant.id.as_str()))
-            .await?
-            .into_iter()
-            .map(|l| (l.source_product_id, l.copy_product_id))
-            .collect();
-    let tx = x.tenant(&TenantId::from_trusted(source.tenant_id)).await?;
+    let copies: HashMap<String, String> = links::subscriptions(x.tenant(&ctx.tenant.id).await?, source_id)
+        .await?
+        .into_iter()
+        .map(|l| (l.source_product_id, l.copy_product_id))
+        .collect();
+    let tx = x.tenant(&TenantId::from_trusted(source.source_tenant_id)).await?;
     let ids = repo::published_ids(tx).await?;
     let count = ids.len() as i64;
     let page: Vec<String> = ids.into_iter().skip(offset as usize).take(limit as usize).collect();
@@ -109,8 +108,8 @@ pub async fn subscribe(
         .control
         .cross_tenant(ctx.db.begin().await?, "master catalog: subscribe");
     let source = granted_source(&mut x, ctx, source_id).await?;
-    let source_tenant = TenantId::from_trusted(source.tenant_id.clone());
-    let existing: HashMap<String, LinkRow> = links::links_of_source(x.links().await?, source_id, Some(me.as_str()))
+    let source_tenant = TenantId::from_trusted(source.source_tenant_id.clone());
+    let existing: HashMap<String, LinkRow> = links::subscriptions(x.tenant(&me).await?, source_id)
         .await?
         .into_iter()
         .map(|l| (l.source_product_id.clone(), l))
@@ -157,18 +156,18 @@ pub async fn subscribe(
             out.push(Subscription::from(l.clone()));
             continue;
         }
-        let (copy_id, items) = mirror::create_copy(x.tenant(&me).await?, channel, p).await?;
+        let tx = x.tenant(&me).await?;
+        let (copy_id, items) = mirror::create_copy(tx, channel, p).await?;
         let link = LinkRow {
             subscriber_tenant_id: me.as_str().to_owned(),
             copy_product_id: copy_id.clone(),
-            source_id: source.id.clone(),
-            source_tenant_id: source.tenant_id.clone(),
+            source_id: source.source_id.clone(),
+            source_tenant_id: source.source_tenant_id.clone(),
             source_product_id: p.row.id.clone(),
             created_at: Utc::now(),
         };
-        let conn = x.links().await?;
-        links::insert_link(conn, &link).await?;
-        links::replace_items(conn, me.as_str(), &copy_id, &items).await?;
+        links::insert_link(tx, &link).await?;
+        links::replace_items(tx, &copy_id, &items).await?;
         out.push(link.into());
     }
     x.commit().await?;
@@ -182,7 +181,7 @@ pub async fn list(app: &Services, ctx: &TenantCtx, source_id: &str) -> Result<Ve
         .control
         .cross_tenant(ctx.db.begin().await?, "master catalog: list subscriptions");
     granted_source(&mut x, ctx, source_id).await?;
-    let found = links::links_of_source(x.links().await?, source_id, Some(ctx.tenant.id.as_str())).await?;
+    let found = links::subscriptions(x.tenant(&ctx.tenant.id).await?, source_id).await?;
     x.commit().await?;
     Ok(found.into_iter().map(Subscription::from).collect())
 }
@@ -194,7 +193,7 @@ pub async fn unsubscribe(app: &Services, ctx: &TenantCtx, source_id: &str, produ
         .control
         .cross_tenant(ctx.db.begin().await?, "master catalog: unsubscribe");
     granted_source(&mut x, ctx, source_id).await?;
-    let link = links::links_of_source(x.links().await?, source_id, Some(ctx.tenant.id.as_str()))
+    let link = links::subscriptions(x.tenant(&ctx.tenant.id).await?, source_id)
         .await?
         .into_iter()
         .find(|l| l.source_product_id == product_id || l.copy_product_id == product_id)
