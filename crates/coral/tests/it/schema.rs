@@ -470,7 +470,7 @@ async fn migration_0013_moves_display_ids_from_sequences_to_counter_rows() {
 
     // Orders of two stores as 0003 numbered them (as the superuser, foreign keys off:
     // only the numbers matter here), and each store's sequence, made by the function.
-    let mut root = PgConnection::connect_with(&c.pg.connect_options(&db)).await.unwrap();
+    let mut root = PgConnection::connect_with(&c.superuser_options(&db)).await.unwrap();
     sqlx::query("SET session_replication_role = replica")
         .execute(&mut root)
         .await
