@@ -6,8 +6,9 @@
 //! A distributed database cannot be copied from a template (its shards live on the
 //! workers), so each fresh database is built from scratch: created on every node,
 //! joined into a cluster of its own, migrated and distributed as `coral citus
-//! distribute` does (~30–40 s). Its name, `t_<pid>_<ulid>`, carries the test process's
-//! id: a later run drops the databases of runs that are gone, on every node.
+//! distribute` does (~20–40 s). Its name, `t_<pid>_<ulid>`, carries the test process's
+//! id: the process drops its databases on every node when it exits, and a later run
+//! drops those of a run that was killed.
 //!
 //! The roles `coral_app` and `coral_platform` are global to each node and shared with
 //! whatever else uses the cluster: they are given LOGIN with password `coral_app`
@@ -41,7 +42,10 @@ impl Citus {
                 (host.to_owned(), port.parse().expect("CORAL_TEST_CITUS: a port number"))
             })
             .collect();
-        assert!(nodes.len() >= 2, "CORAL_TEST_CITUS: a coordinator and at least one worker");
+        assert!(
+            nodes.len() >= 2,
+            "CORAL_TEST_CITUS: a coordinator and at least one worker"
+        );
         Some(Self { nodes })
     }
 
@@ -127,24 +131,65 @@ impl Citus {
 
     /// Drops, on every node, the `t_<pid>_<ulid>` databases of test processes that are
     /// gone (`/proc/<pid>` missing: the cluster must run on this machine for that to
-    /// mean anything). Other databases are never touched.
+    /// mean anything), left by a run that was killed.
     pub async fn remove_stale_databases(&self) {
+        self.drop_databases(|pid| !std::path::Path::new(&format!("/proc/{pid}")).exists())
+            .await;
+    }
+
+    /// Drops this process's databases when it exits (each Citus database holds a
+    /// maintenance worker on every node, and a node has few). Registered once.
+    pub fn drop_databases_at_exit() {
+        extern "C" fn at_exit() {
+            // A panic must not cross into C: it ends the thread, reported by `join`.
+            let done = std::thread::spawn(|| {
+                let citus = Citus::from_env().unwrap();
+                let mine = std::process::id();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(citus.drop_databases(|pid| pid == mine));
+            })
+            .join();
+            if done.is_err() {
+                eprintln!("CORAL_TEST_CITUS: dropping this run's t_<pid>_* databases failed (docs/citus.md)");
+            }
+        }
+        // SAFETY: `at_exit` is a plain function that lives as long as the process.
+        unsafe { nix::libc::atexit(at_exit) };
+    }
+
+    /// Drops each `t_<pid>_<ulid>` database whose `pid` is `chosen`, on the workers then
+    /// the coordinator, one database at a time (a node whose database is gone is looked
+    /// for by the others' maintenance workers). Other databases are never touched.
+    async fn drop_databases(&self, chosen: impl Fn(u32) -> bool) {
+        let mut conns = Vec::new();
+        let mut names = std::collections::BTreeSet::new();
         for i in 0..self.nodes.len() {
             let mut conn = PgConnection::connect_with(&self.node_options(i, "postgres"))
                 .await
                 .unwrap();
-            let names: Vec<String> = sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname ~ '^t_[0-9]+_[0-9a-z]{26}$'")
-                .fetch_all(&mut conn)
-                .await
-                .unwrap();
-            for name in names {
-                let pid = name.split('_').nth(1).unwrap();
-                if !std::path::Path::new(&format!("/proc/{pid}")).exists() {
-                    conn.execute(format!("DROP DATABASE {name} WITH (FORCE)").as_str())
-                        .await
-                        .unwrap_or_else(|e| panic!("dropping stale {name}: {e}"));
-                }
+            let here: Vec<String> =
+                sqlx::query_scalar("SELECT datname::text FROM pg_database WHERE datname ~ '^t_[0-9]+_[0-9a-z]{26}$'")
+                    .fetch_all(&mut conn)
+                    .await
+                    .unwrap();
+            names.extend(here);
+            conns.push(conn);
+        }
+        for name in names {
+            let pid: u32 = name.split('_').nth(1).unwrap().parse().unwrap();
+            if !chosen(pid) {
+                continue;
             }
+            for (i, conn) in conns.iter_mut().enumerate().rev() {
+                conn.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str())
+                    .await
+                    .unwrap_or_else(|e| panic!("dropping {name} on node {i}: {e}"));
+            }
+        }
+        for conn in conns {
             conn.close().await.unwrap();
         }
     }

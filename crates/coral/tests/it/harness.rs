@@ -144,13 +144,17 @@ pub fn cluster() -> &'static Cluster {
     static CLUSTER: OnceLock<Cluster> = OnceLock::new();
     CLUSTER.get_or_init(|| {
         if let Some(citus) = Citus::from_env() {
-            assert!(!plain_owner(), "CORAL_TEST_CITUS and CORAL_TEST_PLAIN_OWNER do not go together");
+            assert!(
+                !plain_owner(),
+                "CORAL_TEST_CITUS and CORAL_TEST_PLAIN_OWNER do not go together"
+            );
             return std::thread::spawn(|| {
                 let rt = tokio::runtime::Builder::new_current_thread()
                     .enable_all()
                     .build()
                     .unwrap();
                 rt.block_on(citus.remove_stale_databases());
+                Citus::drop_databases_at_exit();
                 Cluster::Citus(citus)
             })
             .join()
@@ -216,6 +220,9 @@ pub async fn fresh_database() -> String {
     static CREATE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
     let c = cluster();
     if let Cluster::Citus(citus) = c {
+        // One at a time: adding nodes and `ALTER ROLE` update the same rows of each
+        // node's shared catalogs ("tuple concurrently updated").
+        let _guard = CREATE.lock().await;
         return citus.fresh_database().await;
     }
     let name = format!("t_{}", ulid::Ulid::new().to_string().to_lowercase());
@@ -391,6 +398,18 @@ impl TestApp {
             .await
             .unwrap()
     }
+}
+
+/// Puts the open transaction on `conn` in `tenant_id`'s scope, as Coral does: as
+/// `coral_app`, under row level security. `SET LOCAL`, not `set_config()`: Citus carries
+/// only the former to the workers (docs/citus.md), so on Citus a `set_config()` scope
+/// leaves the shards without a tenant.
+pub async fn scope_to_tenant(conn: &mut PgConnection, tenant_id: &str) {
+    let sql = format!(
+        "SET LOCAL ROLE coral_app; SET LOCAL coral.tenant_id = '{}'",
+        tenant_id.replace('\'', "''")
+    );
+    sqlx::Executor::execute(conn, sql.as_str()).await.unwrap();
 }
 
 /// Sends and returns status and JSON body (`Value::Null` when the body is not JSON).

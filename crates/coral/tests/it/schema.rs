@@ -371,11 +371,7 @@ async fn raw_sql_under_tenant_a_cannot_read_or_write_tenant_b() {
 
     let mut conn = app.owner_conn().await;
     let mut tx = conn.begin().await.unwrap();
-    sqlx::query("SELECT set_config('role', 'coral_app', true), set_config('coral.tenant_id', $1, true)")
-        .bind(&a.id)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    crate::harness::scope_to_tenant(&mut tx, &a.id).await;
 
     let visible: Vec<String> = sqlx::query_scalar("SELECT DISTINCT tenant_id FROM regions")
         .fetch_all(&mut *tx)
