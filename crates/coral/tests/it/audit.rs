@@ -214,11 +214,7 @@ async fn the_server_role_cannot_update_or_delete_audit_records() {
         "TRUNCATE audit_log",
     ] {
         let mut tx = sqlx::Connection::begin(&mut conn).await.unwrap();
-        sqlx::query("SELECT set_config('role', 'coral_app', true), set_config('coral.tenant_id', $1, true)")
-            .bind(&t.id)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
+        crate::harness::scope_to_tenant(&mut tx, &t.id).await;
         let n: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log")
             .fetch_one(&mut *tx)
             .await

@@ -101,7 +101,7 @@ async fn tenant_commands_use_the_platform_code_and_reach_a_running_server() {
 async fn migrate_applies_the_schema_to_every_placement() {
     let shared = fresh_database().await;
     let silo = empty_database().await;
-    let mut conn = PgConnection::connect_with(&cluster().pg.connect_options(&shared))
+    let mut conn = PgConnection::connect_with(&cluster().superuser_options(&shared))
         .await
         .unwrap();
     sqlx::query("INSERT INTO placements (id, name, url) VALUES ('plc_test', 'silo', $1)")
@@ -113,7 +113,7 @@ async fn migrate_applies_the_schema_to_every_placement() {
     let out = coral(&shared, dir.path()).arg("migrate").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("2 placement(s)"));
-    let mut silo_conn = PgConnection::connect_with(&cluster().pg.connect_options(&silo))
+    let mut silo_conn = PgConnection::connect_with(&cluster().superuser_options(&silo))
         .await
         .unwrap();
     let tables: i64 =

@@ -6,8 +6,12 @@
 //! `coral_owner`, a role that owns the test databases but is no superuser and has no
 //! BYPASSRLS (LOGIN CREATEROLE only), as on managed PostgreSQL. Migrations, the creation
 //! of `coral_app` and everything Coral does then run as that role. The tests' own raw
-//! connections (`owner_conn`, `cluster().pg.connect_options`) stay the cluster superuser,
+//! connections (`owner_conn`, `cluster().superuser_options`) stay the cluster superuser,
 //! so their checks of stored rows see every row in both modes.
+//!
+//! Citus mode (`CORAL_TEST_CITUS=host:port,...`, issue 22 item 5): no managed
+//! PostgreSQL; each fresh database is a distributed one on that Citus cluster, and
+//! Coral and the tests connect to its coordinator as `postgres` (`citus_harness`).
 
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
@@ -19,7 +23,10 @@ use coral::db::managed_pg::{ManagedPostgres, Sharing, Tuning};
 use coral::server::{ensure_database, Storage};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
+use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, PgConnection};
+
+use crate::citus_harness::Citus;
 
 pub const PLATFORM_TOKEN: &str = "test-platform-token";
 const TEMPLATE: &str = "coral_template";
@@ -35,15 +42,39 @@ pub fn plain_owner() -> bool {
     std::env::var("CORAL_TEST_PLAIN_OWNER").is_ok_and(|v| v == "1")
 }
 
-pub struct Cluster {
-    pub pg: ManagedPostgres,
+/// The PostgreSQL the tests run against.
+pub enum Cluster {
+    /// Started by the harness, one per test binary.
+    Managed(ManagedPostgres),
+    /// An existing Citus cluster (`CORAL_TEST_CITUS`).
+    Citus(Citus),
 }
 
 impl Cluster {
+    /// The managed PostgreSQL (its binaries, its data directory). Tests that need them
+    /// do not run in Citus mode.
+    pub fn pg(&self) -> &ManagedPostgres {
+        match self {
+            Cluster::Managed(pg) => pg,
+            Cluster::Citus(_) => panic!("this test needs the managed PostgreSQL, not Citus"),
+        }
+    }
+
+    /// Connection options for `database` as the cluster superuser, who sees every row
+    /// (the coordinator in Citus mode).
+    pub fn superuser_options(&self, database: &str) -> PgConnectOptions {
+        match self {
+            Cluster::Managed(pg) => pg.connect_options(database),
+            Cluster::Citus(citus) => citus.options(database),
+        }
+    }
+
     /// The role Coral connects as: the cluster superuser, or `coral_owner` in plain-owner
     /// mode.
     pub fn coral_role(&self) -> &'static str {
-        if plain_owner() {
+        if let Cluster::Citus(_) = self {
+            "postgres"
+        } else if plain_owner() {
             PLAIN_OWNER
         } else {
             coral::db::managed_pg::OWNER
@@ -51,8 +82,8 @@ impl Cluster {
     }
 
     /// Connection options for `database` as the role Coral connects as.
-    pub fn coral_options(&self, database: &str) -> sqlx::postgres::PgConnectOptions {
-        let opts = self.pg.connect_options(database);
+    pub fn coral_options(&self, database: &str) -> PgConnectOptions {
+        let opts = self.superuser_options(database);
         if plain_owner() {
             opts.username(PLAIN_OWNER).password(PLAIN_OWNER_PASSWORD)
         } else {
@@ -63,19 +94,24 @@ impl Cluster {
     /// `CORAL_DATABASE_URL` for `database`: as the cluster superuser, or as `coral_owner`
     /// in plain-owner mode.
     pub fn coral_url(&self, database: &str) -> String {
+        let pg = match self {
+            Cluster::Managed(pg) => pg,
+            Cluster::Citus(citus) => return citus.url(database),
+        };
         if plain_owner() {
             format!(
                 "postgres://{PLAIN_OWNER}:{PLAIN_OWNER_PASSWORD}@localhost/{database}?host={}",
-                self.pg.root().join("sock").display()
+                pg.root().join("sock").display()
             )
         } else {
-            self.pg.url(database)
+            pg.url(database)
         }
     }
 
-    /// `CREATE DATABASE name [TEMPLATE t]`, owned by the role Coral connects as.
+    /// `CREATE DATABASE name [TEMPLATE t]`, owned by the role Coral connects as. In
+    /// Citus mode, a plain database on the coordinator (no citus extension).
     pub async fn create_database(&self, name: &str, template: Option<&str>) {
-        let mut conn = PgConnection::connect_with(&self.pg.connect_options("postgres"))
+        let mut conn = PgConnection::connect_with(&self.superuser_options("postgres"))
             .await
             .unwrap();
         let template = template.map(|t| format!(" TEMPLATE {t}")).unwrap_or_default();
@@ -107,6 +143,23 @@ async fn create_plain_owner(pg: &ManagedPostgres) {
 pub fn cluster() -> &'static Cluster {
     static CLUSTER: OnceLock<Cluster> = OnceLock::new();
     CLUSTER.get_or_init(|| {
+        if let Some(citus) = Citus::from_env() {
+            assert!(
+                !plain_owner(),
+                "CORAL_TEST_CITUS and CORAL_TEST_PLAIN_OWNER do not go together"
+            );
+            return std::thread::spawn(|| {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(citus.remove_stale_databases());
+                Citus::drop_databases_at_exit();
+                Cluster::Citus(citus)
+            })
+            .join()
+            .expect("cluster thread");
+        }
         std::thread::spawn(|| {
             let base = PathBuf::from("/tmp/coral-it");
             remove_stale_dirs(&base);
@@ -121,12 +174,12 @@ pub fn cluster() -> &'static Cluster {
                 .enable_all()
                 .build()
                 .unwrap();
-            let cluster = Cluster { pg };
+            let cluster = Cluster::Managed(pg);
             rt.block_on(async {
                 // Connecting once waits for the server to accept connections.
-                ensure_database(&cluster.pg, "postgres").await.expect("postgres ready");
+                ensure_database(cluster.pg(), "postgres").await.expect("postgres ready");
                 if plain_owner() {
-                    create_plain_owner(&cluster.pg).await;
+                    create_plain_owner(cluster.pg()).await;
                 }
                 cluster.create_database(TEMPLATE, None).await;
                 let mut conn = PgConnection::connect_with(&cluster.coral_options(TEMPLATE))
@@ -161,10 +214,17 @@ fn remove_stale_dirs(base: &std::path::Path) {
     }
 }
 
-/// A fresh database copied from the migrated template; returns its name.
+/// A fresh database copied from the migrated template (in Citus mode, built and
+/// distributed: `citus_harness`); returns its name.
 pub async fn fresh_database() -> String {
     static CREATE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
     let c = cluster();
+    if let Cluster::Citus(citus) = c {
+        // One at a time: adding nodes and `ALTER ROLE` update the same rows of each
+        // node's shared catalogs ("tuple concurrently updated").
+        let _guard = CREATE.lock().await;
+        return citus.fresh_database().await;
+    }
     let name = format!("t_{}", ulid::Ulid::new().to_string().to_lowercase());
     let _guard = CREATE.lock().await;
     c.create_database(&name, Some(TEMPLATE)).await;
@@ -334,10 +394,22 @@ impl TestApp {
     /// A raw connection to this test's database as the cluster superuser, which sees
     /// every row (in plain-owner mode Coral itself connects as `coral_owner`).
     pub async fn owner_conn(&self) -> PgConnection {
-        PgConnection::connect_with(&cluster().pg.connect_options(&self.database))
+        PgConnection::connect_with(&cluster().superuser_options(&self.database))
             .await
             .unwrap()
     }
+}
+
+/// Puts the open transaction on `conn` in `tenant_id`'s scope, as Coral does: as
+/// `coral_app`, under row level security. `SET LOCAL`, not `set_config()`: Citus carries
+/// only the former to the workers (docs/citus.md), so on Citus a `set_config()` scope
+/// leaves the shards without a tenant.
+pub async fn scope_to_tenant(conn: &mut PgConnection, tenant_id: &str) {
+    let sql = format!(
+        "SET LOCAL ROLE coral_app; SET LOCAL coral.tenant_id = '{}'",
+        tenant_id.replace('\'', "''")
+    );
+    sqlx::Executor::execute(conn, sql.as_str()).await.unwrap();
 }
 
 /// Sends and returns status and JSON body (`Value::Null` when the body is not JSON).

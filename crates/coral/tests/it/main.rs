@@ -1,5 +1,6 @@
 //! Integration tests: Coral's real router against a real PostgreSQL (see `harness`).
 
+mod citus_harness;
 mod harness;
 
 mod admin_writes;

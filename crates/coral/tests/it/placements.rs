@@ -14,7 +14,7 @@ pub async fn empty_database() -> String {
 }
 
 async fn count(db: &str, table: &str, tenant_id: &str) -> i64 {
-    let mut conn = PgConnection::connect_with(&cluster().pg.connect_options(db))
+    let mut conn = PgConnection::connect_with(&cluster().superuser_options(db))
         .await
         .unwrap();
     sqlx::query_scalar(&format!("SELECT count(*) FROM {table} WHERE tenant_id = $1"))

@@ -18,11 +18,7 @@ async fn a_store_cannot_write_a_lookup_row_naming_another_store() {
     let b = app.tenant("beta").await;
     let mut conn = app.owner_conn().await;
     let mut tx = conn.begin().await.unwrap();
-    sqlx::query("SELECT set_config('role', 'coral_app', true), set_config('coral.tenant_id', $1, true)")
-        .bind(&a.id)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    crate::harness::scope_to_tenant(&mut tx, &a.id).await;
     // B's lookup rows are invisible under A.
     let seen: i64 = sqlx::query_scalar("SELECT count(*) FROM publishable_keys WHERE token = $1")
         .bind(&b.key)

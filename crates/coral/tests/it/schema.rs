@@ -372,11 +372,7 @@ async fn raw_sql_under_tenant_a_cannot_read_or_write_tenant_b() {
 
     let mut conn = app.owner_conn().await;
     let mut tx = conn.begin().await.unwrap();
-    sqlx::query("SELECT set_config('role', 'coral_app', true), set_config('coral.tenant_id', $1, true)")
-        .bind(&a.id)
-        .execute(&mut *tx)
-        .await
-        .unwrap();
+    crate::harness::scope_to_tenant(&mut tx, &a.id).await;
 
     let visible: Vec<String> = sqlx::query_scalar("SELECT DISTINCT tenant_id FROM regions")
         .fetch_all(&mut *tx)
@@ -471,7 +467,7 @@ async fn migration_0013_moves_display_ids_from_sequences_to_counter_rows() {
 
     // Orders of two stores as 0003 numbered them (as the superuser, foreign keys off:
     // only the numbers matter here), and each store's sequence, made by the function.
-    let mut root = PgConnection::connect_with(&c.pg.connect_options(&db)).await.unwrap();
+    let mut root = PgConnection::connect_with(&c.superuser_options(&db)).await.unwrap();
     sqlx::query("SET session_replication_role = replica")
         .execute(&mut root)
         .await
