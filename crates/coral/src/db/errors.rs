@@ -63,7 +63,10 @@ impl From<sqlx::Error> for Error {
                 Error::Unavailable(DB_UNAVAILABLE.into())
             }
             sqlx::Error::Database(db) if db.is_unique_violation() => {
-                let name = db.constraint().unwrap_or_default();
+                // Citus forwards a worker's error without its constraint field: the name is
+                // then read from the message, which quotes it.
+                let quoted = db.message().split('"').nth(1).unwrap_or_default();
+                let name = logical_name(db.constraint().unwrap_or(quoted));
                 match UNIQUE_MESSAGES.iter().find(|(c, _)| *c == name) {
                     Some((_, msg)) => Error::Duplicate((*msg).into()),
                     None => Error::Internal(anyhow::Error::new(e)),
@@ -82,6 +85,32 @@ impl From<sqlx::Error> for Error {
                 Error::InvalidData("A value is out of its allowed range".into())
             }
             _ => Error::Internal(anyhow::Error::new(e)),
+        }
+    }
+}
+
+/// A constraint's name as the migrations chose it: on Citus, a shard's copy reports its
+/// own name with the shard id appended (`products_handle_key_103473`); no Coral name
+/// ends in `_<digits>` (`tests/it/schema.rs` keeps it so for tables; constraints follow
+/// their table's name).
+fn logical_name(name: &str) -> &str {
+    match name.rsplit_once('_') {
+        Some((base, id)) if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) => base,
+        _ => name,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{logical_name, UNIQUE_MESSAGES};
+
+    #[test]
+    fn a_shard_suffix_is_dropped_from_constraint_names() {
+        assert_eq!(logical_name("products_handle_key_103473"), "products_handle_key");
+        assert_eq!(logical_name("products_handle_key"), "products_handle_key");
+        assert_eq!(logical_name("x_"), "x_");
+        for (name, _) in UNIQUE_MESSAGES {
+            assert_eq!(logical_name(name), *name, "a constraint name ending in digits: {name}");
         }
     }
 }

@@ -26,7 +26,15 @@ fn s(v: &Value) -> String {
 async fn tenant_tx(app: &TestApp, t: &TestTenant) -> coral::db::TenantTx {
     let tenant = app.app.directory.by_id_or_handle(&t.id).unwrap();
     let db = app.app.directory.tenant_db(&tenant).await.unwrap();
-    db.begin().await.unwrap()
+    let mut tx = db.begin().await.unwrap();
+    // This file's probes read and delete unpinned (RLS alone scopes them; Coral never
+    // does), across every shard of the link tables and then the reference tables; on
+    // Citus (`CORAL_TEST_CITUS`) that needs one connection per node. Inert elsewhere.
+    sqlx::query("SET LOCAL citus.multi_shard_modify_mode TO 'sequential'")
+        .execute(tx.conn())
+        .await
+        .unwrap();
+    tx
 }
 
 /// Rows of each link table `conn` sees, in [`TABLES`] order.
