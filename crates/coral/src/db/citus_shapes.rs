@@ -124,3 +124,60 @@ fn the_guard_sees_each_refused_shape() {
     std::fs::remove_dir_all(&dir).ok();
     assert_eq!(found.len(), 6, "{found:?}");
 }
+
+/// The first migration written after `coral citus distribute` existed: from it on, a
+/// migration may run on a distributed database (earlier ones all run before
+/// `distribute`, which migrates first).
+const FIRST_AFTER_DISTRIBUTE: u32 = 17;
+
+/// `file: line` for each statement Citus forwards to the workers as the whole migration
+/// file's query string — `ALTER TABLE … ROW LEVEL SECURITY`, `DROP TRIGGER` — which
+/// fails there ("cannot insert multiple commands into a prepared statement"); run through
+/// `EXECUTE` in a `DO` block, it is one command (docs/citus.md, "Migrations").
+fn forwarded_ddl(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("migrations dir").flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let version: u32 = name.split('_').next().and_then(|v| v.parse().ok()).unwrap_or(0);
+        if version < FIRST_AFTER_DISTRIBUTE {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).expect("read migration");
+        for (n, line) in text.lines().enumerate() {
+            let code = line.trim_start().to_ascii_uppercase();
+            if (code.starts_with("ALTER TABLE") && code.contains("ROW LEVEL SECURITY"))
+                || code.starts_with("DROP TRIGGER")
+            {
+                found.push(format!("{name}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn later_migrations_run_forwarded_ddl_through_execute() {
+    let found = forwarded_ddl(&Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations"));
+    assert!(
+        found.is_empty(),
+        "wrap in DO $$ BEGIN EXECUTE '…'; END $$:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn the_migration_guard_sees_forwarded_ddl() {
+    let dir = std::env::temp_dir().join(format!("coral-migration-guard-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("0011_old.sql"), "ALTER TABLE a FORCE ROW LEVEL SECURITY;\n").unwrap();
+    std::fs::write(
+        dir.join("0017_new.sql"),
+        "DO $$ BEGIN EXECUTE 'ALTER TABLE a NO FORCE ROW LEVEL SECURITY'; END $$;\n\
+         ALTER TABLE b FORCE ROW LEVEL SECURITY;\ndrop trigger coral_audit ON c;\n",
+    )
+    .unwrap();
+    let found = forwarded_ddl(&dir);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert!(found[0].starts_with("0017_new.sql:2:"), "{found:?}");
+}
