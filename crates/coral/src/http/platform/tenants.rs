@@ -23,7 +23,8 @@ pub struct PlatformTenant {
     pub id: String,
     pub handle: String,
     pub name: String,
-    /// `active`, `suspended` or `deactivated`.
+    /// `active`, `suspended` or `deactivated`; `provisioning` for the moment a new
+    /// store's rows are being written (never served; removed at start-up if left by a crash).
     pub status: String,
     pub placement_id: String,
     pub default_currency_code: String,
