@@ -4,7 +4,7 @@ use rand::RngCore;
 
 use crate::core::ids::new_id;
 use crate::core::Result;
-use crate::db::values::{tenant_rows, MAX_ROWS};
+use crate::db::values::insert_links;
 use crate::db::{PlatformRead, TenantTx};
 
 pub struct NewKey {
@@ -49,17 +49,13 @@ pub async fn insert_publishable(tx: &mut TenantTx, title: &str, sales_channel_id
         .bind(title)
         .execute(tx.conn())
         .await?;
-    for chunk in sales_channel_ids.chunks(MAX_ROWS) {
-        let sql = format!(
-            "INSERT INTO api_key_sales_channels (tenant_id, api_key_id, sales_channel_id) VALUES {}",
-            tenant_rows(chunk.len(), 2)
-        );
-        let mut q = tx.query(&sql);
-        for channel in chunk {
-            q = q.bind(&key.id).bind(channel);
-        }
-        q.execute(tx.conn()).await?;
-    }
+    insert_links(
+        tx,
+        "api_key_sales_channels (tenant_id, api_key_id, sales_channel_id)",
+        &key.id,
+        sales_channel_ids,
+    )
+    .await?;
     // The global lookup the directory resolves tokens with (migration 0011); its tenant
     // policy makes this row name this store only.
     tx.query("INSERT INTO publishable_keys (tenant_id, token, api_key_id, sales_channel_ids) VALUES ($1, $2, $3, $4)")

@@ -7,7 +7,7 @@ use sqlx::types::Json;
 
 use crate::core::ids::new_id;
 use crate::core::Result;
-use crate::db::values::{tenant_rows, MAX_ROWS};
+use crate::db::values::{insert_links, tenant_rows, MAX_ROWS};
 use crate::db::TenantTx;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -155,18 +155,13 @@ pub async fn set_groups(tx: &mut TenantTx, list_id: &str, groups: &[String]) -> 
         .bind(list_id)
         .execute(tx.conn())
         .await?;
-    for chunk in groups.chunks(MAX_ROWS) {
-        let sql = format!(
-            "INSERT INTO price_list_customer_groups (tenant_id, price_list_id, customer_group_id) VALUES {}",
-            tenant_rows(chunk.len(), 2)
-        );
-        let mut q = tx.query(&sql);
-        for group in chunk {
-            q = q.bind(list_id).bind(group);
-        }
-        q.execute(tx.conn()).await?;
-    }
-    Ok(())
+    insert_links(
+        tx,
+        "price_list_customer_groups (tenant_id, price_list_id, customer_group_id)",
+        list_id,
+        groups,
+    )
+    .await
 }
 
 pub async fn delete(tx: &mut TenantTx, id: &str) -> Result<bool> {

@@ -9,7 +9,7 @@ use sqlx::types::Json;
 
 use crate::core::ids::new_id;
 use crate::core::Result;
-use crate::db::values::{tenant_rows, MAX_ROWS};
+use crate::db::values::{insert_links, tenant_rows, MAX_ROWS};
 use crate::db::TenantTx;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -189,17 +189,13 @@ pub async fn save(tx: &mut TenantTx, id: &str, r: &RegionFields, insert: bool) -
         }
         q.execute(tx.conn()).await?;
     }
-    for chunk in r.payment_providers.chunks(MAX_ROWS) {
-        let sql = format!(
-            "INSERT INTO region_payment_providers (tenant_id, region_id, provider_id) VALUES {}",
-            tenant_rows(chunk.len(), 2)
-        );
-        let mut q = tx.query(&sql);
-        for provider in chunk {
-            q = q.bind(id).bind(provider);
-        }
-        q.execute(tx.conn()).await?;
-    }
+    insert_links(
+        tx,
+        "region_payment_providers (tenant_id, region_id, provider_id)",
+        id,
+        &r.payment_providers,
+    )
+    .await?;
     Ok(true)
 }
 

@@ -5,6 +5,9 @@
 //! docs/citus-findings.md). A plain `INSERT … VALUES (…), (…)` is routed as an insert, so bulk
 //! inserts list their rows, at most [`MAX_ROWS`] per statement.
 
+use crate::core::Result;
+use crate::db::TenantTx;
+
 /// Rows per statement: keeps the bind parameters far below PostgreSQL's 65535.
 pub const MAX_ROWS: usize = 500;
 
@@ -24,6 +27,22 @@ pub fn tenant_rows(rows: usize, per_row: usize) -> String {
         })
         .collect();
     tuples.join(", ")
+}
+
+/// Links one row to many: inserts `(tenant, owner, id)` for each of `ids` into `into`, a
+/// table with its three columns, the tenant's first, e.g.
+/// `"variant_option_values (tenant_id, variant_id, option_value_id)"`. [`MAX_ROWS`] rows
+/// per statement.
+pub async fn insert_links(tx: &mut TenantTx, into: &str, owner: &str, ids: &[String]) -> Result<()> {
+    for chunk in ids.chunks(MAX_ROWS) {
+        let sql = format!("INSERT INTO {into} VALUES {}", tenant_rows(chunk.len(), 2));
+        let mut q = tx.query(&sql);
+        for id in chunk {
+            q = q.bind(owner).bind(id);
+        }
+        q.execute(tx.conn()).await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use sqlx::types::Json;
 use crate::core::ids::new_id;
 use crate::core::Result;
 use crate::db::catalog::rows::{ProductContent, ProductFields};
-use crate::db::values::{tenant_rows, MAX_ROWS};
+use crate::db::values::{insert_links, tenant_rows, MAX_ROWS};
 use crate::db::TenantTx;
 
 /// Writes `p` as product `id`: inserted when `insert`, else overwriting the row.
@@ -199,18 +199,13 @@ pub async fn save_variant(
 }
 
 pub async fn link_variant_options(tx: &mut TenantTx, variant_id: &str, value_ids: &[String]) -> Result<()> {
-    for chunk in value_ids.chunks(MAX_ROWS) {
-        let sql = format!(
-            "INSERT INTO variant_option_values (tenant_id, variant_id, option_value_id) VALUES {}",
-            tenant_rows(chunk.len(), 2)
-        );
-        let mut q = tx.query(&sql);
-        for value_id in chunk {
-            q = q.bind(variant_id).bind(value_id);
-        }
-        q.execute(tx.conn()).await?;
-    }
-    Ok(())
+    insert_links(
+        tx,
+        "variant_option_values (tenant_id, variant_id, option_value_id)",
+        variant_id,
+        value_ids,
+    )
+    .await
 }
 
 /// A price to store: currency, optional region, amount in major units.
