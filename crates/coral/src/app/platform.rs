@@ -189,7 +189,7 @@ pub async fn create_tenant(app: &App, audit: &Arc<Audit>, input: CreateTenant) -
     // roles, docs/citus-findings.md): 1. the control rows, the store `provisioning` (not
     // served); 2. the store's rows in its placement; 3. `active`, and the audit record
     // of both. A failure in 2 removes what 1 wrote; a crash between them leaves a
-    // `provisioning` store that the next start removes ([`remove_unfinished`]).
+    // `provisioning` store that the next start removes ([`remove_unfinished_tenants`]).
     let control_pool = app.platform().control().clone();
     let mut control = control_pool.begin().await?;
     audit::capture_on(&mut control).await?;
@@ -233,14 +233,12 @@ pub async fn create_tenant(app: &App, audit: &Arc<Audit>, input: CreateTenant) -
     .await;
     let (sc, key, user) = match populated {
         Ok((sc, key, user, own_changes)) => {
-            if !changes.is_empty() && !changes.ends_with('\n') {
-                changes.push('\n');
-            }
+            // Both kinds of captured lines end in a newline (the trigger's and take_staged's).
             changes.push_str(&own_changes);
             (sc, key, user)
         }
         Err(e) => {
-            if let Err(undo) = remove_unfinished(app, &row.id, &placement_id).await {
+            if let Err(undo) = remove_unfinished(app.platform(), &row.id, &placement_id).await {
                 tracing::warn!(tenant_id = %row.id, error = %undo, "could not remove a failed provisioning; the next start will");
             }
             return Err(e);
@@ -282,19 +280,15 @@ const UNFINISHED_AFTER: std::time::Duration = std::time::Duration::from_secs(300
 pub async fn remove_unfinished_tenants(platform: &crate::db::PlatformDb) -> Result<usize> {
     let left = tenants::unfinished(platform.control(), UNFINISHED_AFTER).await?;
     for (id, placement_id) in &left {
-        remove_unfinished_in(platform, id, placement_id).await?;
+        remove_unfinished(platform, id, placement_id).await?;
         tracing::warn!(tenant_id = %id, "removed a store whose provisioning was interrupted");
     }
     Ok(left.len())
 }
 
-async fn remove_unfinished(app: &App, id: &str, placement_id: &str) -> Result<()> {
-    remove_unfinished_in(app.platform(), id, placement_id).await
-}
-
 /// The store's first rows (in its scope, as coral_app), its anchor in a dedicated
 /// placement, then its control rows: each step its own transaction and role.
-async fn remove_unfinished_in(platform: &crate::db::PlatformDb, id: &str, placement_id: &str) -> Result<()> {
+async fn remove_unfinished(platform: &crate::db::PlatformDb, id: &str, placement_id: &str) -> Result<()> {
     let pool = platform.placement(placement_id).await?;
     let tenant = TenantId::from_trusted(id.to_owned());
     let mut tx = TenantTx::enter(pool.begin().await?, tenant).await?;
