@@ -3,6 +3,18 @@
 
 use std::path::{Path, PathBuf};
 
+/// A fresh directory holding `files` (`(relative path, text)`, parents created), removed
+/// when dropped: the planted samples the guard tests show their scans failing on.
+pub fn sample(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (name, text) in files {
+        let path = dir.path().join(name);
+        std::fs::create_dir_all(path.parent().expect("a file in the dir")).expect("sample dir");
+        std::fs::write(path, text).expect("sample file");
+    }
+    dir
+}
+
 /// Every `.rs` file at or below `path` (none if it does not exist), sorted, so findings come out in a stable order.
 pub fn rust_files(path: &Path) -> Vec<PathBuf> {
     fn walk(path: &Path, out: &mut Vec<PathBuf>) {

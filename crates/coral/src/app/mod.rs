@@ -137,7 +137,7 @@ impl App {
 mod tests {
     use std::path::Path;
 
-    use crate::source_scan::rust_files;
+    use crate::source_scan::{rust_files, sample};
 
     /// Modules of `app` that are platform code: they may take `&App` and name its
     /// cross-tenant handle. Every other module is tenant code.
@@ -219,19 +219,16 @@ mod tests {
 
     #[test]
     fn the_guard_sees_a_tenant_module_naming_the_platform_handle() {
-        let dir = std::env::temp_dir().join(format!("coral-guard-{}", std::process::id()));
-        let app = dir.join("app");
-        std::fs::create_dir_all(&app).unwrap();
-        std::fs::write(app.join("platform.rs"), "fn f(app: &App) { app.platform(); }\n").unwrap();
-        std::fs::write(
-            app.join("carts.rs"),
-            "// app.platform() in a comment is fine\nfn ok() {}\n",
-        )
-        .unwrap();
-        assert!(offenders(&dir).is_empty());
-        std::fs::write(app.join("carts.rs"), "fn f(app: &App) { app.platform().control(); }\n").unwrap();
-        let found = offenders(&dir);
-        std::fs::remove_dir_all(&dir).ok();
+        let dir = sample(&[
+            ("app/platform.rs", "fn f(app: &App) { app.platform(); }\n"),
+            ("app/carts.rs", "// app.platform() in a comment is fine\nfn ok() {}\n"),
+        ]);
+        assert!(offenders(dir.path()).is_empty());
+        let bad = sample(&[
+            ("app/platform.rs", "fn f(app: &App) { app.platform(); }\n"),
+            ("app/carts.rs", "fn f(app: &App) { app.platform().control(); }\n"),
+        ]);
+        let found = offenders(bad.path());
         assert_eq!(
             found,
             vec!["app/carts.rs:1: fn f(app: &App) { app.platform().control(); }"]
@@ -293,24 +290,18 @@ mod tests {
 
     #[test]
     fn the_guard_sees_http_naming_the_db_layer() {
-        let dir = std::env::temp_dir().join(format!("coral-db-guard-{}", std::process::id()));
-        let store = dir.join("http").join("store");
-        std::fs::create_dir_all(&store).unwrap();
         let fine = "use crate::app::regions::RegionRow; // not crate::db::regions\n\
                     /// rendered from `db::regions`\n\
                     fn f(ctx: &TenantCtx) { let db = tenant_db::x(); ctx.db.begin(); }\n\
                     use crate::{app, core};\n";
-        std::fs::write(store.join("regions.rs"), fine).unwrap();
-        assert!(db_offenders(&dir).is_empty());
+        assert!(db_offenders(sample(&[("http/store/regions.rs", fine)]).path()).is_empty());
         let bad = "use crate::db::regions::RegionRow;\n\
                    fn answer(c: &crate::db::customers::CustomerRow) {}\n\
                    use super::db::x;\n\
                    use crate::{app, db};\n\
                    use crate::{\n    app,\n    db,\n};\n\
                    fn ok() {}\n";
-        std::fs::write(store.join("regions.rs"), bad).unwrap();
-        let found = db_offenders(&dir);
-        std::fs::remove_dir_all(&dir).ok();
+        let found = db_offenders(sample(&[("http/store/regions.rs", bad)]).path());
         assert_eq!(
             found,
             vec![

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use crate::source_scan::rust_files;
+use crate::source_scan::{rust_files, sample};
 
 /// Files whose bulk `INSERT … SELECT unnest(…)` is allowed, with the reason.
 const UNNEST_ALLOWED: &[(&str, &str)] = &[("tenants.rs", "tenant_domains is not a row-level-secured tenant table")];
@@ -99,29 +99,24 @@ fn src_db_has_no_shape_citus_refuses() {
 
 #[test]
 fn the_guard_sees_each_refused_shape() {
-    let dir = std::env::temp_dir().join(format!("coral-citus-guard-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(
-        dir.join("fine.rs"),
+    let fine = sample(&[(
+        "fine.rs",
         "const A: &str = \"INSERT INTO t (tenant_id, x) SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING\";\n\
          const B: &str = \"INSERT INTO t (tenant_id, x) VALUES ($1, $2) ON CONFLICT (tenant_id) DO UPDATE \\\n\
          SET x = EXCLUDED.x, updated_at = EXCLUDED.updated_at\"; const C: &str = \"SELECT now()\";\n\
          const D: &str = \"WITH e AS (INSERT INTO t VALUES ($1) RETURNING id, x) SELECT json_build_object('id', e.id) FROM e\";\n",
-    )
-    .unwrap();
-    assert!(offenders(&dir).is_empty(), "{:?}", offenders(&dir));
-    std::fs::write(
-        dir.join("bad.rs"),
+    )]);
+    assert!(offenders(fine.path()).is_empty(), "{:?}", offenders(fine.path()));
+    let bad = sample(&[(
+        "bad.rs",
         "const A: &str = \"SELECT * FROM a LEFT JOIN LATERAL (SELECT 1) b ON true\";\n\
          const B: &str = \"INSERT INTO t (tenant_id, x) SELECT $1, unnest($2::text[])\";\n\
          const C: &str = \"INSERT INTO t VALUES ($1) ON CONFLICT (tenant_id) DO UPDATE SET updated_at = now()\";\n\
          const D: &str = \"UPDATE t SET x = $2 RETURNING json_build_object('x', x)\";\n\
          const E: &str = \"UPDATE t SET at = CASE WHEN $2 THEN now() ELSE at END\";\n\
          const F: &str = \"SELECT (SELECT 1 FROM b WHERE b.tenant_id = a.tenant_id) FROM a WHERE a.tenant_id = $1\";\n",
-    )
-    .unwrap();
-    let found = offenders(&dir);
-    std::fs::remove_dir_all(&dir).ok();
+    )]);
+    let found = offenders(bad.path());
     assert_eq!(found.len(), 6, "{found:?}");
 }
 
@@ -167,17 +162,15 @@ fn later_migrations_run_forwarded_ddl_through_execute() {
 
 #[test]
 fn the_migration_guard_sees_forwarded_ddl() {
-    let dir = std::env::temp_dir().join(format!("coral-migration-guard-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("0011_old.sql"), "ALTER TABLE a FORCE ROW LEVEL SECURITY;\n").unwrap();
-    std::fs::write(
-        dir.join("0017_new.sql"),
-        "DO $$ BEGIN EXECUTE 'ALTER TABLE a NO FORCE ROW LEVEL SECURITY'; END $$;\n\
-         ALTER TABLE b FORCE ROW LEVEL SECURITY;\ndrop trigger coral_audit ON c;\n",
-    )
-    .unwrap();
-    let found = forwarded_ddl(&dir);
-    std::fs::remove_dir_all(&dir).ok();
+    let dir = sample(&[
+        ("0011_old.sql", "ALTER TABLE a FORCE ROW LEVEL SECURITY;\n"),
+        (
+            "0017_new.sql",
+            "DO $$ BEGIN EXECUTE 'ALTER TABLE a NO FORCE ROW LEVEL SECURITY'; END $$;\n\
+             ALTER TABLE b FORCE ROW LEVEL SECURITY;\ndrop trigger coral_audit ON c;\n",
+        ),
+    ]);
+    let found = forwarded_ddl(dir.path());
     assert_eq!(found.len(), 2, "{found:?}");
     assert!(found[0].starts_with("0017_new.sql:2:"), "{found:?}");
 }

@@ -483,7 +483,7 @@ fn names_its_tenant(sql: &str) -> &str {
 mod tests {
     use std::path::Path;
 
-    use crate::source_scan::rust_files;
+    use crate::source_scan::{rust_files, sample};
 
     /// Every `.rs` file under `dir`, recursively.
     /// The tenant id reaches a repository statement one way, `TenantTx::query*`, so `$1`
@@ -567,17 +567,13 @@ mod tests {
 
     #[test]
     fn the_scan_sees_a_raw_tenant_statement() {
-        let dir = std::env::temp_dir().join(format!("coral-tenant-scan-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("keys.rs"),
+        let dir = sample(&[(
+            "keys.rs",
             "pub async fn list(tx: &mut TenantTx) -> Result<()> {\n    sqlx::query(\"SELECT 1 FROM api_keys\");\n}\n\
              pub async fn codes(\n    tx: &mut TenantTx,\n) -> Result<()> {\n    // names no tenant table: currencies are global\n    sqlx::query(\"SELECT code FROM currencies\");\n}\n\
              pub async fn plan(conn: &mut PgConnection) -> Result<()> {\n    sqlx::query(\"SELECT 1 FROM plans\");\n}\n",
-        )
-        .unwrap();
-        let found = raw_tenant_statements(&dir);
-        std::fs::remove_dir_all(&dir).ok();
+        )]);
+        let found = raw_tenant_statements(dir.path());
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(
             found[0].ends_with("keys.rs:2: sqlx::query(\"SELECT 1 FROM api_keys\");"),
